@@ -1,0 +1,28 @@
+/* blas: the only place that includes cblas.h.
+ *
+ * Owns: a row-major sgemm wrapper and its naive twin (used by the tests to
+ * check the wrapper), and the OpenBLAS thread count.
+ * Threading: as_blas_set_threads affects the whole process; call it before
+ * training starts. */
+#ifndef AUTOSCOPE_BLAS_H
+#define AUTOSCOPE_BLAS_H
+
+#include <stddef.h>
+
+/* C = alpha * op(A) op(B) + beta * C, all row-major.
+ * op(A) is m x k, op(B) is k x n, C is m x n; lda/ldb/ldc are row strides. */
+void as_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+	      float alpha, const float *a, size_t lda, const float *b,
+	      size_t ldb, float beta, float *c, size_t ldc);
+
+/* The same contract, three plain loops accumulated in double. */
+void as_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+		  float alpha, const float *a, size_t lda, const float *b,
+		  size_t ldb, float beta, float *c, size_t ldc);
+
+void as_blas_set_threads(int n);
+int as_blas_threads(void);
+/* The library's own description, e.g. "OpenBLAS 0.3.21 ... Haswell". */
+const char *as_blas_name(void);
+
+#endif

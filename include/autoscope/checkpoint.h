@@ -1,0 +1,55 @@
+/* checkpoint: a run saved to one file, and read back whole or not at all.
+ *
+ * Owns: the versioned binary format. Little-endian throughout:
+ *   magic "ASCKPT01" (8 bytes), u32 version, u32 section count, then
+ *   sections (u32 tag, u64 length, bytes), then a CRC32 (zlib) of every byte
+ *   before it. Sections: the config as "name=value\n" text generated from
+ *   the params table, the data spec, counters and rng states, the epoch
+ *   order, the parameter and momentum arenas (float32), and the history.
+ * Saving is atomic (temp file, fsync, rename): a crash mid-save leaves the
+ * previous checkpoint intact. Loading checks the magic, version, CRC, every
+ * length against the file and every value against its range before it
+ * returns anything.
+ * Threading: none shared; the trainer fills a struct as_checkpoint on its
+ * own thread and may hand it to any thread to write. */
+#ifndef AUTOSCOPE_CHECKPOINT_H
+#define AUTOSCOPE_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "autoscope/error.h"
+#include "autoscope/history.h"
+#include "autoscope/params.h"
+#include "autoscope/rng.h"
+
+#define AS_CHECKPOINT_VERSION 1
+
+struct as_checkpoint {
+	struct as_config config;
+	char data[256]; /* the --data spec the run trained on */
+	uint64_t step, epoch, examples;
+	double elapsed_s;
+	size_t cursor;   /* position in the current epoch's order */
+	size_t n_order;  /* = the training examples */
+	uint32_t *order; /* this epoch's order, n_order entries */
+	struct as_rng rng_init, rng_shuffle, rng_noise;
+	size_t n_visible, n_hidden;
+	int tied;
+	size_t n_params; /* nh*nv + nh + nv + nv*nh, the model's arena */
+	float *params;
+	float *velocity;
+	struct as_history *history;
+};
+
+/* The struct's arrays stay the caller's. */
+enum as_status as_checkpoint_save(const char *path,
+				  const struct as_checkpoint *ck,
+				  struct as_error *err);
+/* On success ck owns freshly allocated order, params, velocity and history
+ * (release with as_checkpoint_release); on failure ck is zeroed. */
+enum as_status as_checkpoint_load(const char *path, struct as_checkpoint *ck,
+				  struct as_error *err);
+void as_checkpoint_release(struct as_checkpoint *ck);
+
+#endif

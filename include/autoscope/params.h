@@ -1,0 +1,96 @@
+/* params: the one table of hyperparameters.
+ *
+ * Owns: struct as_config (the values in force) and the table that describes
+ * each of its fields once: name, type, range, default, how a key steps it,
+ * whether it may change mid-run, and one line of help. The command line,
+ * the control panel, typed-value validation, the CSV columns, the
+ * checkpoint's config block and --help are all generated from this table.
+ * Threading: the table is constant; a config belongs to its owner. */
+#ifndef AUTOSCOPE_PARAMS_H
+#define AUTOSCOPE_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "autoscope/error.h"
+
+enum as_corruption {
+	AS_CORRUPT_MASK = 0,   /* zero exactly round(nu*d) components */
+	AS_CORRUPT_GAUSS,      /* add N(0, sigma^2), sigma = the level */
+	AS_CORRUPT_SALTPEPPER, /* set round(nu*d) components to 0 or 1 */
+};
+
+enum as_loss {
+	AS_LOSS_CE = 0, /* sigmoid decoder, cross-entropy (inputs in [0,1]) */
+	AS_LOSS_MSE,    /* linear decoder, 1/2 sum of squares */
+};
+
+enum as_act {
+	AS_ACT_SIGMOID = 0,
+	AS_ACT_LINEAR,
+};
+
+struct as_config {
+	/* structural: changing them means a new model */
+	int n_hidden;
+	uint64_t seed;
+	/* live: may change between two minibatches */
+	enum as_act encoder;
+	enum as_loss loss;
+	int tied;
+	enum as_corruption corruption;
+	float corruption_level; /* nu for mask/salt-and-pepper, sigma for gauss */
+	float sparsity_target;  /* rho */
+	float sparsity_weight;  /* beta */
+	float contractive_weight; /* lambda */
+	float weight_decay;
+	float lr;
+	float lr_decay; /* lr_t = lr / (1 + lr_decay * epoch) */
+	float momentum;
+	int batch_size;
+};
+
+enum as_param_type { AS_PT_FLOAT, AS_PT_INT, AS_PT_BOOL, AS_PT_ENUM, AS_PT_U64 };
+enum as_step_kind { AS_STEP_ADD, AS_STEP_MUL };
+
+struct as_param {
+	const char *name;  /* option and CSV column: "corruption_level" */
+	const char *label; /* short panel label: "corruption" */
+	enum as_param_type type;
+	size_t offset; /* offsetof(struct as_config, field) */
+	double min, max, def;
+	enum as_step_kind step_kind;
+	double step;                /* added, or multiplied by */
+	const char *const *choices; /* enum and bool names, NULL-terminated */
+	int live;                   /* may change mid-run */
+	const char *help;
+};
+
+#define AS_BATCH_MAX 1024
+
+size_t as_param_count(void);
+const struct as_param *as_param_at(size_t i);
+/* By name; '-' and '_' are the same ("corruption-level"). NULL if unknown. */
+const struct as_param *as_param_find(const char *name);
+/* Index in the table, or -1. */
+int as_param_index(const struct as_param *p);
+
+void as_config_default(struct as_config *cfg);
+/* Cross-field checks: sparsity needs the sigmoid encoder, etc. */
+enum as_status as_config_validate(const struct as_config *cfg,
+				  struct as_error *err);
+
+double as_param_get(const struct as_config *cfg, const struct as_param *p);
+/* Validates the range (and integrality); leaves cfg untouched on error. */
+enum as_status as_param_set(struct as_config *cfg, const struct as_param *p,
+			    double value, struct as_error *err);
+/* Parses text: numbers, enum names, on/off/yes/no/true/false/1/0. */
+enum as_status as_param_parse(struct as_config *cfg, const struct as_param *p,
+			      const char *text, struct as_error *err);
+/* The value as text ("0.25", "mask", "on"). */
+void as_param_format(const struct as_config *cfg, const struct as_param *p,
+		     char *buf, size_t n);
+/* One key step up (dir > 0) or down, clamped to the range; enums cycle. */
+void as_param_step(struct as_config *cfg, const struct as_param *p, int dir);
+
+#endif
