@@ -60,7 +60,8 @@ struct as_param {
 	size_t offset; /* offsetof(struct as_config, field) */
 	double min, max, def;
 	enum as_step_kind step_kind;
-	double step;                /* added, or multiplied by */
+	double step;      /* added, or multiplied by */
+	double zero_step; /* AS_STEP_MUL from 0 goes up to this, and back */
 	const char *const *choices; /* enum and bool names, NULL-terminated */
 	int live;                   /* may change mid-run */
 	const char *help;

@@ -1,0 +1,49 @@
+#include <cblas.h>
+
+#include "autoscope/blas.h"
+
+void as_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+	      float alpha, const float *a, size_t lda, const float *b,
+	      size_t ldb, float beta, float *c, size_t ldc)
+{
+	cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+		    trans_b ? CblasTrans : CblasNoTrans, (blasint)m,
+		    (blasint)n, (blasint)k, alpha, a, (blasint)lda, b,
+		    (blasint)ldb, beta, c, (blasint)ldc);
+}
+
+void as_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+		  float alpha, const float *a, size_t lda, const float *b,
+		  size_t ldb, float beta, float *c, size_t ldc)
+{
+	for (size_t i = 0; i < m; i++) {
+		for (size_t j = 0; j < n; j++) {
+			double s = 0;
+			for (size_t p = 0; p < k; p++) {
+				float av = trans_a ? a[p * lda + i]
+						   : a[i * lda + p];
+				float bv = trans_b ? b[j * ldb + p]
+						   : b[p * ldb + j];
+				s += (double)av * bv;
+			}
+			/* beta == 0 overwrites C, as BLAS does (NaN-safe) */
+			double old = beta == 0 ? 0 : beta * c[i * ldc + j];
+			c[i * ldc + j] = (float)(alpha * s + old);
+		}
+	}
+}
+
+void as_blas_set_threads(int n)
+{
+	openblas_set_num_threads(n);
+}
+
+int as_blas_threads(void)
+{
+	return openblas_get_num_threads();
+}
+
+const char *as_blas_name(void)
+{
+	return openblas_get_config();
+}

@@ -1,0 +1,290 @@
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "autoscope/params.h"
+
+static const char *const act_names[] = {"sigmoid", "linear", NULL};
+static const char *const loss_names[] = {"ce", "mse", NULL};
+static const char *const noise_names[] = {"mask", "gauss", "saltpepper",
+					  NULL};
+static const char *const bool_names[] = {"off", "on", NULL};
+
+#define F(field) offsetof(struct as_config, field)
+
+/* The one table. Order is the panel's order and the CSV's column order. */
+static const struct as_param table[] = {
+	{"corruption_level", "corruption", AS_PT_FLOAT, F(corruption_level),
+	 0, 1, 0.25, AS_STEP_ADD, 0.05, 0, NULL, 1,
+	 "noise level: fraction nu of components corrupted (mask, "
+	 "saltpepper) or std sigma (gauss)"},
+	{"corruption", "noise kind", AS_PT_ENUM, F(corruption), 0, 2, 0,
+	 AS_STEP_ADD, 1, 0, noise_names, 1,
+	 "corruption of the input: mask (zero round(nu*d) components), "
+	 "gauss (add N(0,sigma^2)), saltpepper (set to 0 or 1)"},
+	{"sparsity_weight", "sparsity", AS_PT_FLOAT, F(sparsity_weight), 0,
+	 100, 0, AS_STEP_MUL, 2, 0.05, NULL, 1,
+	 "weight beta of the KL sparsity penalty on mean hidden activations"},
+	{"sparsity_target", "target rho", AS_PT_FLOAT, F(sparsity_target),
+	 0.01, 0.99, 0.05, AS_STEP_ADD, 0.01, 0, NULL, 1,
+	 "target mean activation rho of each hidden unit"},
+	{"tied", "tied", AS_PT_BOOL, F(tied), 0, 1, 1, AS_STEP_ADD, 1, 0,
+	 bool_names, 1,
+	 "decoder uses W^T (on) or its own W' (off); untie copies W^T, tie "
+	 "averages W and W'^T"},
+	{"contractive_weight", "contractive", AS_PT_FLOAT,
+	 F(contractive_weight), 0, 100, 0, AS_STEP_MUL, 2, 0.01, NULL, 1,
+	 "weight lambda of the contractive penalty ||dh/dx||_F^2"},
+	{"weight_decay", "weight decay", AS_PT_FLOAT, F(weight_decay), 0, 1,
+	 0, AS_STEP_MUL, 2, 1e-5, NULL, 1,
+	 "L2 weight decay on the weights (not the biases)"},
+	{"lr", "learning rate", AS_PT_FLOAT, F(lr), 1e-6, 10, 0.1, AS_STEP_MUL,
+	 2, 0, NULL, 1, "SGD learning rate"},
+	{"momentum", "momentum", AS_PT_FLOAT, F(momentum), 0, 0.99, 0,
+	 AS_STEP_ADD, 0.1, 0, NULL, 1, "SGD momentum"},
+	{"lr_decay", "lr decay", AS_PT_FLOAT, F(lr_decay), 0, 10, 0,
+	 AS_STEP_MUL, 2, 0.01, NULL, 1,
+	 "learning-rate decay: lr / (1 + lr_decay * epoch)"},
+	{"batch_size", "batch", AS_PT_INT, F(batch_size), 1, AS_BATCH_MAX, 20,
+	 AS_STEP_MUL, 2, 0, NULL, 1, "examples per minibatch"},
+	{"loss", "loss", AS_PT_ENUM, F(loss), 0, 1, 0, AS_STEP_ADD, 1, 0,
+	 loss_names, 1,
+	 "ce: sigmoid decoder + cross-entropy (inputs in [0,1]); mse: linear "
+	 "decoder + 1/2 squared error"},
+	{"encoder", "encoder", AS_PT_ENUM, F(encoder), 0, 1, 0, AS_STEP_ADD,
+	 1, 0, act_names, 1, "encoder non-linearity: sigmoid or linear"},
+	{"hidden", "hidden units", AS_PT_INT, F(n_hidden), 1, 4096, 500,
+	 AS_STEP_MUL, 2, 0, NULL, 0,
+	 "number of hidden units (a change starts a new model)"},
+	{"seed", "seed", AS_PT_U64, F(seed), 0, 9007199254740992.0, 1,
+	 AS_STEP_ADD, 1, 0, NULL, 0,
+	 "random seed of initialisation, order and noise"},
+};
+
+#define N_PARAMS (sizeof table / sizeof table[0])
+
+size_t as_param_count(void)
+{
+	return N_PARAMS;
+}
+
+const struct as_param *as_param_at(size_t i)
+{
+	return i < N_PARAMS ? &table[i] : NULL;
+}
+
+static int same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char ca = *a == '-' ? '_' : (char)tolower((unsigned char)*a);
+		char cb = *b == '-' ? '_' : (char)tolower((unsigned char)*b);
+		if (ca != cb)
+			return 0;
+	}
+	return *a == *b;
+}
+
+const struct as_param *as_param_find(const char *name)
+{
+	for (size_t i = 0; i < N_PARAMS; i++)
+		if (same_name(name, table[i].name))
+			return &table[i];
+	return NULL;
+}
+
+int as_param_index(const struct as_param *p)
+{
+	if (p < table || p >= table + N_PARAMS)
+		return -1;
+	return (int)(p - table);
+}
+
+double as_param_get(const struct as_config *cfg, const struct as_param *p)
+{
+	const char *base = (const char *)cfg + p->offset;
+	switch (p->type) {
+	case AS_PT_FLOAT: return *(const float *)(const void *)base;
+	case AS_PT_INT:
+	case AS_PT_BOOL: return *(const int *)(const void *)base;
+	case AS_PT_ENUM: {
+		/* enums are int-sized in C11 on every ABI we build for */
+		int v;
+		memcpy(&v, base, sizeof v);
+		return v;
+	}
+	case AS_PT_U64: return (double)*(const uint64_t *)(const void *)base;
+	}
+	return 0;
+}
+
+static void put(struct as_config *cfg, const struct as_param *p, double v)
+{
+	char *base = (char *)cfg + p->offset;
+	switch (p->type) {
+	case AS_PT_FLOAT: *(float *)(void *)base = (float)v; break;
+	case AS_PT_INT:
+	case AS_PT_BOOL: *(int *)(void *)base = (int)v; break;
+	case AS_PT_ENUM: {
+		int iv = (int)v;
+		memcpy(base, &iv, sizeof iv);
+		break;
+	}
+	case AS_PT_U64: *(uint64_t *)(void *)base = (uint64_t)v; break;
+	}
+}
+
+void as_config_default(struct as_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < N_PARAMS; i++)
+		put(cfg, &table[i], table[i].def);
+}
+
+enum as_status as_config_validate(const struct as_config *cfg,
+				  struct as_error *err)
+{
+	for (size_t i = 0; i < N_PARAMS; i++) {
+		double v = as_param_get(cfg, &table[i]);
+		if (!(v >= table[i].min && v <= table[i].max))
+			return as_error_set(err, AS_ERR_INVALID,
+					    "%s = %g is outside [%g, %g]",
+					    table[i].name, v, table[i].min,
+					    table[i].max);
+	}
+	if (cfg->encoder == AS_ACT_LINEAR && cfg->sparsity_weight > 0)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "the KL sparsity penalty needs the sigmoid "
+				    "encoder (mean activations in (0,1))");
+	return AS_OK;
+}
+
+static const char *kind_words(const struct as_param *p, char *buf,
+			      size_t n)
+{
+	buf[0] = 0;
+	if (!p->choices)
+		return buf;
+	for (size_t i = 0; p->choices[i]; i++) {
+		strncat(buf, p->choices[i], n - strlen(buf) - 1);
+		if (p->choices[i + 1])
+			strncat(buf, ", ", n - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+enum as_status as_param_set(struct as_config *cfg, const struct as_param *p,
+			    double value, struct as_error *err)
+{
+	if (!isfinite(value) || value < p->min || value > p->max)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s must be between %g and %g, not %g",
+				    p->name, p->min, p->max, value);
+	if (p->type != AS_PT_FLOAT && value != floor(value))
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s must be a whole number, not %g",
+				    p->name, value);
+	put(cfg, p, value);
+	return AS_OK;
+}
+
+enum as_status as_param_parse(struct as_config *cfg, const struct as_param *p,
+			      const char *text, struct as_error *err)
+{
+	while (isspace((unsigned char)*text))
+		text++;
+	size_t len = strlen(text);
+	while (len && isspace((unsigned char)text[len - 1]))
+		len--;
+	char word[64];
+	if (len == 0 || len >= sizeof word)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s needs a value", p->name);
+	memcpy(word, text, len);
+	word[len] = 0;
+
+	if (p->type == AS_PT_BOOL) {
+		static const char *const yes[] = {"on", "yes", "true", "1"};
+		static const char *const no[] = {"off", "no", "false", "0"};
+		for (size_t i = 0; i < 4; i++) {
+			if (!strcasecmp(word, yes[i]))
+				return as_param_set(cfg, p, 1, err);
+			if (!strcasecmp(word, no[i]))
+				return as_param_set(cfg, p, 0, err);
+		}
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s takes on or off, not '%s'", p->name,
+				    word);
+	}
+	if (p->type == AS_PT_ENUM) {
+		char names[128];
+		for (size_t i = 0; p->choices[i]; i++)
+			if (!strcasecmp(word, p->choices[i]))
+				return as_param_set(cfg, p, (double)i, err);
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s takes one of %s, not '%s'", p->name,
+				    kind_words(p, names, sizeof names), word);
+	}
+	char *end;
+	errno = 0;
+	double v = strtod(word, &end);
+	if (end == word || *end || errno == ERANGE)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s takes a number, not '%s'", p->name,
+				    word);
+	return as_param_set(cfg, p, v, err);
+}
+
+void as_param_format(const struct as_config *cfg, const struct as_param *p,
+		     char *buf, size_t n)
+{
+	double v = as_param_get(cfg, p);
+	switch (p->type) {
+	case AS_PT_BOOL:
+	case AS_PT_ENUM: {
+		size_t i = (size_t)v, k = 0;
+		while (p->choices[k] && k < i)
+			k++;
+		snprintf(buf, n, "%s", p->choices[k] ? p->choices[k] : "?");
+		break;
+	}
+	case AS_PT_INT: snprintf(buf, n, "%d", (int)v); break;
+	case AS_PT_U64:
+		snprintf(buf, n, "%llu", (unsigned long long)v);
+		break;
+	case AS_PT_FLOAT: snprintf(buf, n, "%.4g", v); break;
+	}
+}
+
+void as_param_step(struct as_config *cfg, const struct as_param *p, int dir)
+{
+	double v = as_param_get(cfg, p);
+	if (p->type == AS_PT_ENUM || p->type == AS_PT_BOOL) {
+		double span = p->max - p->min + 1;
+		v = fmod(v - p->min + (dir > 0 ? 1 : span - 1), span) + p->min;
+		put(cfg, p, v);
+		return;
+	}
+	if (p->step_kind == AS_STEP_ADD) {
+		v += dir > 0 ? p->step : -p->step;
+		/* snap away float drift: 0.25 - 0.05 * 5 is not 0 */
+		v = round(v / p->step) * p->step;
+	} else if (dir > 0) {
+		v = v == 0 && p->zero_step > 0 ? p->zero_step : v * p->step;
+	} else {
+		v /= p->step;
+		if (p->zero_step > 0 && v < p->zero_step * 0.999)
+			v = 0;
+	}
+	if (p->type != AS_PT_FLOAT)
+		v = round(v);
+	if (v < p->min)
+		v = p->min;
+	if (v > p->max)
+		v = p->max;
+	put(cfg, p, v);
+}
