@@ -1,0 +1,606 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/model.h"
+
+/*
+ * The hot loops below run over batch x n_visible and batch x n_hidden
+ * values; with libm's expf/log1pf they cost as much as the five GEMMs
+ * (about 2,000 exp/log per example). fast_exp and fast_log1p are plain
+ * arithmetic without branches or calls, so the compiler vectorises the
+ * loops (omp simd, -fopenmp-simd: no OpenMP runtime is involved).
+ */
+
+#define AS_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+AS_ALWAYS_INLINE float bits_to_float(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+AS_ALWAYS_INLINE uint32_t float_to_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
+/* exp(x) for x <= 0, relative error below 2e-7. x = n ln2 + r with
+ * |r| <= ln2/2 (Cody-Waite split of ln2), exp(r) by its degree-7 Taylor
+ * polynomial (remainder r^8/8! < 6e-9), times 2^n built in the exponent
+ * bits. x is clamped at -87 so 2^n stays a normal float. n is rounded
+ * with the 1.5 * 2^23 trick, so no float-to-int conversion happens. */
+AS_ALWAYS_INLINE float fast_exp_neg(float x)
+{
+	const float shifter = 12582912.0f; /* 1.5 * 2^23 */
+	x = fmaxf(x, -87.0f);
+	float t = x * 1.44269504f + shifter;
+	float n = t - shifter;
+	float r = x - n * 0.693145752f; /* ln2 high part */
+	r = r - n * 1.42860677e-6f;     /* ln2 low part */
+	float p = 1.0f / 5040;
+	p = p * r + 1.0f / 720;
+	p = p * r + 1.0f / 120;
+	p = p * r + 1.0f / 24;
+	p = p * r + 1.0f / 6;
+	p = p * r + 0.5f;
+	p = p * r + 1.0f;
+	p = p * r + 1.0f;
+	uint32_t ni = float_to_bits(t) - float_to_bits(shifter);
+	return p * bits_to_float((ni + 127u) << 23);
+}
+
+/* log1p(e) for e in [0, 1]: log(1 + e) = 2 atanh(u), u = e / (2 + e) in
+ * [0, 1/3], by the atanh series to u^15 (remainder < (1/9)^8 / 17 ~ 1e-9). */
+AS_ALWAYS_INLINE float fast_log1p_unit(float e)
+{
+	float u = e / (2.0f + e);
+	float u2 = u * u;
+	float p = 1.0f / 15;
+	p = p * u2 + 1.0f / 13;
+	p = p * u2 + 1.0f / 11;
+	p = p * u2 + 1.0f / 9;
+	p = p * u2 + 1.0f / 7;
+	p = p * u2 + 1.0f / 5;
+	p = p * u2 + 1.0f / 3;
+	p = p * u2 + 1.0f;
+	return 2.0f * u * p;
+}
+
+/* sigmoid(a) = 1 / (1 + exp(-a)), computed from e = exp(-|a|) so that it
+ * never overflows. */
+AS_ALWAYS_INLINE float sigmoid_from(float a, float e)
+{
+	float r = 1.0f / (1.0f + e);
+	return a >= 0 ? r : e * r;
+}
+
+static size_t arena_len(size_t nv, size_t nh)
+{
+	return 2 * nv * nh + nh + nv;
+}
+
+static void point_into(struct as_model *m, float *base, float **w, float **b,
+		       float **c, float **w2)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	*w = base;
+	*b = base + nh * nv;
+	*c = *b + nh;
+	*w2 = *c + nv;
+}
+
+enum as_status as_model_create(size_t n_visible, size_t n_hidden,
+			       size_t max_batch, struct as_model **out,
+			       struct as_error *err)
+{
+	*out = NULL;
+	size_t nvnh, wsv, wsh;
+	if (n_visible == 0 || n_hidden == 0 || max_batch == 0)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "model sizes must be positive (%zu visible, "
+				    "%zu hidden, batch %zu)",
+				    n_visible, n_hidden, max_batch);
+	if (!as_mul_ok(n_visible, n_hidden, &nvnh) ||
+	    !as_mul_ok(max_batch, n_visible, &wsv) ||
+	    !as_mul_ok(max_batch, n_hidden, &wsh) || nvnh > (SIZE_MAX / 16))
+		return as_error_set(err, AS_ERR_NOMEM,
+				    "model of %zu x %zu is too large",
+				    n_hidden, n_visible);
+	struct as_model *m = calloc(1, sizeof *m);
+	if (!m)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	m->n_visible = n_visible;
+	m->n_hidden = n_hidden;
+	m->max_batch = max_batch;
+	m->tied = 1;
+	m->n_params = arena_len(n_visible, n_hidden);
+	m->params = calloc(m->n_params, sizeof(float));
+	m->grad = calloc(m->n_params, sizeof(float));
+	m->velocity = calloc(m->n_params, sizeof(float));
+	m->xc = malloc(wsv * sizeof(float));
+	m->xr = malloc(wsv * sizeof(float));
+	m->dx = malloc(wsv * sizeof(float));
+	m->h = malloc(wsh * sizeof(float));
+	m->dh = malloc(wsh * sizeof(float));
+	m->col = malloc(n_hidden * sizeof(float));
+	m->rowsum = malloc(max_batch * sizeof(float));
+	m->perm = malloc(n_visible * sizeof(uint32_t));
+	if (!m->params || !m->grad || !m->velocity || !m->xc || !m->xr ||
+	    !m->dx || !m->h || !m->dh || !m->col || !m->rowsum || !m->perm) {
+		as_model_free(m);
+		return as_error_set(err, AS_ERR_NOMEM,
+				    "out of memory for a %zu x %zu model",
+				    n_hidden, n_visible);
+	}
+	point_into(m, m->params, &m->w, &m->b, &m->c, &m->w2);
+	point_into(m, m->grad, &m->gw, &m->gb, &m->gc, &m->gw2);
+	for (size_t i = 0; i < n_visible; i++)
+		m->perm[i] = (uint32_t)i;
+	*out = m;
+	return AS_OK;
+}
+
+void as_model_free(struct as_model *m)
+{
+	if (!m)
+		return;
+	free(m->params);
+	free(m->grad);
+	free(m->velocity);
+	free(m->xc);
+	free(m->xr);
+	free(m->dx);
+	free(m->h);
+	free(m->dh);
+	free(m->col);
+	free(m->rowsum);
+	free(m->perm);
+	free(m);
+}
+
+/* dst (cols x rows) := src^T, src rows x cols */
+static void transpose(float *dst, const float *src, size_t rows, size_t cols)
+{
+	for (size_t i = 0; i < rows; i++)
+		for (size_t j = 0; j < cols; j++)
+			dst[j * rows + i] = src[i * cols + j];
+}
+
+void as_model_init(struct as_model *m, int tied, struct as_rng *rng)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	float r = 4.0f * sqrtf(6.0f / (float)(nv + nh));
+	for (size_t i = 0; i < nh * nv; i++)
+		m->w[i] = (2.0f * as_rng_uniform(rng) - 1.0f) * r;
+	memset(m->b, 0, (nh + nv) * sizeof(float));
+	transpose(m->w2, m->w, nh, nv);
+	memset(m->velocity, 0, m->n_params * sizeof(float));
+	memset(m->grad, 0, m->n_params * sizeof(float));
+	m->tied = tied ? 1 : 0;
+}
+
+/* w := (w + w2^T) / 2, then w2 := w^T (kept consistent while tied) */
+static void tie_pair(float *w, float *w2, size_t nh, size_t nv)
+{
+	for (size_t i = 0; i < nh; i++)
+		for (size_t j = 0; j < nv; j++)
+			w[i * nv + j] = 0.5f * (w[i * nv + j] + w2[j * nh + i]);
+	transpose(w2, w, nh, nv);
+}
+
+void as_model_set_tied(struct as_model *m, int tied)
+{
+	tied = tied ? 1 : 0;
+	if (tied == m->tied)
+		return;
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	float *vw, *vb, *vc, *vw2;
+	point_into(m, m->velocity, &vw, &vb, &vc, &vw2);
+	if (tied) {
+		tie_pair(m->w, m->w2, nh, nv);
+		tie_pair(vw, vw2, nh, nv);
+	} else {
+		transpose(m->w2, m->w, nh, nv);
+		transpose(vw2, vw, nh, nv);
+	}
+	m->tied = tied;
+}
+
+enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
+			     struct as_error *err)
+{
+	if (dst->n_visible != src->n_visible ||
+	    dst->n_hidden != src->n_hidden)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "cannot copy a %zu x %zu model into a %zu "
+				    "x %zu one",
+				    src->n_hidden, src->n_visible,
+				    dst->n_hidden, dst->n_visible);
+	memcpy(dst->params, src->params, src->n_params * sizeof(float));
+	memcpy(dst->velocity, src->velocity, src->n_params * sizeof(float));
+	dst->tied = src->tied;
+	return AS_OK;
+}
+
+/* Chooses m distinct components of 0..d-1 into perm[0..m) by a partial
+ * Fisher-Yates shuffle; perm stays a permutation between calls. */
+static void choose(uint32_t *perm, size_t d, size_t m, struct as_rng *rng)
+{
+	for (size_t i = 0; i < m; i++) {
+		size_t j = i + as_rng_below(rng, (uint32_t)(d - i));
+		uint32_t t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+}
+
+void as_corrupt(const struct as_config *cfg, const float *x, float *out,
+		size_t n, size_t d, uint32_t *perm, struct as_rng *rng)
+{
+	float level = cfg->corruption_level;
+	if (out != x)
+		memcpy(out, x, n * d * sizeof(float));
+	if (level <= 0)
+		return;
+	if (cfg->corruption == AS_CORRUPT_GAUSS) {
+		for (size_t i = 0; i < n * d; i++)
+			out[i] += level * as_rng_normal(rng);
+		return;
+	}
+	/* mask and salt-and-pepper touch exactly round(nu d) components */
+	size_t m = (size_t)lround((double)level * (double)d);
+	if (m > d)
+		m = d;
+	for (size_t e = 0; e < n; e++) {
+		float *row = out + e * d;
+		choose(perm, d, m, rng);
+		if (cfg->corruption == AS_CORRUPT_MASK) {
+			for (size_t i = 0; i < m; i++)
+				row[perm[i]] = 0.0f;
+		} else {
+			for (size_t i = 0; i < m; i++)
+				row[perm[i]] =
+					(float)(as_rng_u64(rng) >> 63);
+		}
+	}
+}
+
+/* h = s_e(xc W^T + b): GEMM 1 and the encoder non-linearity. */
+static void encode_batch(struct as_model *m, const struct as_config *cfg,
+			 const float *xc, size_t n, float *h)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	for (size_t e = 0; e < n; e++)
+		memcpy(h + e * nh, m->b, nh * sizeof(float));
+	as_sgemm(0, 1, n, nh, nv, 1.0f, xc, nv, m->w, nv, 1.0f, h, nh);
+	if (cfg->encoder == AS_ACT_SIGMOID) {
+		size_t len = n * nh;
+#pragma omp simd
+		for (size_t i = 0; i < len; i++) {
+			float a = h[i];
+			h[i] = sigmoid_from(a, fast_exp_neg(-fabsf(a)));
+		}
+	}
+}
+
+/* a = h W'^T + c (decoder pre-activation) into out: GEMM 2. */
+static void decode_pre(struct as_model *m, const float *h, size_t n,
+		       float *out)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	for (size_t e = 0; e < n; e++)
+		memcpy(out + e * nv, m->c, nv * sizeof(float));
+	if (m->tied)
+		as_sgemm(0, 0, n, nv, nh, 1.0f, h, nh, m->w, nv, 1.0f, out,
+			 nv);
+	else
+		as_sgemm(0, 1, n, nv, nh, 1.0f, h, nh, m->w2, nh, 1.0f, out,
+			 nv);
+}
+
+/*
+ * From the decoder pre-activation a (overwritten by the reconstruction)
+ * and the clean x: the summed loss and, if dx is not NULL, dL/da * scale.
+ *   CE:  L = sum softplus(a) - x a,  dL/da = sigmoid(a) - x
+ *        (softplus(a) = max(a, 0) + log1p(exp(-|a|)): stable for any a)
+ *   MSE: L = 1/2 sum (a - x)^2,      dL/da = a - x
+ */
+static double output_loss(const struct as_config *cfg, float *a,
+			  const float *x, float *dx, size_t len, float scale)
+{
+	/* sums of at most one row's worth of floats, then added in double */
+	const size_t chunk = 1024;
+	double total = 0;
+	for (size_t s = 0; s < len; s += chunk) {
+		size_t end = s + chunk < len ? s + chunk : len;
+		float acc = 0;
+		if (cfg->loss == AS_LOSS_CE) {
+#pragma omp simd reduction(+ : acc)
+			for (size_t i = s; i < end; i++) {
+				float v = a[i];
+				float e = fast_exp_neg(-fabsf(v));
+				float sp = fmaxf(v, 0.0f) + fast_log1p_unit(e);
+				acc += sp - x[i] * v;
+				a[i] = sigmoid_from(v, e);
+			}
+		} else {
+#pragma omp simd reduction(+ : acc)
+			for (size_t i = s; i < end; i++) {
+				float r = a[i] - x[i];
+				acc += 0.5f * r * r;
+			}
+		}
+		if (dx) {
+#pragma omp simd
+			for (size_t i = s; i < end; i++)
+				dx[i] = (a[i] - x[i]) * scale;
+		}
+		total += acc;
+	}
+	return total;
+}
+
+/* out[j] = sum over n rows of a (n x cols) */
+static void column_sums(const float *a, size_t n, size_t cols, float *out)
+{
+	memset(out, 0, cols * sizeof(float));
+	for (size_t e = 0; e < n; e++) {
+		const float *row = a + e * cols;
+#pragma omp simd
+		for (size_t j = 0; j < cols; j++)
+			out[j] += row[j];
+	}
+}
+
+static double kl_penalty(float rho, float rho_hat)
+{
+	/* clamp: a saturated unit gives a large but finite penalty */
+	double q = rho_hat < 1e-6f ? 1e-6 : rho_hat > 1 - 1e-6f ? 1 - 1e-6
+							       : rho_hat;
+	return rho * log(rho / q) + (1 - rho) * log((1 - rho) / (1 - q));
+}
+
+void as_model_grad(struct as_model *m, const struct as_config *cfg,
+		   const float *x, const float *xc, size_t n,
+		   struct as_losses *out)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	float inv_n = 1.0f / (float)n;
+	int sig = cfg->encoder == AS_ACT_SIGMOID;
+	double penalty = 0;
+
+	encode_batch(m, cfg, xc, n, m->h);
+	decode_pre(m, m->h, n, m->xr);
+	double recon = output_loss(cfg, m->xr, x, m->dx, n * nv, inv_n);
+
+	/* decoder: dL/dW' = dx^T h (GEMM 3; tied: its transpose h^T dx is
+	 * the decoder part of dL/dW), dL/dc = column sums of dx */
+	if (m->tied)
+		as_sgemm(1, 0, nh, nv, n, 1.0f, m->h, nh, m->dx, nv, 0.0f,
+			 m->gw, nv);
+	else
+		as_sgemm(1, 0, nv, nh, n, 1.0f, m->dx, nv, m->h, nh, 0.0f,
+			 m->gw2, nh);
+	column_sums(m->dx, n, nv, m->gc);
+
+	/* back to the code: dL/dh = dx W' (GEMM 4) */
+	if (m->tied)
+		as_sgemm(0, 1, n, nh, nv, 1.0f, m->dx, nv, m->w, nv, 0.0f,
+			 m->dh, nh);
+	else
+		as_sgemm(0, 0, n, nh, nv, 1.0f, m->dx, nv, m->w2, nh, 0.0f,
+			 m->dh, nh);
+
+	/* KL sparsity on rho^_j = mean_n h_nj:
+	 * d/dh_nj = beta / n (-rho / rho^_j + (1 - rho) / (1 - rho^_j)) */
+	if (sig && cfg->sparsity_weight > 0) {
+		float rho = cfg->sparsity_target, beta = cfg->sparsity_weight;
+		column_sums(m->h, n, nh, m->col);
+		double kl = 0;
+		for (size_t j = 0; j < nh; j++) {
+			float q = m->col[j] * inv_n;
+			kl += kl_penalty(rho, q);
+			q = fminf(fmaxf(q, 1e-6f), 1 - 1e-6f);
+			m->col[j] = beta * inv_n * (-rho / q + (1 - rho) / (1 - q));
+		}
+		penalty += beta * kl;
+		for (size_t e = 0; e < n; e++) {
+			float *row = m->dh + e * nh;
+#pragma omp simd
+			for (size_t j = 0; j < nh; j++)
+				row[j] += m->col[j];
+		}
+	}
+
+	/* through the encoder non-linearity: dh * h (1 - h) */
+	if (sig) {
+		size_t len = n * nh;
+#pragma omp simd
+		for (size_t i = 0; i < len; i++)
+			m->dh[i] *= m->h[i] * (1.0f - m->h[i]);
+	}
+
+	/* contractive, sigmoid: J = diag(s) W with s = h (1 - h), so
+	 * ||J||_F^2 = sum_j s_j^2 ||W_j||^2 (Rifai et al. 2011, eq. 5);
+	 *   d/da_nj = lambda / n 2 s^2 (1 - 2h) ||W_j||^2
+	 *   d/dW_j += 2 lambda mean_n(s_nj^2) W_j
+	 * linear encoder: J = W, the penalty is lambda ||W||_F^2. */
+	float lam = cfg->contractive_weight;
+	if (lam > 0) {
+		for (size_t j = 0; j < nh; j++) {
+			const float *wj = m->w + j * nv;
+			float s = 0;
+#pragma omp simd reduction(+ : s)
+			for (size_t i = 0; i < nv; i++)
+				s += wj[i] * wj[i];
+			m->col[j] = s;
+		}
+	}
+
+	/* encoder: dL/dW += dh^T xc (GEMM 5), dL/db = column sums of dh */
+	if (lam > 0 && sig) {
+		double cpen = 0;
+		for (size_t e = 0; e < n; e++) {
+			const float *hr = m->h + e * nh;
+			float *dr = m->dh + e * nh;
+			for (size_t j = 0; j < nh; j++) {
+				float s = hr[j] * (1.0f - hr[j]);
+				float s2 = s * s;
+				cpen += (double)s2 * m->col[j];
+				dr[j] += lam * inv_n * 2.0f * s2 *
+					 (1.0f - 2.0f * hr[j]) * m->col[j];
+			}
+		}
+		penalty += lam * cpen / (double)n;
+	}
+	as_sgemm(1, 0, nh, nv, n, 1.0f, m->dh, nh, xc, nv,
+		 m->tied ? 1.0f : 0.0f, m->gw, nv);
+	column_sums(m->dh, n, nh, m->gb);
+
+	if (lam > 0) {
+		double wn = 0;
+		for (size_t j = 0; j < nh; j++)
+			wn += m->col[j];
+		if (sig) {
+			/* mean_n s_nj^2 per unit */
+			for (size_t j = 0; j < nh; j++) {
+				float a = 0;
+				for (size_t e = 0; e < n; e++) {
+					float h = m->h[e * nh + j];
+					float s = h * (1.0f - h);
+					a += s * s;
+				}
+				float k = 2.0f * lam * a * inv_n;
+				float *gj = m->gw + j * nv;
+				const float *wj = m->w + j * nv;
+#pragma omp simd
+				for (size_t i = 0; i < nv; i++)
+					gj[i] += k * wj[i];
+			}
+		} else {
+			penalty += lam * wn;
+			size_t len = nh * nv;
+#pragma omp simd
+			for (size_t i = 0; i < len; i++)
+				m->gw[i] += 2.0f * lam * m->w[i];
+		}
+	}
+
+	/* L2 weight decay (wd / 2) ||W||^2 (+ ||W'||^2 untied) */
+	float wd = cfg->weight_decay;
+	if (wd > 0) {
+		size_t len = nh * nv;
+		double sq = 0;
+		for (size_t i = 0; i < len; i++) {
+			sq += (double)m->w[i] * m->w[i];
+			m->gw[i] += wd * m->w[i];
+		}
+		if (!m->tied) {
+			for (size_t i = 0; i < len; i++) {
+				sq += (double)m->w2[i] * m->w2[i];
+				m->gw2[i] += wd * m->w2[i];
+			}
+		}
+		penalty += 0.5 * wd * sq;
+	}
+	if (m->tied)
+		memset(m->gw2, 0, nh * nv * sizeof(float));
+
+	if (out) {
+		out->recon = recon / (double)n;
+		out->penalty = penalty;
+	}
+}
+
+void as_model_update(struct as_model *m, const struct as_config *cfg,
+		     float lr)
+{
+	/* tied: the arena's W' part is not a parameter */
+	size_t len = m->tied ? m->n_params - m->n_visible * m->n_hidden
+			     : m->n_params;
+	float mom = cfg->momentum;
+	float *p = m->params, *v = m->velocity;
+	const float *g = m->grad;
+	if (mom > 0) {
+#pragma omp simd
+		for (size_t i = 0; i < len; i++) {
+			v[i] = mom * v[i] - lr * g[i];
+			p[i] += v[i];
+		}
+	} else {
+#pragma omp simd
+		for (size_t i = 0; i < len; i++) {
+			v[i] = -lr * g[i];
+			p[i] += v[i];
+		}
+	}
+	if (m->tied)
+		transpose(m->w2, m->w, m->n_hidden, m->n_visible);
+}
+
+void as_model_step(struct as_model *m, const struct as_config *cfg,
+		   const float *x, size_t n, float lr, struct as_rng *rng,
+		   struct as_losses *out)
+{
+	as_corrupt(cfg, x, m->xc, n, m->n_visible, m->perm, rng);
+	as_model_grad(m, cfg, x, m->xc, n, out);
+	as_model_update(m, cfg, lr);
+}
+
+double as_model_eval(struct as_model *m, const struct as_config *cfg,
+		     const float *x, size_t n)
+{
+	size_t nv = m->n_visible;
+	double total = 0;
+	for (size_t s = 0; s < n; s += m->max_batch) {
+		size_t b = n - s < m->max_batch ? n - s : m->max_batch;
+		encode_batch(m, cfg, x + s * nv, b, m->h);
+		decode_pre(m, m->h, b, m->xr);
+		total += output_loss(cfg, m->xr, x + s * nv, NULL, b * nv, 1);
+	}
+	return n ? total / (double)n : 0;
+}
+
+void as_model_encode(struct as_model *m, const struct as_config *cfg,
+		     const float *x, size_t n, float *h)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	for (size_t s = 0; s < n; s += m->max_batch) {
+		size_t b = n - s < m->max_batch ? n - s : m->max_batch;
+		encode_batch(m, cfg, x + s * nv, b, h + s * nh);
+	}
+}
+
+void as_model_reconstruct(struct as_model *m, const struct as_config *cfg,
+			  const float *xin, size_t n, float *out)
+{
+	size_t nv = m->n_visible;
+	for (size_t s = 0; s < n; s += m->max_batch) {
+		size_t b = n - s < m->max_batch ? n - s : m->max_batch;
+		encode_batch(m, cfg, xin + s * nv, b, m->h);
+		float *o = out + s * nv;
+		decode_pre(m, m->h, b, o);
+		if (cfg->loss == AS_LOSS_CE) {
+			size_t len = b * nv;
+#pragma omp simd
+			for (size_t i = 0; i < len; i++)
+				o[i] = sigmoid_from(o[i],
+						    fast_exp_neg(-fabsf(o[i])));
+		}
+	}
+}
+
+int as_model_finite(const struct as_model *m)
+{
+	size_t len = m->tied ? m->n_params - m->n_visible * m->n_hidden
+			     : m->n_params;
+	int ok = 1;
+	for (size_t i = 0; i < len; i++)
+		ok &= isfinite(m->params[i]) != 0;
+	return ok;
+}
