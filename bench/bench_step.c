@@ -1,0 +1,126 @@
+/*
+ * bench_step: training speed of the default step against the GEMMs in it.
+ *
+ * The default step is 784 -> 500, tied, 25% masking noise, sigmoid +
+ * cross-entropy, on the bundled MNIST. For each batch size and thread
+ * count it times (a) whole SGD steps (corruption, forward, loss, backward,
+ * update) and (b) the same five cblas_sgemm calls alone, interleaved in
+ * rounds so that both see the same machine load, and prints
+ *   ratio = (useful FLOP/s of the step) / (sgemm FLOP/s) = t_gemm / t_step
+ * (the step's useful FLOPs are its GEMMs: 5 x 2 x 784 x 500 per example).
+ * Medians over the rounds. Usage: bench_step [seconds per cell, default 1]
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/dataset.h"
+#include "autoscope/model.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The five GEMMs of a tied step, on the model's own buffers. */
+static void gemms(struct as_model *m, const float *x, size_t n)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	as_sgemm(0, 1, n, nh, nv, 1.0f, x, nv, m->w, nv, 0.0f, m->h, nh);
+	as_sgemm(0, 0, n, nv, nh, 1.0f, m->h, nh, m->w, nv, 0.0f, m->xr, nv);
+	as_sgemm(1, 0, nh, nv, n, 1.0f, m->h, nh, m->dx, nv, 0.0f, m->gw, nv);
+	as_sgemm(0, 1, n, nh, nv, 1.0f, m->dx, nv, m->w, nv, 0.0f, m->dh, nh);
+	as_sgemm(1, 0, nh, nv, n, 1.0f, m->dh, nh, x, nv, 1.0f, m->gw, nv);
+}
+
+int main(int argc, char **argv)
+{
+	double cell_s = argc > 1 ? atof(argv[1]) : 1.0;
+	if (!(cell_s > 0))
+		cell_s = 1.0;
+	struct as_data_opts dopts;
+	as_data_opts_default(&dopts);
+	struct as_dataset *ds;
+	struct as_error err;
+	if (as_dataset_load("mnist", &dopts, &ds, &err) != AS_OK) {
+		fprintf(stderr, "bench_step: %s\n", err.msg);
+		return 1;
+	}
+	struct as_config cfg;
+	as_config_default(&cfg);
+	printf("%s\n", as_blas_name());
+	printf("default step: %zu -> %d, tied, %.0f%% masking, cross-entropy"
+	       "\n",
+	       ds->d, cfg.n_hidden, 100.0 * cfg.corruption_level);
+	printf("threads batch   step ex/s   gemm ex/s   ratio\n");
+	const size_t batches[] = {20, 64, 256};
+	const int rounds = 7;
+	for (int threads = 1; threads <= 2; threads++) {
+		as_blas_set_threads(threads);
+		for (size_t bi = 0; bi < 3; bi++) {
+			size_t n = batches[bi];
+			struct as_model *m;
+			if (as_model_create(ds->d, (size_t)cfg.n_hidden, n, &m,
+					    &err) != AS_OK) {
+				fprintf(stderr, "bench_step: %s\n", err.msg);
+				return 1;
+			}
+			struct as_rng rng;
+			as_rng_seed(&rng, 1, 0);
+			as_model_init(m, 1, &rng);
+			cfg.batch_size = (int)n;
+			double t_step[7], t_gemm[7];
+			size_t per_round = 0;
+			/* calibrate: steps that take about cell_s / rounds */
+			double c0 = now_s();
+			size_t calib = 0;
+			while (now_s() - c0 < 0.2) {
+				size_t at = (calib * n) % (ds->n_train - n);
+				as_model_step(m, &cfg, ds->x + at * ds->d, n,
+					      0.01f, &rng, NULL);
+				calib++;
+			}
+			per_round = (size_t)((double)calib * cell_s /
+					     (0.2 * rounds)) + 1;
+			for (int r = 0; r < rounds; r++) {
+				double s0 = now_s();
+				for (size_t i = 0; i < per_round; i++) {
+					size_t at = (i * n) %
+						    (ds->n_train - n);
+					as_model_step(m, &cfg,
+						      ds->x + at * ds->d, n,
+						      0.01f, &rng, NULL);
+				}
+				double s1 = now_s();
+				for (size_t i = 0; i < per_round; i++) {
+					size_t at = (i * n) %
+						    (ds->n_train - n);
+					gemms(m, ds->x + at * ds->d, n);
+				}
+				double s2 = now_s();
+				t_step[r] = (s1 - s0) / (double)per_round;
+				t_gemm[r] = (s2 - s1) / (double)per_round;
+			}
+			qsort(t_step, rounds, sizeof(double), cmp_double);
+			qsort(t_gemm, rounds, sizeof(double), cmp_double);
+			double ts = t_step[rounds / 2], tg = t_gemm[rounds / 2];
+			printf("%7d %5zu %12.0f %11.0f %7.2f\n", threads, n,
+			       (double)n / ts, (double)n / tg, tg / ts);
+			fflush(stdout);
+			as_model_free(m);
+		}
+	}
+	as_dataset_free(ds);
+	return 0;
+}

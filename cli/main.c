@@ -1,0 +1,238 @@
+/* autoscope: `autoscope train` (headless) and the explorer (no command). */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/checkpoint.h"
+#include "autoscope/fileio.h"
+#include "autoscope/trainer.h"
+#include "options.h"
+#include "../ui/ui.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void fmt_time(double s, char *buf, size_t n)
+{
+	if (!isfinite(s) || s < 0)
+		s = 0;
+	long t = lround(s);
+	if (t >= 3600)
+		snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60,
+			 t % 60);
+	else
+		snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void progress(const struct as_trainer *t, int epochs, double rate,
+		     double eta)
+{
+	double frac = (double)t->cursor / (double)t->ds->n_train;
+	char bar[31];
+	int fill = (int)(frac * 30);
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = 0;
+	char eta_s[32];
+	fmt_time(eta, eta_s, sizeof eta_s);
+	size_t np = t->history->n_points;
+	double loss = np ? t->history->points[np - 1].train_loss : NAN;
+	fprintf(stderr,
+		"\r\033[Kepoch %llu/%d [%s] %3.0f%%  %6.0f ex/s  ETA %s  "
+		"loss %.2f",
+		(unsigned long long)t->epoch + 1, epochs, bar, frac * 100,
+		rate, eta_s, loss);
+	fflush(stderr);
+}
+
+static int save_files(struct as_trainer *t, const char *out, int quiet)
+{
+	struct as_error err;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/checkpoint.ascp", out);
+	if (as_trainer_save(t, path, &err) != AS_OK ||
+	    as_trainer_export(t, out, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		return -1;
+	}
+	if (!quiet)
+		printf("wrote %s/{checkpoint.ascp, filters.png, recon.png, "
+		       "encoder_W.npy, encoder_b.npy, decoder_W.npy, "
+		       "decoder_c.npy, log.csv}\n",
+		       out);
+	return 0;
+}
+
+/* Overrides of live parameters given on the command line of a resume. */
+static int apply_overrides(struct as_trainer *t, const struct cli_opts *o)
+{
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		if (!o->given[i])
+			continue;
+		struct as_error err;
+		double v = as_param_get(&o->cfg, p);
+		if (as_trainer_set(t, p, v, &err) != AS_OK) {
+			fprintf(stderr, "autoscope: --%s: %s\n", p->name,
+				err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int train(struct cli_opts *o)
+{
+	struct as_error err;
+	struct as_checkpoint ck;
+	memset(&ck, 0, sizeof ck);
+	const char *spec = o->data ? o->data : "mnist";
+	if (o->resume) {
+		if (as_checkpoint_load(o->resume, &ck, &err) != AS_OK) {
+			fprintf(stderr, "autoscope: %s\n", err.msg);
+			return 1;
+		}
+		if (!o->data)
+			spec = ck.data;
+	}
+	const char *out = o->out ? o->out : "autoscope-out";
+	if (as_mkdir(out, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_checkpoint_release(&ck);
+		return 1;
+	}
+	as_blas_set_threads(o->threads);
+	struct as_dataset *ds = cli_load_data(o, spec);
+	if (!ds) {
+		as_checkpoint_release(&ck);
+		return 1;
+	}
+	if (!o->resume)
+		cli_fit_defaults(o, ds, o->quiet ? NULL : stdout);
+	struct as_trainer_opts topts;
+	as_trainer_opts_default(&topts);
+	topts.out_dir = out;
+	topts.eval_every = 0; /* at the end of each epoch, */
+	topts.eval_max = 0;   /* on the whole held-out part */
+	topts.append_csv = o->resume != NULL;
+	struct as_trainer *t;
+	enum as_status st =
+		o->resume ? as_trainer_resume(&ck, ds, &topts, &t, &err)
+			  : as_trainer_create(&o->cfg, ds, &topts, &t, &err);
+	as_checkpoint_release(&ck);
+	if (st != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_dataset_free(ds);
+		return 1;
+	}
+	if (o->resume && apply_overrides(t, o)) {
+		as_trainer_free(t);
+		as_dataset_free(ds);
+		return 1;
+	}
+	int tty = isatty(STDERR_FILENO) && !o->quiet;
+	if (!o->quiet)
+		printf("training %d-%d %s autoencoder on %s (%zu train, %zu "
+		       "held-out), %s loss, batch %d, lr %g, %s %.2f\n",
+		       (int)ds->d, t->cfg.n_hidden,
+		       t->cfg.tied ? "tied" : "untied", ds->name, ds->n_train,
+		       ds->n - ds->n_train,
+		       t->cfg.loss == AS_LOSS_CE ? "cross-entropy"
+						 : "squared-error",
+		       t->cfg.batch_size, t->cfg.lr,
+		       as_param_find("corruption")->choices[t->cfg.corruption],
+		       t->cfg.corruption_level);
+	fflush(stdout);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	double start = mono_s(), last_draw = 0;
+	uint64_t start_examples = t->examples;
+	uint64_t target = (uint64_t)o->epochs;
+	int rc = 0;
+	while (t->epoch < target && !stop_requested) {
+		uint64_t epoch = t->epoch;
+		as_trainer_step(t);
+		double now = mono_s();
+		double rate = (double)(t->examples - start_examples) /
+			      (now - start + 1e-9);
+		if (tty && now - last_draw > 0.2) {
+			double left = (double)(target - t->epoch) *
+					      (double)ds->n_train -
+				      (double)t->cursor;
+			progress(t, o->epochs, rate, left / (rate + 1e-9));
+			last_draw = now;
+		}
+		if (t->epoch != epoch && !o->quiet) {
+			size_t np = t->history->n_points;
+			const struct as_point *p = &t->history->points[np - 1];
+			if (tty)
+				fprintf(stderr, "\r\033[K");
+			printf("epoch %llu/%d  train %.3f  held-out %.3f  "
+			       "%.0f ex/s  %.1f s\n",
+			       (unsigned long long)t->epoch, o->epochs,
+			       p->train_loss, p->heldout_loss, rate,
+			       t->elapsed_s);
+			fflush(stdout);
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (stop_requested && !o->quiet)
+		printf("interrupted at epoch %llu, step %llu: saving\n",
+		       (unsigned long long)t->epoch,
+		       (unsigned long long)t->step);
+	if (!stop_requested && !o->quiet && t->cfg.loss == AS_LOSS_MSE &&
+	    (size_t)t->cfg.n_hidden <= ds->d &&
+	    as_trainer_pca(t, &err) == AS_OK)
+		printf("held-out loss %.4f, rank-%d PCA baseline %.4f "
+		       "(ratio %.4f)\n",
+		       as_trainer_heldout_loss(t, 0), t->cfg.n_hidden,
+		       t->pca_error,
+		       as_trainer_heldout_loss(t, 0) / t->pca_error);
+	int probe = o->probe < 0 ? ds->labels != NULL : o->probe;
+	if (!stop_requested && probe && !o->quiet) {
+		if (as_trainer_probe(t, &err) != AS_OK)
+			fprintf(stderr, "autoscope: probe: %s\n", err.msg);
+		else
+			printf("linear probe on held-out: codes %.4f, raw "
+			       "input %.4f\n",
+			       t->probe_accuracy, t->probe_raw);
+	}
+	if (save_files(t, out, o->quiet))
+		rc = 1;
+	if (stop_requested)
+		rc = 130;
+	as_trainer_free(t);
+	as_dataset_free(ds);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts o;
+	int is_train = argc > 1 && !strcmp(argv[1], "train");
+	int r = cli_parse(argc, argv, is_train ? 2 : 1, &o,
+			  is_train ? "train" : NULL);
+	if (r)
+		return r < 0 ? 2 : 0;
+	if (is_train)
+		return train(&o);
+	return ui_main(&o);
+}

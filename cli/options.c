@@ -1,0 +1,275 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/blas.h"
+#include "options.h"
+
+struct extra {
+	const char *name;
+	const char *arg;
+	const char *help;
+};
+
+/* The options that are not hyperparameters, in --help order. */
+static const struct extra extras[] = {
+	{"data", "SPEC",
+	 "mnist (default: the bundled MNIST test set, 8000 train / 2000 "
+	 "held-out), an IDX images file (labels found beside it), or "
+	 "patches:IMG.png[,IMG.png] (8x8 natural-image patches)"},
+	{"labels", "PATH", "IDX labels file for --data PATH"},
+	{"holdout", "F", "fraction held out for evaluation (default 0.2)"},
+	{"patch-size", "K", "patch side for patches: data (default 8)"},
+	{"patches", "N", "patches sampled (default 20000)"},
+	{"whiten", "MODE", "zca (default), pca or none, for patches: data"},
+	{"epochs", "N", "train until N epochs in all (default 10)"},
+	{"out", "DIR",
+	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
+	 "here (default autoscope-out)"},
+	{"resume", "CKPT", "continue a saved run (its data and settings)"},
+	{"threads", "N", "OpenBLAS threads (default 1; 2 helps at batch >= 64)"},
+	{"probe", "on|off",
+	 "linear probe accuracy at the end (default on with labels)"},
+	{"quiet", NULL, "no progress output"},
+	{"help", NULL, "show this help"},
+	{"version", NULL, "show the version"},
+};
+
+#define N_EXTRAS (sizeof extras / sizeof extras[0])
+
+void cli_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: autoscope [options]          the explorer (a terminal "
+		"UI)\n"
+		"       autoscope train [options]    train without a screen\n"
+		"\n"
+		"Watch an autoencoder learn: h = s(W x~ + b), x^ = s(W' h + "
+		"c),\n"
+		"trained by SGD to rebuild the clean x from a corrupted x~.\n"
+		"\nhyperparameters (all but hidden and seed can change "
+		"mid-run):\n");
+	char line[64];
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		struct as_config def;
+		as_config_default(&def);
+		char dv[32];
+		as_param_format(&def, p, dv, sizeof dv);
+		char name[40];
+		snprintf(name, sizeof name, "%s", p->name);
+		for (char *c = name; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		snprintf(line, sizeof line, "  --%s %s", name,
+			 p->choices ? "NAME" : "X");
+		fprintf(f, "%-28s %s (default %s)\n", line, p->help, dv);
+	}
+	fprintf(f, "\nrun options:\n");
+	for (size_t i = 0; i < N_EXTRAS; i++) {
+		snprintf(line, sizeof line, "  --%s%s%s", extras[i].name,
+			 extras[i].arg ? " " : "",
+			 extras[i].arg ? extras[i].arg : "");
+		fprintf(f, "%-28s %s\n", line, extras[i].help);
+	}
+	fprintf(f, "\nexamples:\n"
+		   "  autoscope train --epochs 5 --corruption-level 0.5\n"
+		   "  autoscope train --loss mse --encoder linear --hidden 30 "
+		   "--tied off\n"
+		   "  autoscope train --data patches:forest.png --sparsity-"
+		   "weight 0.1\n"
+		   "  autoscope --resume autoscope-out/checkpoint.ascp\n");
+}
+
+static int parse_long(const char *opt, const char *s, long lo, long hi,
+		      long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr,
+			"autoscope: --%s wants a whole number in [%ld, %ld], "
+			"not '%s'\n",
+			opt, lo, hi, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_extra(struct cli_opts *o, const char *name, const char *v)
+{
+	long n;
+	if (!strcmp(name, "data")) {
+		o->data = v;
+	} else if (!strcmp(name, "labels")) {
+		o->data_opts.labels = v;
+	} else if (!strcmp(name, "holdout")) {
+		char *end;
+		double f = strtod(v, &end);
+		if (end == v || *end || !(f >= 0 && f < 1)) {
+			fprintf(stderr,
+				"autoscope: --holdout wants a fraction in [0, "
+				"1), not '%s'\n",
+				v);
+			return -1;
+		}
+		o->data_opts.holdout = f;
+	} else if (!strcmp(name, "patch-size")) {
+		if (parse_long(name, v, 2, 64, &n))
+			return -1;
+		o->data_opts.patch_size = (size_t)n;
+	} else if (!strcmp(name, "patches")) {
+		if (parse_long(name, v, 10, 10000000, &n))
+			return -1;
+		o->data_opts.n_patches = (size_t)n;
+	} else if (!strcmp(name, "whiten")) {
+		if (!strcmp(v, "zca"))
+			o->data_opts.whiten = AS_WHITEN_ZCA;
+		else if (!strcmp(v, "pca"))
+			o->data_opts.whiten = AS_WHITEN_PCA;
+		else if (!strcmp(v, "none"))
+			o->data_opts.whiten = AS_WHITEN_NONE;
+		else {
+			fprintf(stderr,
+				"autoscope: --whiten wants zca, pca or none, "
+				"not '%s'\n",
+				v);
+			return -1;
+		}
+	} else if (!strcmp(name, "epochs")) {
+		if (parse_long(name, v, 1, 1000000, &n))
+			return -1;
+		o->epochs = (int)n;
+	} else if (!strcmp(name, "out")) {
+		o->out = v;
+	} else if (!strcmp(name, "resume")) {
+		o->resume = v;
+	} else if (!strcmp(name, "threads")) {
+		if (parse_long(name, v, 1, 64, &n))
+			return -1;
+		o->threads = (int)n;
+	} else if (!strcmp(name, "probe")) {
+		if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
+			o->probe = 1;
+		else if (!strcmp(v, "off") || !strcmp(v, "no") ||
+			 !strcmp(v, "0"))
+			o->probe = 0;
+		else {
+			fprintf(stderr,
+				"autoscope: --probe wants on or off, not "
+				"'%s'\n",
+				v);
+			return -1;
+		}
+	} else if (!strcmp(name, "lesson")) {
+		o->lesson = v;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
+	      const char *command)
+{
+	memset(o, 0, sizeof *o);
+	as_config_default(&o->cfg);
+	as_data_opts_default(&o->data_opts);
+	o->data = NULL;
+	o->out = NULL;
+	o->epochs = 10;
+	o->threads = 1;
+	o->probe = -1;
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+			fprintf(stderr,
+				"autoscope%s%s: unexpected argument '%s' (see "
+				"autoscope --help)\n",
+				command ? " " : "", command ? command : "",
+				arg);
+			return -1;
+		}
+		char name[64];
+		const char *value = NULL;
+		const char *eq = strchr(arg + 2, '=');
+		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if (len >= sizeof name)
+			len = sizeof name - 1;
+		memcpy(name, arg + 2, len);
+		name[len] = 0;
+		if (!strcmp(name, "help")) {
+			cli_usage(stdout);
+			return 1;
+		}
+		if (!strcmp(name, "version")) {
+			printf("autoscope %s (%s)\n", AS_VERSION,
+			       as_blas_name());
+			return 1;
+		}
+		if (!strcmp(name, "quiet")) {
+			o->quiet = 1;
+			continue;
+		}
+		const struct as_param *p = as_param_find(name);
+		int known = p != NULL || !strcmp(name, "lesson");
+		for (size_t k = 0; k < N_EXTRAS && !known; k++)
+			known = !strcmp(name, extras[k].name) &&
+				extras[k].arg != NULL;
+		if (!known) {
+			fprintf(stderr,
+				"autoscope: unknown option --%s (see autoscope "
+				"--help)\n",
+				name);
+			return -1;
+		}
+		if (eq) {
+			value = eq + 1;
+		} else if (i + 1 < argc) {
+			value = argv[++i];
+		} else {
+			fprintf(stderr, "autoscope: --%s needs a value\n",
+				name);
+			return -1;
+		}
+		if (p) {
+			struct as_error err;
+			if (as_param_parse(&o->cfg, p, value, &err) != AS_OK) {
+				fprintf(stderr, "autoscope: --%s: %s\n", name,
+					err.msg);
+				return -1;
+			}
+			o->given[as_param_index(p)] = 1;
+		} else if (parse_extra(o, name, value)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec)
+{
+	struct as_dataset *ds;
+	struct as_error err;
+	if (as_dataset_load(spec, &o->data_opts, &ds, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		return NULL;
+	}
+	return ds;
+}
+
+void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
+		      FILE *note)
+{
+	int loss_i = as_param_index(as_param_find("loss"));
+	int in_unit = ds->min >= 0.0f && ds->max <= 1.0f;
+	if (!in_unit && !o->given[loss_i] && o->cfg.loss == AS_LOSS_CE) {
+		o->cfg.loss = AS_LOSS_MSE;
+		if (note)
+			fprintf(note,
+				"note: %s spans [%.3g, %.3g], not [0, 1]: "
+				"using --loss mse\n",
+				ds->name, ds->min, ds->max);
+	}
+}

@@ -1,0 +1,44 @@
+/* options: the command line shared by `autoscope train` and the explorer.
+ *
+ * Every hyperparameter option is generated from the params table
+ * (--corruption-level 0.3, --tied off, ...); the rest are listed in
+ * options.c next to their help lines. */
+#ifndef AUTOSCOPE_CLI_OPTIONS_H
+#define AUTOSCOPE_CLI_OPTIONS_H
+
+#include <stdio.h>
+
+#include "autoscope/dataset.h"
+#include "autoscope/params.h"
+
+struct cli_opts {
+	struct as_config cfg;
+	unsigned char given[64]; /* per params-table row: set on the line */
+	const char *data;        /* --data spec (default "mnist") */
+	const char *out;         /* --out DIR */
+	const char *resume;      /* --resume CKPT */
+	int epochs;
+	int threads;
+	int quiet;
+	int probe;    /* -1 auto, 0 no, 1 yes */
+	const char *lesson;
+	struct as_data_opts data_opts;
+};
+
+/* Parses argv[first..argc). On error prints one line to stderr and
+ * returns -1; on --help/--version prints and returns 1; else 0. */
+int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
+	      const char *command);
+
+void cli_usage(FILE *f);
+
+/* Loads o->data (or the checkpoint's spec), prints a one-line error on
+ * failure. */
+struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec);
+
+/* Adjusts defaults that depend on the data (loss for data outside
+ * [0,1]) unless the user set them; prints a note when it does. */
+void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
+		      FILE *note);
+
+#endif

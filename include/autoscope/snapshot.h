@@ -1,0 +1,72 @@
+/* snapshot: what the screen needs, copied out of the trainer.
+ *
+ * Owns: struct as_snapshot (weights, reconstructions of a fixed set of
+ * held-out examples, the history, counters, the config in force and the
+ * trainer's last message) and a triple buffer that hands the newest one
+ * from the trainer thread to the UI thread. The writer fills a free slot
+ * without any lock and publishes it under a mutex held for a few
+ * instructions; the reader takes the newest and keeps it until it
+ * releases it. Neither side ever waits for the other's copy.
+ * Threading: one writer thread (the trainer), one reader thread (the UI). */
+#ifndef AUTOSCOPE_SNAPSHOT_H
+#define AUTOSCOPE_SNAPSHOT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "autoscope/error.h"
+#include "autoscope/history.h"
+#include "autoscope/params.h"
+
+#define AS_SNAP_RECON 10
+
+struct as_snapshot {
+	uint64_t generation; /* 0: nothing published yet */
+	struct as_config config;
+	uint64_t step, epoch, examples;
+	size_t epoch_pos, epoch_len; /* examples into this epoch, of */
+	double elapsed_s;
+	double examples_per_s; /* recent training speed */
+	int paused;
+	int tied;
+	size_t n_visible, n_hidden, rows, cols;
+	float *w;      /* n_hidden x n_visible, the encoder filters */
+	float *mean_h; /* n_hidden: mean activation on the recon samples */
+	size_t n_recon;
+	float *clean, *corrupted, *recon; /* n_recon x n_visible each */
+	int unit_range; /* data in [0, 1] (draw clipped) or not */
+	struct as_history history;
+	double pca_error;      /* rank-k PCA baseline on held-out, or NaN */
+	double heldout_loss;   /* latest, or NaN */
+	double probe_accuracy; /* latest linear probe, or NaN */
+	double probe_raw;      /* probe on raw pixels, or NaN */
+	uint64_t message_id;   /* changes when message changes */
+	char message[160];     /* the trainer's last word: saved, diverged */
+};
+
+struct as_publisher {
+	pthread_mutex_t lock;
+	struct as_snapshot slot[3];
+	int latest;  /* the newest published slot, -1 before the first */
+	int reading; /* the slot the reader holds, -1 if none */
+	int writing; /* the slot the writer fills */
+	uint64_t generation;
+};
+
+enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
+				 size_t n_hidden, size_t n_recon,
+				 struct as_error *err);
+void as_publisher_destroy(struct as_publisher *p);
+
+/* Writer: the slot to fill (never the reader's or the newest). */
+struct as_snapshot *as_publisher_begin(struct as_publisher *p);
+/* Writer: makes the slot from begin the newest, with a new generation. */
+void as_publisher_commit(struct as_publisher *p);
+
+/* Reader: the newest snapshot (NULL before the first publish); it stays
+ * valid and unchanged until as_snapshot_release. */
+const struct as_snapshot *as_snapshot_acquire(struct as_publisher *p);
+void as_snapshot_release(struct as_publisher *p);
+
+#endif

@@ -1,0 +1,170 @@
+/* trainer: a run. A model, its data, its history and the loop around them.
+ *
+ * Owns: the model, the epoch order and three rng streams (initialisation,
+ * shuffling, noise), the counters, the history and the CSV log, the last
+ * good weights (restored when a step diverges, with the learning rate
+ * halved), the command queue and the snapshot publisher.
+ *
+ * Two ways to drive it, one code path:
+ *  - headless (CLI, tests, bench): call as_trainer_step in a loop;
+ *  - threaded (TUI): as_trainer_start runs the same loop on its own thread;
+ *    the UI pushes commands (as_trainer_push) and reads snapshots
+ *    (t->pub); it never touches the model.
+ * Commands are applied between two minibatches, validated through the
+ * params table, and every applied change is recorded in the history
+ * (step, parameter, old -> new) and the CSV log.
+ * Threading: as_trainer_push and the publisher may be used from any
+ * thread; everything else belongs to the thread that drives the trainer. */
+#ifndef AUTOSCOPE_TRAINER_H
+#define AUTOSCOPE_TRAINER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "autoscope/checkpoint.h"
+#include "autoscope/dataset.h"
+#include "autoscope/error.h"
+#include "autoscope/export.h"
+#include "autoscope/history.h"
+#include "autoscope/measure.h"
+#include "autoscope/model.h"
+#include "autoscope/params.h"
+#include "autoscope/rng.h"
+#include "autoscope/snapshot.h"
+
+enum as_cmd_kind {
+	AS_CMD_SET,    /* param = value (table index, value) */
+	AS_CMD_PAUSE,  /* value != 0: pause, 0: resume */
+	AS_CMD_STEP,   /* one minibatch while paused */
+	AS_CMD_RESET,  /* new initialisation (same config, next seed) */
+	AS_CMD_SAVE,   /* checkpoint to <out>/checkpoint.ascp */
+	AS_CMD_EXPORT, /* filters.png, recon.png, weights .npy into <out> */
+	AS_CMD_PROBE,  /* linear probe on codes and raw pixels */
+	AS_CMD_QUIT,   /* stop the thread (after the queue before it) */
+};
+
+struct as_command {
+	enum as_cmd_kind kind;
+	int param;
+	double value;
+};
+
+#define AS_QUEUE_MAX 64
+
+struct as_trainer_opts {
+	const char *out_dir;    /* NULL: no files written */
+	int csv;                /* write <out>/log.csv */
+	int append_csv;         /* a resumed run appends */
+	size_t point_every;     /* examples between history points (1000) */
+	size_t eval_every;      /* examples between held-out evals (4000) */
+	size_t eval_max;        /* held-out examples used per eval (1000) */
+	size_t good_every;      /* steps between last-good copies (50) */
+	int publish;            /* 1: fill snapshots (TUI) */
+	double publish_min_s;   /* seconds between snapshots (0.05) */
+};
+
+void as_trainer_opts_default(struct as_trainer_opts *o);
+
+struct as_trainer {
+	struct as_config cfg;
+	struct as_trainer_opts opts;
+	char out_dir[2048];
+	const struct as_dataset *ds; /* borrowed; outlives the trainer */
+	struct as_model *model;
+	struct as_model *good; /* last finite weights */
+	uint64_t good_step;
+	struct as_rng rng_init, rng_shuffle, rng_noise;
+	uint32_t *order;
+	size_t cursor;
+	float *batch; /* max batch x d, gathered from the order */
+	uint64_t step, epoch, examples;
+	double elapsed_s;
+	double last_heldout;
+	/* loss since the last history point */
+	double acc_loss;
+	size_t acc_batches, acc_examples;
+	uint64_t last_eval_examples;
+	struct as_history *history;
+	struct as_csv_log csv;
+	struct as_pca *pca; /* fitted on train, lazily */
+	double pca_error;   /* rank-n_hidden on held-out, NaN if not known */
+	double probe_accuracy, probe_raw;
+	char message[160];
+	uint64_t message_id;
+	/* threaded mode */
+	pthread_t thread;
+	int running;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct as_command queue[AS_QUEUE_MAX];
+	size_t q_head, q_len;
+	int paused, quit, step_once;
+	struct as_publisher pub;
+	double last_publish_s;
+	double rate; /* examples per second over the last half second */
+	size_t rate_n;
+	double rate_s;
+	int has_pca;
+	float *recon_noisy; /* AS_SNAP_RECON x d */
+};
+
+/* A new run of cfg on ds (ds must outlive the trainer). */
+enum as_status as_trainer_create(const struct as_config *cfg,
+				 const struct as_dataset *ds,
+				 const struct as_trainer_opts *opts,
+				 struct as_trainer **out,
+				 struct as_error *err);
+/* A run resumed from a checkpoint's state, on the same data. */
+enum as_status as_trainer_resume(const struct as_checkpoint *ck,
+				 const struct as_dataset *ds,
+				 const struct as_trainer_opts *opts,
+				 struct as_trainer **out,
+				 struct as_error *err);
+void as_trainer_free(struct as_trainer *t);
+
+/* Applies queued commands, then one minibatch of SGD (unless paused).
+ * Returns 1 if a minibatch ran. Errors (a failed save) are reported in
+ * t->message and do not stop training. */
+int as_trainer_step(struct as_trainer *t);
+
+/* The learning rate in force this epoch (lr / (1 + lr_decay epoch)). */
+float as_trainer_lr(const struct as_trainer *t);
+
+/* Mean loss on the held-out part (up to max examples, 0: all); NaN if
+ * the data has no held-out part. */
+double as_trainer_heldout_loss(struct as_trainer *t, size_t max);
+
+/* Sets one parameter now, records the change; the same rules as
+ * commands. Structural parameters are refused. */
+enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
+			      double value, struct as_error *err);
+
+/* Fits the PCA of the training part and the rank-k baseline. */
+enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err);
+/* Linear probe on codes and on raw input (needs labels). */
+enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err);
+
+/* The run's state as a checkpoint (arrays borrowed from t). */
+void as_trainer_checkpoint(const struct as_trainer *t,
+			   struct as_checkpoint *ck);
+enum as_status as_trainer_save(struct as_trainer *t, const char *path,
+			       struct as_error *err);
+/* filters.png, recon.png, encoder_W.npy, encoder_b.npy, decoder_c.npy,
+ * decoder_W.npy into dir. */
+enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
+				 struct as_error *err);
+
+/* Adds a history point now (the CLI calls it at the end of an epoch). */
+void as_trainer_point(struct as_trainer *t, int with_heldout);
+
+/* Threaded mode. push fails with AS_ERR_STATE when the queue is full. */
+enum as_status as_trainer_start(struct as_trainer *t, struct as_error *err);
+enum as_status as_trainer_push(struct as_trainer *t,
+			       const struct as_command *c);
+/* Pushes QUIT and joins the thread. */
+void as_trainer_stop(struct as_trainer *t);
+/* Fills and publishes a snapshot now (the thread does this itself). */
+void as_trainer_publish(struct as_trainer *t);
+
+#endif

@@ -1,0 +1,94 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/snapshot.h"
+
+static void slot_free(struct as_snapshot *s)
+{
+	free(s->w);
+	free(s->mean_h);
+	free(s->clean);
+	free(s->corrupted);
+	free(s->recon);
+	memset(s, 0, sizeof *s);
+}
+
+enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
+				 size_t n_hidden, size_t n_recon,
+				 struct as_error *err)
+{
+	memset(p, 0, sizeof *p);
+	size_t wlen, rlen;
+	if (!as_mul_ok(n_visible, n_hidden, &wlen) ||
+	    !as_mul_ok(n_visible, n_recon ? n_recon : 1, &rlen))
+		return as_error_set(err, AS_ERR_NOMEM, "snapshot too large");
+	for (int i = 0; i < 3; i++) {
+		struct as_snapshot *s = &p->slot[i];
+		s->w = calloc(wlen, sizeof(float));
+		s->mean_h = calloc(n_hidden, sizeof(float));
+		s->clean = calloc(rlen, sizeof(float));
+		s->corrupted = calloc(rlen, sizeof(float));
+		s->recon = calloc(rlen, sizeof(float));
+		s->n_visible = n_visible;
+		s->n_hidden = n_hidden;
+		s->n_recon = n_recon;
+		s->pca_error = s->heldout_loss = NAN;
+		s->probe_accuracy = s->probe_raw = NAN;
+		if (!s->w || !s->mean_h || !s->clean || !s->corrupted ||
+		    !s->recon) {
+			for (int j = 0; j <= i; j++)
+				slot_free(&p->slot[j]);
+			return as_error_set(err, AS_ERR_NOMEM,
+					    "out of memory for snapshots");
+		}
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	p->latest = -1;
+	p->reading = -1;
+	p->writing = 0;
+	return AS_OK;
+}
+
+void as_publisher_destroy(struct as_publisher *p)
+{
+	for (int i = 0; i < 3; i++)
+		slot_free(&p->slot[i]);
+	pthread_mutex_destroy(&p->lock);
+}
+
+struct as_snapshot *as_publisher_begin(struct as_publisher *p)
+{
+	return &p->slot[p->writing];
+}
+
+void as_publisher_commit(struct as_publisher *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->slot[p->writing].generation = ++p->generation;
+	p->latest = p->writing;
+	/* the next slot to fill: neither the newest nor the reader's */
+	for (int i = 0; i < 3; i++)
+		if (i != p->latest && i != p->reading) {
+			p->writing = i;
+			break;
+		}
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct as_snapshot *as_snapshot_acquire(struct as_publisher *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->reading = p->latest;
+	const struct as_snapshot *s =
+		p->latest >= 0 ? &p->slot[p->latest] : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return s;
+}
+
+void as_snapshot_release(struct as_publisher *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->reading = -1;
+	pthread_mutex_unlock(&p->lock);
+}

@@ -1,0 +1,490 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "autoscope/trainer.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void as_trainer_opts_default(struct as_trainer_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->csv = 1;
+	o->point_every = 1000;
+	o->eval_every = 4000;
+	o->eval_max = 1000;
+	o->good_every = 50;
+	o->publish_min_s = 0.05;
+}
+
+static void say(struct as_trainer *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct as_trainer *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof t->message, fmt, ap);
+	va_end(ap);
+	t->message_id++;
+}
+
+static size_t n_heldout(const struct as_trainer *t)
+{
+	return t->ds->n - t->ds->n_train;
+}
+
+static enum as_status check_fit(const struct as_config *cfg,
+				const struct as_dataset *ds,
+				struct as_error *err)
+{
+	enum as_status st = as_config_validate(cfg, err);
+	if (st != AS_OK)
+		return st;
+	if (cfg->loss == AS_LOSS_CE && (ds->min < 0.0f || ds->max > 1.0f))
+		return as_error_set(err, AS_ERR_INVALID,
+				    "cross-entropy needs inputs in [0, 1] but "
+				    "%s spans [%.3g, %.3g]: use --loss mse",
+				    ds->name, ds->min, ds->max);
+	return AS_OK;
+}
+
+static enum as_status alloc_run(struct as_trainer *t,
+				const struct as_dataset *ds,
+				const struct as_trainer_opts *opts,
+				struct as_error *err)
+{
+	t->ds = ds;
+	if (opts)
+		t->opts = *opts;
+	else
+		as_trainer_opts_default(&t->opts);
+	if (t->opts.out_dir)
+		snprintf(t->out_dir, sizeof t->out_dir, "%s", t->opts.out_dir);
+	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
+	t->last_heldout = t->pca_error = NAN;
+	t->probe_accuracy = t->probe_raw = NAN;
+	pthread_mutex_init(&t->qlock, NULL);
+	pthread_cond_init(&t->qcond, NULL);
+	if (ds->n_train == 0)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s has no training examples", ds->name);
+	if (ds->n_train > UINT32_MAX)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s: too many examples", ds->name);
+	enum as_status st;
+	size_t nh = (size_t)t->cfg.n_hidden;
+	st = as_model_create(ds->d, nh, AS_BATCH_MAX, &t->model, err);
+	if (st == AS_OK)
+		st = as_model_create(ds->d, nh, 1, &t->good, err);
+	if (st != AS_OK)
+		return st;
+	t->order = malloc(ds->n_train * sizeof *t->order);
+	t->batch = malloc((size_t)AS_BATCH_MAX * ds->d * sizeof(float));
+	t->recon_noisy = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
+	t->history = calloc(1, sizeof *t->history);
+	if (!t->order || !t->batch || !t->recon_noisy || !t->history)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	if (t->opts.publish) {
+		st = as_publisher_init(&t->pub, ds->d, nh, AS_SNAP_RECON, err);
+		if (st != AS_OK)
+			return st;
+		t->opts.publish = 2; /* initialised: destroy on free */
+	}
+	return AS_OK;
+}
+
+static enum as_status open_csv(struct as_trainer *t, int append,
+			       struct as_error *err)
+{
+	if (!t->opts.out_dir || !t->opts.csv)
+		return AS_OK;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/log.csv", t->opts.out_dir);
+	return as_csv_open(&t->csv, path, append, err);
+}
+
+static void new_order(struct as_trainer *t)
+{
+	for (size_t i = 0; i < t->ds->n_train; i++)
+		t->order[i] = (uint32_t)i;
+	as_rng_shuffle(&t->rng_shuffle, t->order, t->ds->n_train);
+	t->cursor = 0;
+}
+
+enum as_status as_trainer_create(const struct as_config *cfg,
+				 const struct as_dataset *ds,
+				 const struct as_trainer_opts *opts,
+				 struct as_trainer **out,
+				 struct as_error *err)
+{
+	*out = NULL;
+	enum as_status st = check_fit(cfg, ds, err);
+	if (st != AS_OK)
+		return st;
+	struct as_trainer *t = calloc(1, sizeof *t);
+	if (!t)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	t->cfg = *cfg;
+	st = alloc_run(t, ds, opts, err);
+	if (st == AS_OK)
+		st = open_csv(t, opts ? opts->append_csv : 0, err);
+	if (st != AS_OK) {
+		as_trainer_free(t);
+		return st;
+	}
+	as_rng_seed(&t->rng_init, cfg->seed, 1);
+	as_rng_seed(&t->rng_shuffle, cfg->seed, 2);
+	as_rng_seed(&t->rng_noise, cfg->seed, 3);
+	as_model_init(t->model, cfg->tied, &t->rng_init);
+	as_model_copy(t->good, t->model, NULL);
+	new_order(t);
+	as_history_clear(t->history);
+	*out = t;
+	return AS_OK;
+}
+
+enum as_status as_trainer_resume(const struct as_checkpoint *ck,
+				 const struct as_dataset *ds,
+				 const struct as_trainer_opts *opts,
+				 struct as_trainer **out,
+				 struct as_error *err)
+{
+	*out = NULL;
+	enum as_status st = check_fit(&ck->config, ds, err);
+	if (st != AS_OK)
+		return st;
+	if (ck->n_visible != ds->d || ck->n_order != ds->n_train ||
+	    ck->n_hidden != (size_t)ck->config.n_hidden)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "the checkpoint was trained on %zu values x "
+				    "%zu training examples, but %s has %zu x "
+				    "%zu",
+				    ck->n_visible, ck->n_order, ds->name, ds->d,
+				    ds->n_train);
+	if (ck->cursor > ck->n_order)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "checkpoint cursor %zu is past its epoch "
+				    "of %zu",
+				    ck->cursor, ck->n_order);
+	struct as_trainer *t = calloc(1, sizeof *t);
+	if (!t)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	t->cfg = ck->config;
+	st = alloc_run(t, ds, opts, err);
+	if (st == AS_OK && ck->n_params != t->model->n_params)
+		st = as_error_set(err, AS_ERR_INVALID,
+				  "checkpoint holds %zu parameters, the model "
+				  "needs %zu",
+				  ck->n_params, t->model->n_params);
+	if (st == AS_OK)
+		st = open_csv(t, 1, err);
+	if (st != AS_OK) {
+		as_trainer_free(t);
+		return st;
+	}
+	memcpy(t->model->params, ck->params, ck->n_params * sizeof(float));
+	memcpy(t->model->velocity, ck->velocity,
+	       ck->n_params * sizeof(float));
+	t->model->tied = ck->tied;
+	as_model_copy(t->good, t->model, NULL);
+	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
+	t->cursor = ck->cursor;
+	t->rng_init = ck->rng_init;
+	t->rng_shuffle = ck->rng_shuffle;
+	t->rng_noise = ck->rng_noise;
+	t->step = ck->step;
+	t->epoch = ck->epoch;
+	t->examples = ck->examples;
+	t->elapsed_s = ck->elapsed_s;
+	t->good_step = t->step;
+	t->last_eval_examples = t->examples;
+	if (ck->history)
+		*t->history = *ck->history;
+	else
+		as_history_clear(t->history);
+	*out = t;
+	return AS_OK;
+}
+
+void as_trainer_free(struct as_trainer *t)
+{
+	if (!t)
+		return;
+	if (t->running)
+		as_trainer_stop(t);
+	if (t->csv.f)
+		as_csv_close(&t->csv);
+	as_model_free(t->model);
+	as_model_free(t->good);
+	as_pca_free(t->pca);
+	free(t->order);
+	free(t->batch);
+	free(t->recon_noisy);
+	free(t->history);
+	if (t->opts.publish == 2)
+		as_publisher_destroy(&t->pub);
+	pthread_mutex_destroy(&t->qlock);
+	pthread_cond_destroy(&t->qcond);
+	free(t);
+}
+
+float as_trainer_lr(const struct as_trainer *t)
+{
+	return t->cfg.lr / (1.0f + t->cfg.lr_decay * (float)t->epoch);
+}
+
+double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
+{
+	size_t n = n_heldout(t);
+	if (n == 0)
+		return NAN;
+	if (max && n > max)
+		n = max;
+	const float *x = t->ds->x + t->ds->n_train * t->ds->d;
+	return as_model_eval(t->model, &t->cfg, x, n);
+}
+
+static void record_change(struct as_trainer *t, const char *name,
+			  const char *old_value, const char *new_value)
+{
+	struct as_change c = {.step = t->step, .examples = t->examples};
+	snprintf(c.param, sizeof c.param, "%s", name);
+	snprintf(c.old_value, sizeof c.old_value, "%s", old_value);
+	snprintf(c.new_value, sizeof c.new_value, "%s", new_value);
+	as_history_add_change(t->history, &c);
+}
+
+enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
+			      double value, struct as_error *err)
+{
+	if (!p->live)
+		return as_error_set(err, AS_ERR_STATE,
+				    "%s cannot change during a run (it needs "
+				    "a new model)",
+				    p->name);
+	struct as_config next = t->cfg;
+	enum as_status st = as_param_set(&next, p, value, err);
+	if (st == AS_OK)
+		st = check_fit(&next, t->ds, err);
+	if (st != AS_OK)
+		return st;
+	char old_text[32], new_text[32];
+	as_param_format(&t->cfg, p, old_text, sizeof old_text);
+	as_param_format(&next, p, new_text, sizeof new_text);
+	if (strcmp(old_text, new_text) == 0 &&
+	    as_param_get(&t->cfg, p) == as_param_get(&next, p))
+		return AS_OK;
+	t->cfg = next;
+	if (p->offset == offsetof(struct as_config, tied)) {
+		as_model_set_tied(t->model, t->cfg.tied);
+		as_model_set_tied(t->good, t->cfg.tied);
+	}
+	record_change(t, p->name, old_text, new_text);
+	say(t, "%s: %s -> %s at step %llu", p->name, old_text, new_text,
+	    (unsigned long long)t->step);
+	return AS_OK;
+}
+
+void as_trainer_point(struct as_trainer *t, int with_heldout)
+{
+	struct as_point p = {
+		.step = t->step,
+		.examples = t->examples,
+		.train_loss = t->acc_examples
+				      ? (float)(t->acc_loss /
+						(double)t->acc_examples)
+				      : NAN,
+		.heldout_loss = NAN,
+		.time_s = t->elapsed_s,
+	};
+	if (with_heldout) {
+		t->last_heldout =
+			as_trainer_heldout_loss(t, t->opts.eval_max);
+		p.heldout_loss = (float)t->last_heldout;
+		t->last_eval_examples = t->examples;
+	}
+	if (t->acc_examples == 0 && !with_heldout)
+		return;
+	as_history_add_point(t->history, &p);
+	t->acc_loss = 0;
+	t->acc_examples = 0;
+	t->acc_batches = 0;
+	if (t->csv.f) {
+		struct as_error err;
+		if (as_csv_write(&t->csv, &p, t->epoch, &t->cfg, &err) != AS_OK)
+			say(t, "%s", err.msg);
+	}
+}
+
+/* A step went non-finite: back to the last good weights, lr halved. */
+static void diverged(struct as_trainer *t)
+{
+	as_model_copy(t->model, t->good, NULL);
+	memset(t->model->velocity, 0, t->model->n_params * sizeof(float));
+	char old_text[32], new_text[32];
+	const struct as_param *p = as_param_find("lr");
+	as_param_format(&t->cfg, p, old_text, sizeof old_text);
+	float lr = t->cfg.lr * 0.5f;
+	if (lr < (float)p->min)
+		lr = (float)p->min;
+	t->cfg.lr = lr;
+	as_param_format(&t->cfg, p, new_text, sizeof new_text);
+	record_change(t, "lr", old_text, new_text);
+	say(t, "diverged at step %llu: weights of step %llu restored, lr "
+	       "halved to %s",
+	    (unsigned long long)t->step, (unsigned long long)t->good_step,
+	    new_text);
+	t->acc_loss = 0;
+	t->acc_examples = 0;
+}
+
+static void minibatch(struct as_trainer *t)
+{
+	double t0 = now_s();
+	const struct as_dataset *ds = t->ds;
+	size_t d = ds->d, bs = (size_t)t->cfg.batch_size;
+	size_t n = ds->n_train - t->cursor < bs ? ds->n_train - t->cursor : bs;
+	for (size_t i = 0; i < n; i++)
+		memcpy(t->batch + i * d,
+		       ds->x + (size_t)t->order[t->cursor + i] * d,
+		       d * sizeof(float));
+	struct as_losses l;
+	as_model_step(t->model, &t->cfg, t->batch, n, as_trainer_lr(t),
+		      &t->rng_noise, &l);
+	t->cursor += n;
+	t->step++;
+	t->examples += n;
+	if (!isfinite(l.recon) || !isfinite(l.penalty)) {
+		diverged(t);
+	} else {
+		t->acc_loss += l.recon * (double)n;
+		t->acc_examples += n;
+		t->acc_batches++;
+		if (t->step - t->good_step >= t->opts.good_every &&
+		    as_model_finite(t->model)) {
+			as_model_copy(t->good, t->model, NULL);
+			t->good_step = t->step;
+		}
+	}
+	int epoch_end = t->cursor >= ds->n_train;
+	if (epoch_end) {
+		t->epoch++;
+		new_order(t);
+	}
+	int eval_due = t->opts.eval_every
+			       ? t->examples - t->last_eval_examples >=
+					 t->opts.eval_every
+			       : epoch_end;
+	if (epoch_end || eval_due || t->acc_examples >= t->opts.point_every)
+		as_trainer_point(t, eval_due || epoch_end);
+	double dt = now_s() - t0;
+	t->elapsed_s += dt;
+	t->rate_n += n;
+	t->rate_s += dt;
+	if (t->rate_s >= 0.5) {
+		t->rate = (double)t->rate_n / t->rate_s;
+		t->rate_n = 0;
+		t->rate_s = 0;
+	}
+}
+
+static void apply(struct as_trainer *t, const struct as_command *c)
+{
+	struct as_error err;
+	switch (c->kind) {
+	case AS_CMD_SET: {
+		const struct as_param *p = as_param_at((size_t)c->param);
+		if (!p) {
+			say(t, "refused: no parameter number %d", c->param);
+		} else if (as_trainer_set(t, p, c->value, &err) != AS_OK) {
+			say(t, "refused: %s", err.msg);
+		}
+		break;
+	}
+	case AS_CMD_PAUSE:
+		t->paused = c->value != 0;
+		say(t, "%s at step %llu", t->paused ? "paused" : "running",
+		    (unsigned long long)t->step);
+		break;
+	case AS_CMD_STEP:
+		t->step_once = 1;
+		break;
+	case AS_CMD_RESET:
+		as_model_init(t->model, t->cfg.tied, &t->rng_init);
+		as_model_copy(t->good, t->model, NULL);
+		t->good_step = t->step;
+		record_change(t, "reset", "-", "new init");
+		say(t, "new initialisation at step %llu",
+		    (unsigned long long)t->step);
+		break;
+	case AS_CMD_SAVE:
+	case AS_CMD_EXPORT:
+		if (!t->opts.out_dir) {
+			say(t, "no output directory: nothing saved");
+		} else if (c->kind == AS_CMD_SAVE) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/checkpoint.ascp",
+				 t->opts.out_dir);
+			if (as_trainer_save(t, path, &err) != AS_OK)
+				say(t, "save failed: %s", err.msg);
+			else
+				say(t, "saved %s (step %llu)", path,
+				    (unsigned long long)t->step);
+		} else if (as_trainer_export(t, t->opts.out_dir, &err) !=
+			   AS_OK) {
+			say(t, "export failed: %s", err.msg);
+		} else {
+			say(t, "exported filters.png, recon.png and .npy "
+			       "weights to %s",
+			    t->opts.out_dir);
+		}
+		break;
+	case AS_CMD_PROBE:
+		if (as_trainer_probe(t, &err) != AS_OK)
+			say(t, "probe: %s", err.msg);
+		else
+			say(t, "linear probe: codes %.3f, raw pixels %.3f",
+			    t->probe_accuracy, t->probe_raw);
+		break;
+	case AS_CMD_QUIT:
+		t->quit = 1;
+		break;
+	}
+}
+
+/* Drains the queue (under the lock) and applies it (without). */
+static size_t apply_pending(struct as_trainer *t)
+{
+	struct as_command local[AS_QUEUE_MAX];
+	size_t n = 0;
+	pthread_mutex_lock(&t->qlock);
+	while (t->q_len > 0) {
+		local[n++] = t->queue[t->q_head];
+		t->q_head = (t->q_head + 1) % AS_QUEUE_MAX;
+		t->q_len--;
+	}
+	pthread_mutex_unlock(&t->qlock);
+	for (size_t i = 0; i < n && !t->quit; i++)
+		apply(t, &local[i]);
+	return n;
+}
+
+int as_trainer_step(struct as_trainer *t)
+{
+	apply_pending(t);
+	if (t->quit || (t->paused && !t->step_once))
+		return 0;
+	t->step_once = 0;
+	minibatch(t);
+	return 1;
+}
