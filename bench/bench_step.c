@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 			}
 			struct as_rng rng;
 			as_rng_seed(&rng, 1, 0);
-			as_model_init(m, 1, &rng);
+			as_model_init(m, &cfg, &rng);
 			cfg.batch_size = (int)n;
 			double t_step[7], t_gemm[7];
 			size_t per_round = 0;

@@ -165,11 +165,18 @@ static int train(struct cli_opts *o)
 	double start = mono_s(), last_draw = 0;
 	uint64_t start_examples = t->examples;
 	uint64_t target = (uint64_t)o->epochs;
+	uint64_t said = t->message_id;
 	int rc = 0;
 	while (t->epoch < target && !stop_requested) {
 		uint64_t epoch = t->epoch;
 		as_trainer_step(t);
 		double now = mono_s();
+		if (t->message_id != said && !o->quiet) {
+			said = t->message_id;
+			if (tty)
+				fprintf(stderr, "\r\033[K");
+			printf("note: %s\n", t->message);
+		}
 		double rate = (double)(t->examples - start_examples) /
 			      (now - start + 1e-9);
 		if (tty && now - last_draw > 0.2) {

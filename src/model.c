@@ -171,17 +171,20 @@ static void transpose(float *dst, const float *src, size_t rows, size_t cols)
 			dst[j * rows + i] = src[i * cols + j];
 }
 
-void as_model_init(struct as_model *m, int tied, struct as_rng *rng)
+void as_model_init(struct as_model *m, const struct as_config *cfg,
+		   struct as_rng *rng)
 {
 	size_t nv = m->n_visible, nh = m->n_hidden;
-	float r = 4.0f * sqrtf(6.0f / (float)(nv + nh));
+	float r = sqrtf(6.0f / (float)(nv + nh));
+	if (cfg->encoder == AS_ACT_SIGMOID)
+		r *= 4.0f;
 	for (size_t i = 0; i < nh * nv; i++)
 		m->w[i] = (2.0f * as_rng_uniform(rng) - 1.0f) * r;
 	memset(m->b, 0, (nh + nv) * sizeof(float));
 	transpose(m->w2, m->w, nh, nv);
 	memset(m->velocity, 0, m->n_params * sizeof(float));
 	memset(m->grad, 0, m->n_params * sizeof(float));
-	m->tied = tied ? 1 : 0;
+	m->tied = cfg->tied ? 1 : 0;
 }
 
 /* w := (w + w2^T) / 2, then w2 := w^T (kept consistent while tied) */
@@ -228,9 +231,12 @@ enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
 }
 
 /* Chooses m distinct components of 0..d-1 into perm[0..m) by a partial
- * Fisher-Yates shuffle; perm stays a permutation between calls. */
+ * Fisher-Yates shuffle from the identity, so that the choice depends on
+ * the generator's state alone (a resumed run draws the same masks). */
 static void choose(uint32_t *perm, size_t d, size_t m, struct as_rng *rng)
 {
+	for (size_t i = 0; i < d; i++)
+		perm[i] = (uint32_t)i;
 	for (size_t i = 0; i < m; i++) {
 		size_t j = i + as_rng_below(rng, (uint32_t)(d - i));
 		uint32_t t = perm[i];

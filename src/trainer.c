@@ -145,7 +145,7 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	as_rng_seed(&t->rng_init, cfg->seed, 1);
 	as_rng_seed(&t->rng_shuffle, cfg->seed, 2);
 	as_rng_seed(&t->rng_noise, cfg->seed, 3);
-	as_model_init(t->model, cfg->tied, &t->rng_init);
+	as_model_init(t->model, cfg, &t->rng_init);
 	as_model_copy(t->good, t->model, NULL);
 	new_order(t);
 	as_history_clear(t->history);
@@ -207,7 +207,9 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->examples = ck->examples;
 	t->elapsed_s = ck->elapsed_s;
 	t->good_step = t->step;
-	t->last_eval_examples = t->examples;
+	t->acc_loss = ck->acc_loss;
+	t->acc_examples = (size_t)ck->acc_examples;
+	t->last_eval_examples = ck->last_eval_examples;
 	if (ck->history)
 		*t->history = *ck->history;
 	else
@@ -411,6 +413,21 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		}
 		break;
 	}
+	case AS_CMD_NUDGE: {
+		/* relative to the config in force, so quick repeated keys
+		 * never step from a stale value */
+		const struct as_param *p = as_param_at((size_t)c->param);
+		if (!p) {
+			say(t, "refused: no parameter number %d", c->param);
+			break;
+		}
+		struct as_config next = t->cfg;
+		as_param_step(&next, p, c->value > 0 ? 1 : -1);
+		if (as_trainer_set(t, p, as_param_get(&next, p), &err) !=
+		    AS_OK)
+			say(t, "refused: %s", err.msg);
+		break;
+	}
 	case AS_CMD_PAUSE:
 		t->paused = c->value != 0;
 		say(t, "%s at step %llu", t->paused ? "paused" : "running",
@@ -420,7 +437,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		t->step_once = 1;
 		break;
 	case AS_CMD_RESET:
-		as_model_init(t->model, t->cfg.tied, &t->rng_init);
+		as_model_init(t->model, &t->cfg, &t->rng_init);
 		as_model_copy(t->good, t->model, NULL);
 		t->good_step = t->step;
 		record_change(t, "reset", "-", "new init");

@@ -80,6 +80,9 @@ void as_trainer_checkpoint(const struct as_trainer *t,
 	ck->examples = t->examples;
 	ck->elapsed_s = t->elapsed_s;
 	ck->cursor = t->cursor;
+	ck->acc_loss = t->acc_loss;
+	ck->acc_examples = t->acc_examples;
+	ck->last_eval_examples = t->last_eval_examples;
 	ck->n_order = t->ds->n_train;
 	ck->order = t->order;
 	ck->rng_init = t->rng_init;

@@ -120,7 +120,7 @@ START_TEST(test_gradient_matches_finite_differences)
 	ck_assert_int_eq(as_model_create(NV, NH, NB, &m, &err), AS_OK);
 	struct as_rng rng;
 	as_rng_seed(&rng, 42 + (uint64_t)_i, 0);
-	as_model_init(m, 1, &rng);
+	as_model_init(m, &cfg, &rng);
 	as_model_set_tied(m, r.tied);
 	for (size_t i = 0; i < m->n_params; i++)
 		m->params[i] = as_rng_normal(&rng) * 0.5f;

@@ -13,7 +13,10 @@ static struct as_model *make(size_t nv, size_t nh, size_t batch, int tied,
 	ck_assert_int_eq(as_model_create(nv, nh, batch, &m, &err), AS_OK);
 	struct as_rng rng;
 	as_rng_seed(&rng, seed, 0);
-	as_model_init(m, tied, &rng);
+	struct as_config cfg;
+	as_config_default(&cfg);
+	cfg.tied = tied;
+	as_model_init(m, &cfg, &rng);
 	return m;
 }
 

@@ -59,9 +59,11 @@ enum as_status as_model_create(size_t n_visible, size_t n_hidden,
 			       struct as_error *err);
 void as_model_free(struct as_model *m);
 
-/* W ~ U(-r, r), r = 4 sqrt(6 / (nv + nh)) (Glorot & Bengio 2010 for the
- * sigmoid, as in the Theano dA tutorial); b = c = 0; W' = W^T; momentum 0. */
-void as_model_init(struct as_model *m, int tied, struct as_rng *rng);
+/* W ~ U(-r, r), r = 4 sqrt(6 / (nv + nh)) for the sigmoid encoder (Glorot
+ * & Bengio 2010, as in the Theano dA tutorial) and sqrt(6 / (nv + nh)) for
+ * the linear one; b = c = 0; W' = W^T; momentum 0; tied from cfg. */
+void as_model_init(struct as_model *m, const struct as_config *cfg,
+		   struct as_rng *rng);
 
 /* Untie: W' := W^T. Tie: W := (W + W'^T) / 2 and W' is dropped. The
  * momentum follows the same rule, so a switch is smooth. */

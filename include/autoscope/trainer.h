@@ -35,6 +35,7 @@
 
 enum as_cmd_kind {
 	AS_CMD_SET,    /* param = value (table index, value) */
+	AS_CMD_NUDGE,  /* param one key step up (value > 0) or down */
 	AS_CMD_PAUSE,  /* value != 0: pause, 0: resume */
 	AS_CMD_STEP,   /* one minibatch while paused */
 	AS_CMD_RESET,  /* new initialisation (same config, next seed) */

@@ -1,0 +1,542 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "autoscope/checkpoint.h"
+#include "autoscope/fileio.h"
+
+#define MAGIC "ASCKPT01"
+#define MAX_FILE ((size_t)1 << 31)
+
+enum tag {
+	TAG_CONFIG = 1,
+	TAG_DATA,
+	TAG_COUNTERS,
+	TAG_RNG,
+	TAG_ORDER,
+	TAG_DIMS,
+	TAG_PARAMS,
+	TAG_VELOCITY,
+	TAG_HISTORY,
+	TAG_COUNT = TAG_HISTORY,
+};
+
+/* ---- writing: everything little-endian into one growing buffer ---- */
+
+struct out {
+	unsigned char *p;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct out *o, const void *src, size_t n)
+{
+	if (o->failed)
+		return;
+	if (o->len + n > o->cap) {
+		size_t cap = o->cap ? o->cap : 1 << 16;
+		while (cap < o->len + n)
+			cap *= 2;
+		unsigned char *np = realloc(o->p, cap);
+		if (!np) {
+			o->failed = 1;
+			return;
+		}
+		o->p = np;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, src, n);
+	o->len += n;
+}
+
+static void put_u32(struct out *o, uint32_t v)
+{
+	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+			      (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+	put(o, b, 4);
+}
+
+static void put_u64(struct out *o, uint64_t v)
+{
+	put_u32(o, (uint32_t)v);
+	put_u32(o, (uint32_t)(v >> 32));
+}
+
+static void put_f32(struct out *o, float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	put_u32(o, u);
+}
+
+static void put_f64(struct out *o, double f)
+{
+	uint64_t u;
+	memcpy(&u, &f, 8);
+	put_u64(o, u);
+}
+
+/* a section: tag, u64 length patched in once the body is written */
+static size_t begin(struct out *o, uint32_t tag)
+{
+	put_u32(o, tag);
+	put_u64(o, 0);
+	return o->len;
+}
+
+static void end(struct out *o, size_t start)
+{
+	if (o->failed)
+		return;
+	uint64_t n = o->len - start;
+	for (int i = 0; i < 8; i++)
+		o->p[start - 8 + i] = (unsigned char)(n >> (8 * i));
+}
+
+static void put_floats(struct out *o, const float *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_f32(o, v[i]);
+}
+
+static void put_text(struct out *o, const char *s, size_t field)
+{
+	char buf[64] = {0};
+	snprintf(buf, sizeof buf, "%s", s);
+	put(o, buf, field);
+}
+
+static void put_config(struct out *o, const struct as_config *cfg)
+{
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		char line[128], v[64];
+		if (p->type == AS_PT_FLOAT) /* %.9g: floats round-trip */
+			snprintf(v, sizeof v, "%.9g", as_param_get(cfg, p));
+		else
+			as_param_format(cfg, p, v, sizeof v);
+		snprintf(line, sizeof line, "%s=%s\n", p->name, v);
+		put(o, line, strlen(line));
+	}
+}
+
+enum as_status as_checkpoint_save(const char *path,
+				  const struct as_checkpoint *ck,
+				  struct as_error *err)
+{
+	struct out o = {0};
+	put(&o, MAGIC, 8);
+	put_u32(&o, AS_CHECKPOINT_VERSION);
+	put_u32(&o, TAG_COUNT);
+	size_t s = begin(&o, TAG_CONFIG);
+	put_config(&o, &ck->config);
+	end(&o, s);
+	s = begin(&o, TAG_DATA);
+	put(&o, ck->data, strnlen(ck->data, sizeof ck->data));
+	end(&o, s);
+	s = begin(&o, TAG_COUNTERS);
+	put_u64(&o, ck->step);
+	put_u64(&o, ck->epoch);
+	put_u64(&o, ck->examples);
+	put_f64(&o, ck->elapsed_s);
+	put_u64(&o, ck->cursor);
+	put_f64(&o, ck->acc_loss);
+	put_u64(&o, ck->acc_examples);
+	put_u64(&o, ck->last_eval_examples);
+	end(&o, s);
+	s = begin(&o, TAG_RNG);
+	const struct as_rng *r[3] = {&ck->rng_init, &ck->rng_shuffle,
+				     &ck->rng_noise};
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < 4; k++)
+			put_u64(&o, r[i]->s[k]);
+	end(&o, s);
+	s = begin(&o, TAG_ORDER);
+	put_u64(&o, ck->n_order);
+	for (size_t i = 0; i < ck->n_order; i++)
+		put_u32(&o, ck->order[i]);
+	end(&o, s);
+	s = begin(&o, TAG_DIMS);
+	put_u64(&o, ck->n_visible);
+	put_u64(&o, ck->n_hidden);
+	put_u32(&o, (uint32_t)ck->tied);
+	put_u64(&o, ck->n_params);
+	end(&o, s);
+	s = begin(&o, TAG_PARAMS);
+	put_floats(&o, ck->params, ck->n_params);
+	end(&o, s);
+	s = begin(&o, TAG_VELOCITY);
+	put_floats(&o, ck->velocity, ck->n_params);
+	end(&o, s);
+	s = begin(&o, TAG_HISTORY);
+	const struct as_history *h = ck->history;
+	put_u32(&o, h ? (uint32_t)h->n_points : 0);
+	for (size_t i = 0; h && i < h->n_points; i++) {
+		const struct as_point *p = &h->points[i];
+		put_u64(&o, p->step);
+		put_u64(&o, p->examples);
+		put_f32(&o, p->train_loss);
+		put_f32(&o, p->heldout_loss);
+		put_f64(&o, p->time_s);
+	}
+	put_u32(&o, h ? (uint32_t)h->n_changes : 0);
+	for (size_t i = 0; h && i < h->n_changes; i++) {
+		const struct as_change *c = &h->changes[i];
+		put_u64(&o, c->step);
+		put_u64(&o, c->examples);
+		put_text(&o, c->param, sizeof c->param);
+		put_text(&o, c->old_value, sizeof c->old_value);
+		put_text(&o, c->new_value, sizeof c->new_value);
+	}
+	end(&o, s);
+	if (!o.failed)
+		put_u32(&o, (uint32_t)crc32(0L, o.p, (uInt)o.len));
+	if (o.failed) {
+		free(o.p);
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	}
+	struct as_atomic a;
+	enum as_status st = as_atomic_open(&a, path, err);
+	if (st == AS_OK) {
+		if (fwrite(o.p, 1, o.len, a.f) != o.len) {
+			as_atomic_abort(&a);
+			st = as_error_set(err, AS_ERR_IO, "%s: write failed",
+					  path);
+		} else {
+			st = as_atomic_commit(&a, err);
+		}
+	}
+	free(o.p);
+	return st;
+}
+
+/* ---- reading: a bounds-checked cursor over one section ---- */
+
+struct in {
+	const unsigned char *p;
+	size_t len, at;
+	int short_read;
+};
+
+static int take(struct in *r, void *dst, size_t n)
+{
+	if (r->len - r->at < n) {
+		r->short_read = 1;
+		if (dst)
+			memset(dst, 0, n);
+		return 0;
+	}
+	if (dst)
+		memcpy(dst, r->p + r->at, n);
+	r->at += n;
+	return 1;
+}
+
+static uint32_t get_u32(struct in *r)
+{
+	unsigned char b[4];
+	take(r, b, 4);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+static uint64_t get_u64(struct in *r)
+{
+	uint64_t lo = get_u32(r);
+	return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static float get_f32(struct in *r)
+{
+	uint32_t u = get_u32(r);
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static double get_f64(struct in *r)
+{
+	uint64_t u = get_u64(r);
+	double f;
+	memcpy(&f, &u, 8);
+	return f;
+}
+
+static int get_text(struct in *r, char *dst, size_t field)
+{
+	take(r, dst, field);
+	return memchr(dst, 0, field) != NULL;
+}
+
+static enum as_status bad(struct as_error *err, const char *path,
+			  const char *what)
+{
+	return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path, what);
+}
+
+static enum as_status read_config(struct in *r, const char *path,
+				  struct as_config *cfg, struct as_error *err)
+{
+	as_config_default(cfg);
+	char line[256];
+	size_t seen = 0;
+	while (r->at < r->len) {
+		const unsigned char *s = r->p + r->at;
+		const unsigned char *nl = memchr(s, '\n', r->len - r->at);
+		size_t n = nl ? (size_t)(nl - s) : r->len - r->at;
+		if (!nl || n >= sizeof line)
+			return bad(err, path, "malformed config section");
+		memcpy(line, s, n);
+		line[n] = 0;
+		r->at += n + 1;
+		char *eq = strchr(line, '=');
+		if (!eq)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: config line '%s' has no '='",
+					    path, line);
+		*eq = 0;
+		const struct as_param *p = as_param_find(line);
+		if (!p)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: unknown setting '%s' in the "
+					    "config",
+					    path, line);
+		struct as_error e2;
+		if (as_param_parse(cfg, p, eq + 1, &e2) != AS_OK)
+			return as_error_set(err, AS_ERR_FORMAT, "%s: %s",
+					    path, e2.msg);
+		seen++;
+	}
+	if (seen != as_param_count())
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: config has %zu settings, expected "
+				    "%zu",
+				    path, seen, as_param_count());
+	struct as_error e2;
+	if (as_config_validate(cfg, &e2) != AS_OK)
+		return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path,
+				    e2.msg);
+	return AS_OK;
+}
+
+static enum as_status read_floats(struct in *r, const char *path,
+				  const char *what, size_t n, float **out,
+				  struct as_error *err)
+{
+	if (r->len - r->at != n * 4)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: %s section holds %zu bytes, expected "
+				    "%zu",
+				    path, what, r->len - r->at, n * 4);
+	float *v = malloc(n ? n * sizeof(float) : 1);
+	if (!v)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	for (size_t i = 0; i < n; i++) {
+		v[i] = get_f32(r);
+		if (!isfinite(v[i])) {
+			free(v);
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: %s value %zu is not finite",
+					    path, what, i);
+		}
+	}
+	*out = v;
+	return AS_OK;
+}
+
+static enum as_status read_history(struct in *r, const char *path,
+				   struct as_history **out,
+				   struct as_error *err)
+{
+	struct as_history *h = calloc(1, sizeof *h);
+	if (!h)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	h->n_points = get_u32(r);
+	if (h->n_points > AS_HISTORY_MAX)
+		goto fail;
+	for (size_t i = 0; i < h->n_points; i++) {
+		struct as_point *p = &h->points[i];
+		p->step = get_u64(r);
+		p->examples = get_u64(r);
+		p->train_loss = get_f32(r);
+		p->heldout_loss = get_f32(r);
+		p->time_s = get_f64(r);
+	}
+	h->n_changes = get_u32(r);
+	if (h->n_changes > AS_CHANGES_MAX)
+		goto fail;
+	for (size_t i = 0; i < h->n_changes; i++) {
+		struct as_change *c = &h->changes[i];
+		c->step = get_u64(r);
+		c->examples = get_u64(r);
+		if (!get_text(r, c->param, sizeof c->param) ||
+		    !get_text(r, c->old_value, sizeof c->old_value) ||
+		    !get_text(r, c->new_value, sizeof c->new_value))
+			goto fail;
+	}
+	if (r->short_read || r->at != r->len)
+		goto fail;
+	*out = h;
+	return AS_OK;
+fail:
+	free(h);
+	return bad(err, path, "malformed history section");
+}
+
+void as_checkpoint_release(struct as_checkpoint *ck)
+{
+	free(ck->order);
+	free(ck->params);
+	free(ck->velocity);
+	free(ck->history);
+	memset(ck, 0, sizeof *ck);
+}
+
+static enum as_status parse(const unsigned char *buf, size_t len,
+			    const char *path, struct as_checkpoint *ck,
+			    struct as_error *err)
+{
+	if (len < 20 || memcmp(buf, MAGIC, 8) != 0)
+		return bad(err, path, "not an autoscope checkpoint");
+	struct in all = {buf, len - 4, 8, 0};
+	uint32_t crc = (uint32_t)buf[len - 4] | (uint32_t)buf[len - 3] << 8 |
+		       (uint32_t)buf[len - 2] << 16 |
+		       (uint32_t)buf[len - 1] << 24;
+	uint32_t version = get_u32(&all);
+	if (version > AS_CHECKPOINT_VERSION)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: checkpoint version %u is newer than "
+				    "this autoscope (%d)",
+				    path, version, AS_CHECKPOINT_VERSION);
+	if (crc != (uint32_t)crc32(0L, buf, (uInt)(len - 4)))
+		return bad(err, path, "checksum mismatch (file corrupted)");
+	if (version != AS_CHECKPOINT_VERSION)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: unknown checkpoint version %u", path,
+				    version);
+	uint32_t count = get_u32(&all);
+	if (count != TAG_COUNT)
+		return bad(err, path, "wrong number of sections");
+	struct in sec[TAG_COUNT + 1];
+	memset(sec, 0, sizeof sec);
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t tag = get_u32(&all);
+		uint64_t n = get_u64(&all);
+		if (all.short_read || tag < 1 || tag > TAG_COUNT ||
+		    sec[tag].p || n > all.len - all.at)
+			return bad(err, path, "malformed section table");
+		sec[tag] = (struct in){all.p + all.at, (size_t)n, 0, 0};
+		all.at += (size_t)n;
+	}
+	if (all.at != all.len)
+		return bad(err, path, "trailing bytes after the sections");
+	enum as_status st = read_config(&sec[TAG_CONFIG], path, &ck->config,
+					err);
+	if (st != AS_OK)
+		return st;
+	if (sec[TAG_DATA].len >= sizeof ck->data)
+		return bad(err, path, "data spec too long");
+	memcpy(ck->data, sec[TAG_DATA].p, sec[TAG_DATA].len);
+	if (memchr(ck->data, 0, sec[TAG_DATA].len))
+		return bad(err, path, "data spec holds a NUL byte");
+	struct in *r = &sec[TAG_COUNTERS];
+	ck->step = get_u64(r);
+	ck->epoch = get_u64(r);
+	ck->examples = get_u64(r);
+	ck->elapsed_s = get_f64(r);
+	ck->cursor = (size_t)get_u64(r);
+	ck->acc_loss = get_f64(r);
+	ck->acc_examples = get_u64(r);
+	ck->last_eval_examples = get_u64(r);
+	if (r->short_read || r->at != r->len || !isfinite(ck->elapsed_s) ||
+	    ck->elapsed_s < 0 || !isfinite(ck->acc_loss) ||
+	    ck->acc_examples > ck->examples ||
+	    ck->last_eval_examples > ck->examples)
+		return bad(err, path, "malformed counters section");
+	r = &sec[TAG_RNG];
+	struct as_rng *g[3] = {&ck->rng_init, &ck->rng_shuffle,
+			       &ck->rng_noise};
+	for (int i = 0; i < 3; i++) {
+		uint64_t any = 0;
+		for (int k = 0; k < 4; k++)
+			any |= g[i]->s[k] = get_u64(r);
+		if (!any) /* xoshiro's one forbidden state */
+			return bad(err, path, "malformed generator state");
+	}
+	if (r->short_read || r->at != r->len)
+		return bad(err, path, "malformed generator section");
+	r = &sec[TAG_ORDER];
+	uint64_t n_order = get_u64(r);
+	if (r->short_read || n_order > UINT32_MAX ||
+	    (r->len - r->at) != n_order * 4 || ck->cursor > n_order)
+		return bad(err, path, "malformed order section");
+	ck->n_order = (size_t)n_order;
+	ck->order = malloc(ck->n_order ? ck->n_order * 4 : 1);
+	unsigned char *seen = calloc(ck->n_order ? ck->n_order : 1, 1);
+	if (!ck->order || !seen) {
+		free(seen);
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	}
+	for (size_t i = 0; i < ck->n_order; i++) {
+		uint32_t v = get_u32(r);
+		if (v >= ck->n_order || seen[v]) {
+			free(seen);
+			return bad(err, path,
+				   "epoch order is not a permutation");
+		}
+		seen[v] = 1;
+		ck->order[i] = v;
+	}
+	free(seen);
+	r = &sec[TAG_DIMS];
+	ck->n_visible = (size_t)get_u64(r);
+	ck->n_hidden = (size_t)get_u64(r);
+	uint32_t tied = get_u32(r);
+	ck->n_params = (size_t)get_u64(r);
+	size_t vh, expect;
+	if (r->short_read || r->at != r->len || tied > 1 ||
+	    ck->n_visible == 0 || ck->n_hidden == 0 ||
+	    !as_mul_ok(ck->n_visible, ck->n_hidden, &vh) ||
+	    vh > (SIZE_MAX / 8) ||
+	    ck->n_hidden != (size_t)ck->config.n_hidden)
+		return bad(err, path, "malformed dimensions section");
+	expect = 2 * vh + ck->n_visible + ck->n_hidden;
+	if (ck->n_params != expect)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: %zu parameters for a %zu x %zu model "
+				    "(expected %zu)",
+				    path, ck->n_params, ck->n_hidden,
+				    ck->n_visible, expect);
+	ck->tied = (int)tied;
+	st = read_floats(&sec[TAG_PARAMS], path, "parameter", ck->n_params,
+			 &ck->params, err);
+	if (st == AS_OK)
+		st = read_floats(&sec[TAG_VELOCITY], path, "momentum",
+				 ck->n_params, &ck->velocity, err);
+	if (st == AS_OK)
+		st = read_history(&sec[TAG_HISTORY], path, &ck->history, err);
+	return st;
+}
+
+enum as_status as_checkpoint_load(const char *path, struct as_checkpoint *ck,
+				  struct as_error *err)
+{
+	memset(ck, 0, sizeof *ck);
+	unsigned char *buf;
+	size_t len;
+	enum as_status st = as_file_read_all(path, MAX_FILE, &buf, &len, err);
+	if (st != AS_OK)
+		return st;
+	st = parse(buf, len, path, ck, err);
+	free(buf);
+	if (st != AS_OK)
+		as_checkpoint_release(ck);
+	return st;
+}

@@ -1,0 +1,315 @@
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "autoscope/trainer.h"
+
+static char tmpdir[] = "/tmp/as_trainer_XXXXXX";
+
+/* 200 examples of 6 x 6 bars (one row or one column lit), 40 held out */
+static struct as_dataset *bars(void)
+{
+	const size_t n = 200, d = 36;
+	float *x = malloc(n * d * sizeof *x);
+	uint8_t *y = malloc(n);
+	for (size_t e = 0; e < n; e++) {
+		size_t k = e % 12;
+		for (size_t i = 0; i < d; i++) {
+			size_t r = i / 6, c = i % 6;
+			int on = k < 6 ? r == k : c == k - 6;
+			x[e * d + i] = on ? 0.95f : 0.05f;
+		}
+		y[e] = (uint8_t)(k < 6 ? 0 : 1);
+	}
+	struct as_dataset *ds;
+	struct as_error err;
+	ck_assert_int_eq(as_dataset_wrap("bars", x, y, n, 6, 6, 160, &ds,
+					 &err),
+			 AS_OK);
+	return ds;
+}
+
+static struct as_trainer *make(const struct as_dataset *ds,
+			       struct as_config *cfg, const char *out)
+{
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.out_dir = out;
+	o.point_every = 40;
+	o.eval_every = 80;
+	struct as_trainer *t;
+	struct as_error err;
+	enum as_status st = as_trainer_create(cfg, ds, &o, &t, &err);
+	ck_assert_msg(st == AS_OK, "%s", err.msg);
+	return t;
+}
+
+static void small_config(struct as_config *cfg)
+{
+	as_config_default(cfg);
+	cfg->n_hidden = 8;
+	cfg->batch_size = 10;
+	cfg->lr = 0.5f;
+}
+
+START_TEST(test_commands_apply_and_are_recorded)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(as_trainer_step(t), 1);
+	int level = as_param_index(as_param_find("corruption_level"));
+	int tied = as_param_index(as_param_find("tied"));
+	int hidden = as_param_index(as_param_find("hidden"));
+	struct as_command c = {AS_CMD_SET, level, 0.5};
+	ck_assert_int_eq(as_trainer_push(t, &c), AS_OK);
+	c = (struct as_command){AS_CMD_SET, tied, 0};
+	ck_assert_int_eq(as_trainer_push(t, &c), AS_OK);
+	ck_assert_int_eq(as_trainer_step(t), 1);
+	ck_assert_float_eq(t->cfg.corruption_level, 0.5f);
+	ck_assert_int_eq(t->cfg.tied, 0);
+	ck_assert_int_eq(t->model->tied, 0);
+	ck_assert_uint_eq(t->history->n_changes, 2);
+	const struct as_change *ch = &t->history->changes[0];
+	ck_assert_str_eq(ch->param, "corruption_level");
+	ck_assert_str_eq(ch->old_value, "0.25");
+	ck_assert_str_eq(ch->new_value, "0.5");
+	ck_assert_uint_eq(ch->step, 5);
+	ck_assert_str_eq(t->history->changes[1].new_value, "off");
+
+	/* out of range, structural: refused with a message, nothing changes */
+	c = (struct as_command){AS_CMD_SET, level, 1.5};
+	as_trainer_push(t, &c);
+	as_trainer_step(t);
+	ck_assert_float_eq(t->cfg.corruption_level, 0.5f);
+	ck_assert(strstr(t->message, "refused") != NULL);
+	c = (struct as_command){AS_CMD_SET, hidden, 20};
+	as_trainer_push(t, &c);
+	as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.n_hidden, 8);
+	ck_assert(strstr(t->message, "hidden") != NULL);
+	ck_assert_uint_eq(t->history->n_changes, 2);
+
+	/* pause: no step until a single step or resume */
+	c = (struct as_command){AS_CMD_PAUSE, 0, 1};
+	as_trainer_push(t, &c);
+	uint64_t at = t->step;
+	ck_assert_int_eq(as_trainer_step(t), 0);
+	ck_assert_int_eq(as_trainer_step(t), 0);
+	c = (struct as_command){AS_CMD_STEP, 0, 0};
+	as_trainer_push(t, &c);
+	ck_assert_int_eq(as_trainer_step(t), 1);
+	ck_assert_int_eq(as_trainer_step(t), 0);
+	ck_assert_uint_eq(t->step, at + 1);
+
+	/* a full queue refuses, it does not block */
+	for (int i = 0; i < AS_QUEUE_MAX; i++)
+		ck_assert_int_eq(as_trainer_push(t, &c), AS_OK);
+	ck_assert_int_eq(as_trainer_push(t, &c), AS_ERR_STATE);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_divergence_restores_and_halves_lr)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	cfg.loss = AS_LOSS_MSE;
+	cfg.encoder = AS_ACT_LINEAR;
+	cfg.lr = 1.0f;
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	int lr = as_param_index(as_param_find("lr"));
+	struct as_command c = {AS_CMD_SET, lr, 10};
+	as_trainer_push(t, &c);
+	int diverged = 0;
+	for (int i = 0; i < 400 && !diverged; i++) {
+		as_trainer_step(t);
+		diverged = strstr(t->message, "diverged") != NULL;
+	}
+	ck_assert_msg(diverged, "lr 10 on a linear autoencoder should diverge");
+	ck_assert(as_model_finite(t->model));
+	ck_assert_float_lt(t->cfg.lr, 10.0f);
+	const struct as_change *last =
+		&t->history->changes[t->history->n_changes - 1];
+	ck_assert_str_eq(last->param, "lr");
+	/* and training goes on */
+	ck_assert_int_eq(as_trainer_step(t), 1);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+/* Run 30 steps; or run 13, save, load, resume, run 17: the same weights
+ * bit for bit and the same loss curve. */
+START_TEST(test_resume_continues_the_same_run)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	cfg.momentum = 0.5f;
+	struct as_trainer *a = make(ds, &cfg, NULL);
+	for (int i = 0; i < 30; i++)
+		as_trainer_step(a);
+
+	struct as_trainer *b = make(ds, &cfg, NULL);
+	for (int i = 0; i < 13; i++)
+		as_trainer_step(b);
+	char path[256];
+	snprintf(path, sizeof path, "%s/run.ascp", tmpdir);
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
+	as_trainer_free(b);
+	struct as_checkpoint ck;
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_OK);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.point_every = 40;
+	o.eval_every = 80;
+	struct as_trainer *c;
+	ck_assert_int_eq(as_trainer_resume(&ck, ds, &o, &c, &err), AS_OK);
+	as_checkpoint_release(&ck);
+	for (int i = 0; i < 17; i++)
+		as_trainer_step(c);
+	ck_assert_uint_eq(c->step, a->step);
+	ck_assert(memcmp(a->model->params, c->model->params,
+			 a->model->n_params * sizeof(float)) == 0);
+	ck_assert_uint_eq(a->history->n_points, c->history->n_points);
+	for (size_t i = 0; i < a->history->n_points; i++) {
+		const struct as_point *p = &a->history->points[i],
+				      *q = &c->history->points[i];
+		ck_assert_uint_eq(p->examples, q->examples);
+		ck_assert(p->train_loss == q->train_loss);
+	}
+	as_trainer_free(a);
+	as_trainer_free(c);
+	as_dataset_free(ds);
+}
+END_TEST
+
+static const struct as_snapshot *wait_for(struct as_trainer *t,
+					  int (*ok)(const struct as_snapshot *))
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		const struct as_snapshot *s = as_snapshot_acquire(&t->pub);
+		if (s && ok(s))
+			return s;
+		as_snapshot_release(&t->pub);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 20)
+			return NULL;
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int is_paused_with_changes(const struct as_snapshot *s)
+{
+	return s->paused && s->config.corruption_level == 0.4f &&
+	       s->history.n_changes >= 2 && !s->tied;
+}
+
+static int has_steps(const struct as_snapshot *s)
+{
+	return s->step > 50;
+}
+
+START_TEST(test_threaded_run_publishes_and_obeys)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.out_dir = tmpdir;
+	o.publish = 1;
+	struct as_trainer *t;
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &t, &err), AS_OK);
+	ck_assert_int_eq(as_trainer_start(t, &err), AS_OK);
+	const struct as_snapshot *s = wait_for(t, has_steps);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(s->n_visible, 36);
+	as_snapshot_release(&t->pub);
+	struct as_command c[] = {
+		{AS_CMD_SET, as_param_index(as_param_find("corruption_level")),
+		 0.4},
+		{AS_CMD_SET, as_param_index(as_param_find("tied")), 0},
+		{AS_CMD_PAUSE, 0, 1},
+		{AS_CMD_SAVE, 0, 0},
+	};
+	for (size_t i = 0; i < 4; i++)
+		ck_assert_int_eq(as_trainer_push(t, &c[i]), AS_OK);
+	s = wait_for(t, is_paused_with_changes);
+	ck_assert_ptr_nonnull(s);
+	uint64_t step = s->step;
+	as_snapshot_release(&t->pub);
+	as_trainer_stop(t);
+	ck_assert_uint_eq(t->step, step); /* paused: no step after */
+	char path[256];
+	snprintf(path, sizeof path, "%s/checkpoint.ascp", tmpdir);
+	ck_assert_int_eq(access(path, R_OK), 0);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(test_cross_entropy_needs_unit_range)
+{
+	float *x = malloc(20 * 4 * sizeof *x);
+	for (int i = 0; i < 80; i++)
+		x[i] = (float)i - 40.0f;
+	struct as_dataset *ds;
+	struct as_error err;
+	ck_assert_int_eq(as_dataset_wrap("wide", x, NULL, 20, 2, 2, 16, &ds,
+					 &err),
+			 AS_OK);
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, NULL, &t, &err),
+			 AS_ERR_INVALID);
+	ck_assert(strstr(err.msg, "--loss mse") != NULL);
+	cfg.loss = AS_LOSS_MSE;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, NULL, &t, &err), AS_OK);
+	ck_assert_int_ne(as_trainer_set(t, as_param_find("loss"), AS_LOSS_CE,
+					&err),
+			 AS_OK);
+	ck_assert_int_eq(t->cfg.loss, AS_LOSS_MSE);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		return EXIT_FAILURE;
+	Suite *s = suite_create("trainer");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_commands_apply_and_are_recorded);
+	tcase_add_test(tc, test_divergence_restores_and_halves_lr);
+	tcase_add_test(tc, test_resume_continues_the_same_run);
+	tcase_add_test(tc, test_threaded_run_publishes_and_obeys);
+	tcase_add_test(tc, test_cross_entropy_needs_unit_range);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		failed++;
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,171 @@
+/* The explorer's arithmetic, without a terminal: layout at every size from
+ * 20x5 up, tile fitting, the chart's mapping and its change markers, and
+ * the panel's parameter stepping. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/params.h"
+#include "layout.h"
+
+static int inside(const struct ui_rect *r, int w, int h)
+{
+	return r->x >= 0 && r->y >= 0 && r->w > 0 && r->h > 0 &&
+	       r->x + r->w <= w && r->y + r->h <= h;
+}
+
+static int overlap(const struct ui_rect *a, const struct ui_rect *b)
+{
+	return a->x < b->x + b->w && b->x < a->x + a->w &&
+	       a->y < b->y + b->h && b->y < a->y + a->h;
+}
+
+START_TEST(test_layout_every_size)
+{
+	int n = (int)as_param_count();
+	for (int w = 20; w <= 300; w++) {
+		for (int h = 5; h <= 120; h++) {
+			struct ui_layout l;
+			ui_layout_compute(w, h, n, &l);
+			if (w < UI_MIN_W || h < UI_MIN_H) {
+				ck_assert_int_eq(l.too_small, 1);
+				continue;
+			}
+			ck_assert_int_eq(l.too_small, 0);
+			const struct ui_rect *r[] = {&l.title,  &l.filters,
+						     &l.recon,  &l.curves,
+						     &l.panel,  &l.status};
+			for (int i = 0; i < 6; i++) {
+				ck_assert_msg(inside(r[i], w, h),
+					      "%dx%d: view %d outside", w, h,
+					      i);
+				for (int j = i + 1; j < 6; j++)
+					ck_assert_msg(!overlap(r[i], r[j]),
+						      "%dx%d: views %d and %d "
+						      "overlap",
+						      w, h, i, j);
+			}
+			/* the panel shows every parameter once the screen
+			 * is tall enough for it */
+			if (h >= n + 2 + 2 + 8)
+				ck_assert_int_ge(l.panel.h, n + 2);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_tiles_fit)
+{
+	struct ui_tiles t;
+	/* 28 x 28 digits in a 60 x 20 area: the largest size with 24 */
+	ui_tiles_fit(60, 20, 28, 28, 1, 24, 7, &t);
+	ck_assert_int_ge(t.cols * t.rows, 24);
+	ck_assert_int_le(t.cols * (t.cell_w + 1) - 1, 60);
+	ck_assert_int_le(t.rows * (t.cell_h + 1) - 1, 20);
+	struct ui_tiles bigger;
+	ui_tiles_fit(60, 20, 28, 28, 1, 24, t.px + 1, &bigger);
+	ck_assert(bigger.px == t.px || bigger.cols * bigger.rows < 24 ||
+		  bigger.px > t.px);
+	/* nothing fits: all zero */
+	ui_tiles_fit(3, 1, 28, 28, 1, 24, 7, &t);
+	ck_assert_int_eq(t.cols * t.rows, 0);
+	/* a 8 x 8 patch never grows past its own size */
+	ui_tiles_fit(200, 100, 8, 8, 1, 1, 4, &t);
+	ck_assert_int_eq(t.px, 8);
+	ck_assert_int_eq(t.cell_h, 4);
+}
+END_TEST
+
+START_TEST(test_chart_mapping_and_markers)
+{
+	struct as_history *h = calloc(1, sizeof *h);
+	as_history_clear(h);
+	for (int i = 1; i <= 100; i++) {
+		struct as_point p = {.step = (uint64_t)i,
+				     .examples = (uint64_t)i * 100,
+				     .train_loss = 200.0f / (float)i,
+				     .heldout_loss = i % 10 ? NAN : 210.0f / i,
+				     .time_s = i};
+		as_history_add_point(h, &p);
+	}
+	struct ui_chart c;
+	ui_chart_compute(h, 50, 10, 0, 0.0, NAN, &c);
+	ck_assert_double_eq(c.x_max, 10000);
+	ck_assert(c.y_lo <= 2.0 && c.y_hi >= 200.0);
+	/* the largest loss is at the top row, the smallest at the bottom */
+	ck_assert_int_eq(ui_chart_row(&c, 200.0), 0);
+	ck_assert_int_eq(ui_chart_row(&c, 2.0), 9);
+	ck_assert_int_eq(ui_chart_row(&c, NAN), -1);
+	/* a change at 5,000 examples marks the middle column */
+	ck_assert_int_eq(ui_chart_col(&c, 5000), 25);
+	ck_assert_int_eq(ui_chart_col(&c, 0), 0);
+	ck_assert_int_eq(ui_chart_col(&c, 1e9), 49);
+	/* the PCA line widens the range */
+	ui_chart_compute(h, 50, 10, 0, 0.0, 0.5, &c);
+	ck_assert(c.y_lo <= 0.5);
+	/* log scale: equal ratios, equal distances */
+	ui_chart_compute(h, 50, 21, 1, 0.0, NAN, &c);
+	int r200 = ui_chart_row(&c, 200), r20 = ui_chart_row(&c, 20),
+	    r2 = ui_chart_row(&c, 2);
+	ck_assert_int_le(abs((r20 - r200) - (r2 - r20)), 1);
+	/* EMA: the smoothed curve lags the raw one on a falling loss */
+	struct ui_chart raw, ema;
+	ui_chart_compute(h, 50, 10, 0, 0.0, NAN, &raw);
+	ui_chart_compute(h, 50, 10, 0, 0.9, NAN, &ema);
+	ck_assert(ema.train[49] > raw.train[49]);
+	free(h);
+}
+END_TEST
+
+START_TEST(test_panel_steps)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	const struct as_param *lvl = as_param_find("corruption_level");
+	as_param_step(&cfg, lvl, 1);
+	ck_assert_float_eq_tol(cfg.corruption_level, 0.30f, 1e-6);
+	for (int i = 0; i < 30; i++)
+		as_param_step(&cfg, lvl, 1);
+	ck_assert_float_eq(cfg.corruption_level, 1.0f);
+	const struct as_param *lr = as_param_find("lr");
+	as_param_step(&cfg, lr, 1);
+	ck_assert_float_eq_tol(cfg.lr, 0.2f, 1e-6);
+	as_param_step(&cfg, lr, -1);
+	as_param_step(&cfg, lr, -1);
+	ck_assert_float_eq_tol(cfg.lr, 0.05f, 1e-6);
+	const struct as_param *sp = as_param_find("sparsity_weight");
+	as_param_step(&cfg, sp, 1); /* from 0 to its first step */
+	ck_assert_float_gt(cfg.sparsity_weight, 0);
+	as_param_step(&cfg, sp, -1);
+	ck_assert_float_eq(cfg.sparsity_weight, 0);
+	const struct as_param *tied = as_param_find("tied");
+	as_param_step(&cfg, tied, 1);
+	ck_assert_int_eq(cfg.tied, 0);
+	as_param_step(&cfg, tied, 1);
+	ck_assert_int_eq(cfg.tied, 1);
+	/* typed values go through the same validation */
+	struct as_error err;
+	ck_assert_int_ne(as_param_parse(&cfg, lvl, "1.5", &err), AS_OK);
+	ck_assert_int_ne(as_param_parse(&cfg, lvl, "abc", &err), AS_OK);
+	ck_assert_int_eq(as_param_parse(&cfg, lvl, "0.4", &err), AS_OK);
+	ck_assert_float_eq_tol(cfg.corruption_level, 0.4f, 1e-6);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ui");
+	TCase *tc = tcase_create("arithmetic");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_layout_every_size);
+	tcase_add_test(tc, test_tiles_fit);
+	tcase_add_test(tc, test_chart_mapping_and_markers);
+	tcase_add_test(tc, test_panel_steps);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
