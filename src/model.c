@@ -15,6 +15,15 @@
 
 #define AS_ALWAYS_INLINE static inline __attribute__((always_inline))
 
+/* The elementwise kernels are built twice, for AVX2 and for the baseline,
+ * and picked at load time (ifunc), so one binary runs everywhere. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+	!defined(__SANITIZE_ADDRESS__)
+#define AS_HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define AS_HOT
+#endif
+
 AS_ALWAYS_INLINE float bits_to_float(uint32_t u)
 {
 	float f;
@@ -37,7 +46,7 @@ AS_ALWAYS_INLINE uint32_t float_to_bits(float f)
 AS_ALWAYS_INLINE float fast_exp_neg(float x)
 {
 	const float shifter = 12582912.0f; /* 1.5 * 2^23 */
-	x = fmaxf(x, -87.0f);
+	x = x < -87.0f ? -87.0f : x; /* not fmaxf: that is a libm call */
 	float t = x * 1.44269504f + shifter;
 	float n = t - shifter;
 	float r = x - n * 0.693145752f; /* ln2 high part */
@@ -76,7 +85,8 @@ AS_ALWAYS_INLINE float fast_log1p_unit(float e)
 AS_ALWAYS_INLINE float sigmoid_from(float a, float e)
 {
 	float r = 1.0f / (1.0f + e);
-	return a >= 0 ? r : e * r;
+	float er = e * r; /* both computed: a select, not a branch */
+	return a >= 0 ? r : er;
 }
 
 static size_t arena_len(size_t nv, size_t nh)
@@ -207,6 +217,8 @@ void as_model_set_tied(struct as_model *m, int tied)
 	if (tied) {
 		tie_pair(m->w, m->w2, nh, nv);
 		tie_pair(vw, vw2, nh, nv);
+		/* not written while tied (the decoder gradient goes to W) */
+		memset(m->gw2, 0, nh * nv * sizeof(float));
 	} else {
 		transpose(m->w2, m->w, nh, nv);
 		transpose(vw2, vw, nh, nv);
@@ -276,6 +288,78 @@ void as_corrupt(const struct as_config *cfg, const float *x, float *out,
 	}
 }
 
+AS_HOT static void k_sigmoid(float *h, size_t len)
+{
+#pragma omp simd
+	for (size_t i = 0; i < len; i++) {
+		float a = h[i];
+		h[i] = sigmoid_from(a, fast_exp_neg(-fabsf(a)));
+	}
+}
+
+/* Cross-entropy from the pre-activation a (replaced by sigmoid(a)), with
+ * dx = (sigmoid(a) - x) * scale when dx is not NULL; returns the sum. */
+AS_HOT static float k_ce(float *a, const float *x, float *dx, size_t len,
+			 float scale)
+{
+	float acc = 0;
+	if (dx) {
+#pragma omp simd reduction(+ : acc)
+		for (size_t i = 0; i < len; i++) {
+			float v = a[i];
+			float e = fast_exp_neg(-fabsf(v));
+			float sp = (v > 0 ? v : 0.0f) + fast_log1p_unit(e);
+			float s = sigmoid_from(v, e);
+			acc += sp - x[i] * v;
+			a[i] = s;
+			dx[i] = (s - x[i]) * scale;
+		}
+	} else {
+#pragma omp simd reduction(+ : acc)
+		for (size_t i = 0; i < len; i++) {
+			float v = a[i];
+			float e = fast_exp_neg(-fabsf(v));
+			float sp = (v > 0 ? v : 0.0f) + fast_log1p_unit(e);
+			acc += sp - x[i] * v;
+			a[i] = sigmoid_from(v, e);
+		}
+	}
+	return acc;
+}
+
+AS_HOT static float k_mse(const float *a, const float *x, float *dx,
+			  size_t len, float scale)
+{
+	float acc = 0;
+#pragma omp simd reduction(+ : acc)
+	for (size_t i = 0; i < len; i++) {
+		float r = a[i] - x[i];
+		acc += 0.5f * r * r;
+		if (dx)
+			dx[i] = r * scale;
+	}
+	return acc;
+}
+
+/* dh *= h (1 - h): through the sigmoid */
+AS_HOT static void k_dsigmoid(float *dh, const float *h, size_t len)
+{
+#pragma omp simd
+	for (size_t i = 0; i < len; i++)
+		dh[i] *= h[i] * (1.0f - h[i]);
+}
+
+/* v := mom v - lr g; p += v */
+AS_HOT static void k_momentum(float *p, float *v, const float *g, size_t len,
+			      float mom, float lr)
+{
+#pragma omp simd
+	for (size_t i = 0; i < len; i++) {
+		v[i] = mom * v[i] - lr * g[i];
+		p[i] += v[i];
+	}
+}
+
 /* h = s_e(xc W^T + b): GEMM 1 and the encoder non-linearity. */
 static void encode_batch(struct as_model *m, const struct as_config *cfg,
 			 const float *xc, size_t n, float *h)
@@ -284,14 +368,8 @@ static void encode_batch(struct as_model *m, const struct as_config *cfg,
 	for (size_t e = 0; e < n; e++)
 		memcpy(h + e * nh, m->b, nh * sizeof(float));
 	as_sgemm(0, 1, n, nh, nv, 1.0f, xc, nv, m->w, nv, 1.0f, h, nh);
-	if (cfg->encoder == AS_ACT_SIGMOID) {
-		size_t len = n * nh;
-#pragma omp simd
-		for (size_t i = 0; i < len; i++) {
-			float a = h[i];
-			h[i] = sigmoid_from(a, fast_exp_neg(-fabsf(a)));
-		}
-	}
+	if (cfg->encoder == AS_ACT_SIGMOID)
+		k_sigmoid(h, n * nh);
 }
 
 /* a = h W'^T + c (decoder pre-activation) into out: GEMM 2. */
@@ -324,29 +402,10 @@ static double output_loss(const struct as_config *cfg, float *a,
 	double total = 0;
 	for (size_t s = 0; s < len; s += chunk) {
 		size_t end = s + chunk < len ? s + chunk : len;
-		float acc = 0;
-		if (cfg->loss == AS_LOSS_CE) {
-#pragma omp simd reduction(+ : acc)
-			for (size_t i = s; i < end; i++) {
-				float v = a[i];
-				float e = fast_exp_neg(-fabsf(v));
-				float sp = fmaxf(v, 0.0f) + fast_log1p_unit(e);
-				acc += sp - x[i] * v;
-				a[i] = sigmoid_from(v, e);
-			}
-		} else {
-#pragma omp simd reduction(+ : acc)
-			for (size_t i = s; i < end; i++) {
-				float r = a[i] - x[i];
-				acc += 0.5f * r * r;
-			}
-		}
-		if (dx) {
-#pragma omp simd
-			for (size_t i = s; i < end; i++)
-				dx[i] = (a[i] - x[i]) * scale;
-		}
-		total += acc;
+		float *d = dx ? dx + s : NULL;
+		total += cfg->loss == AS_LOSS_CE
+				 ? k_ce(a + s, x + s, d, end - s, scale)
+				 : k_mse(a + s, x + s, d, end - s, scale);
 	}
 	return total;
 }
@@ -424,12 +483,8 @@ void as_model_grad(struct as_model *m, const struct as_config *cfg,
 	}
 
 	/* through the encoder non-linearity: dh * h (1 - h) */
-	if (sig) {
-		size_t len = n * nh;
-#pragma omp simd
-		for (size_t i = 0; i < len; i++)
-			m->dh[i] *= m->h[i] * (1.0f - m->h[i]);
-	}
+	if (sig)
+		k_dsigmoid(m->dh, m->h, n * nh);
 
 	/* contractive, sigmoid: J = diag(s) W with s = h (1 - h), so
 	 * ||J||_F^2 = sum_j s_j^2 ||W_j||^2 (Rifai et al. 2011, eq. 5);
@@ -514,9 +569,6 @@ void as_model_grad(struct as_model *m, const struct as_config *cfg,
 		}
 		penalty += 0.5 * wd * sq;
 	}
-	if (m->tied)
-		memset(m->gw2, 0, nh * nv * sizeof(float));
-
 	if (out) {
 		out->recon = recon / (double)n;
 		out->penalty = penalty;
@@ -532,21 +584,7 @@ void as_model_update(struct as_model *m, const struct as_config *cfg,
 	float mom = cfg->momentum;
 	float *p = m->params, *v = m->velocity;
 	const float *g = m->grad;
-	if (mom > 0) {
-#pragma omp simd
-		for (size_t i = 0; i < len; i++) {
-			v[i] = mom * v[i] - lr * g[i];
-			p[i] += v[i];
-		}
-	} else {
-#pragma omp simd
-		for (size_t i = 0; i < len; i++) {
-			v[i] = -lr * g[i];
-			p[i] += v[i];
-		}
-	}
-	if (m->tied)
-		transpose(m->w2, m->w, m->n_hidden, m->n_visible);
+	k_momentum(p, v, g, len, mom, lr);
 }
 
 void as_model_step(struct as_model *m, const struct as_config *cfg,
@@ -599,6 +637,12 @@ void as_model_reconstruct(struct as_model *m, const struct as_config *cfg,
 						    fast_exp_neg(-fabsf(o[i])));
 		}
 	}
+}
+
+void as_model_sync_decoder(struct as_model *m)
+{
+	if (m->tied)
+		transpose(m->w2, m->w, m->n_hidden, m->n_visible);
 }
 
 int as_model_finite(const struct as_model *m)

@@ -261,8 +261,8 @@ static void record_change(struct as_trainer *t, const char *name,
 {
 	struct as_change c = {.step = t->step, .examples = t->examples};
 	snprintf(c.param, sizeof c.param, "%s", name);
-	snprintf(c.old_value, sizeof c.old_value, "%s", old_value);
-	snprintf(c.new_value, sizeof c.new_value, "%s", new_value);
+	snprintf(c.old_value, sizeof c.old_value, "%.23s", old_value);
+	snprintf(c.new_value, sizeof c.new_value, "%.23s", new_value);
 	as_history_add_change(t->history, &c);
 }
 

@@ -101,6 +101,7 @@ enum as_status as_trainer_save(struct as_trainer *t, const char *path,
 			       struct as_error *err)
 {
 	struct as_checkpoint ck;
+	as_model_sync_decoder(t->model);
 	as_trainer_checkpoint(t, &ck);
 	return as_checkpoint_save(path, &ck, err);
 }
@@ -140,6 +141,7 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	struct as_model *m = t->model;
 	size_t nv = m->n_visible, nh = m->n_hidden;
 	char path[4096];
+	as_model_sync_decoder(m);
 	size_t scale = ds->cols >= 24 ? 2 : (ds->cols >= 12 ? 3 : 4);
 	snprintf(path, sizeof path, "%s/filters.png", dir);
 	enum as_status st = as_export_filters_png(path, m->w, nh, ds->rows,

@@ -179,6 +179,8 @@ START_TEST(test_resume_continues_the_same_run)
 	for (int i = 0; i < 17; i++)
 		as_trainer_step(c);
 	ck_assert_uint_eq(c->step, a->step);
+	as_model_sync_decoder(a->model);
+	as_model_sync_decoder(c->model);
 	ck_assert(memcmp(a->model->params, c->model->params,
 			 a->model->n_params * sizeof(float)) == 0);
 	ck_assert_uint_eq(a->history->n_points, c->history->n_points);
