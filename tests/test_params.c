@@ -1,0 +1,87 @@
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/params.h"
+
+START_TEST(test_defaults_are_valid_and_in_range)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_config_validate(&cfg, &err), AS_OK);
+	ck_assert_int_eq(cfg.n_hidden, 500);
+	ck_assert_int_eq(cfg.tied, 1);
+	ck_assert_float_eq(cfg.corruption_level, 0.25f);
+	ck_assert_int_eq(cfg.batch_size, 20);
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		ck_assert_ptr_eq(as_param_find(p->name), p);
+		ck_assert_int_eq(as_param_index(p), (int)i);
+		ck_assert(p->help && p->help[0]);
+		double v = as_param_get(&cfg, p);
+		ck_assert(v >= p->min && v <= p->max);
+	}
+	ck_assert_ptr_eq(as_param_find("corruption-level"),
+			 as_param_find("corruption_level"));
+	ck_assert_ptr_null(as_param_find("nonsense"));
+}
+END_TEST
+
+START_TEST(test_parse_and_format)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	const struct as_param *tied = as_param_find("tied");
+	ck_assert_int_eq(as_param_parse(&cfg, tied, "off", &err), AS_OK);
+	ck_assert_int_eq(cfg.tied, 0);
+	ck_assert_int_eq(as_param_parse(&cfg, tied, "yes", &err), AS_OK);
+	ck_assert_int_eq(cfg.tied, 1);
+	ck_assert_int_ne(as_param_parse(&cfg, tied, "maybe", &err), AS_OK);
+	const struct as_param *noise = as_param_find("corruption");
+	ck_assert_int_eq(as_param_parse(&cfg, noise, "gauss", &err), AS_OK);
+	ck_assert_int_eq(cfg.corruption, AS_CORRUPT_GAUSS);
+	char buf[32];
+	as_param_format(&cfg, noise, buf, sizeof buf);
+	ck_assert_str_eq(buf, "gauss");
+	const struct as_param *bs = as_param_find("batch_size");
+	ck_assert_int_ne(as_param_parse(&cfg, bs, "2.5", &err), AS_OK);
+	ck_assert_int_ne(as_param_parse(&cfg, bs, "0", &err), AS_OK);
+	ck_assert_int_ne(as_param_parse(&cfg, bs, "64x", &err), AS_OK);
+	ck_assert_int_eq(cfg.batch_size, 20); /* untouched on error */
+	ck_assert(strstr(err.msg, "batch_size") != NULL);
+	const struct as_param *lr = as_param_find("lr");
+	ck_assert_int_ne(as_param_parse(&cfg, lr, "nan", &err), AS_OK);
+	ck_assert_int_ne(as_param_parse(&cfg, lr, "inf", &err), AS_OK);
+	ck_assert_int_ne(as_param_parse(&cfg, lr, "", &err), AS_OK);
+}
+END_TEST
+
+START_TEST(test_cross_field)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	cfg.encoder = AS_ACT_LINEAR;
+	cfg.sparsity_weight = 0.5f;
+	ck_assert_int_eq(as_config_validate(&cfg, &err), AS_ERR_INVALID);
+	ck_assert(strstr(err.msg, "sigmoid") != NULL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("params");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_defaults_are_valid_and_in_range);
+	tcase_add_test(tc, test_parse_and_format);
+	tcase_add_test(tc, test_cross_field);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
