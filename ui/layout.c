@@ -1,0 +1,155 @@
+#include <math.h>
+#include <string.h>
+
+#include "layout.h"
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ *  title                                                   (1 line)
+ *  filters                         | curves
+ *                                  |
+ *  reconstructions                 | control panel
+ *  status                                                  (1 line)
+ */
+void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l)
+{
+	memset(l, 0, sizeof *l);
+	if (w < UI_MIN_W || h < UI_MIN_H) {
+		l->too_small = 1;
+		return;
+	}
+	int body = h - 2;
+	int right = clampi(w * 2 / 5, 38, 70);
+	int left = w - right;
+	int panel_h = clampi(n_rows_panel + 2, 3, body - 8);
+	l->title = (struct ui_rect){0, 0, 1, w};
+	l->status = (struct ui_rect){h - 1, 0, 1, w};
+	l->curves = (struct ui_rect){1, left, body - panel_h, right};
+	l->panel = (struct ui_rect){1 + body - panel_h, left, panel_h, right};
+	/* the reconstructions take three image rows plus their labels,
+	 * about 45% of the height; the filters the rest */
+	int recon_h = clampi(body * 9 / 20, 8, body - 8);
+	l->filters = (struct ui_rect){1, 0, body - recon_h, left};
+	l->recon = (struct ui_rect){1 + body - recon_h, 0, recon_h, left};
+}
+
+static void tiles_at(int area_w, int area_h, int px, size_t img_rows,
+		     size_t img_cols, int half, struct ui_tiles *t)
+{
+	/* keep the aspect: px across, px * rows / cols down */
+	int ph = (int)((double)px * (double)img_rows / (double)img_cols + 0.5);
+	if (ph < 1)
+		ph = 1;
+	t->px = px;
+	t->cell_w = px;
+	/* a cell is about twice as tall as wide: two pixel rows per cell,
+	 * as upper and lower half blocks or averaged into one ASCII shade */
+	t->cell_h = (ph + 1) / 2;
+	(void)half;
+	t->cols = (area_w + 1) / (t->cell_w + 1);
+	t->rows = (area_h + 1) / (t->cell_h + 1);
+	if (t->cols < 0)
+		t->cols = 0;
+	if (t->rows < 0)
+		t->rows = 0;
+}
+
+void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
+		  int half_blocks, int want, int min_px, struct ui_tiles *t)
+{
+	memset(t, 0, sizeof *t);
+	if (area_w <= 0 || area_h <= 0 || img_rows == 0 || img_cols == 0)
+		return;
+	int full = (int)img_cols;
+	if (min_px > full)
+		min_px = full;
+	if (min_px < 1)
+		min_px = 1;
+	for (int px = full; px >= min_px; px--) {
+		tiles_at(area_w, area_h, px, img_rows, img_cols, half_blocks,
+			 t);
+		if (t->cols * t->rows >= want)
+			return;
+	}
+	tiles_at(area_w, area_h, min_px, img_rows, img_cols, half_blocks, t);
+	if (t->cols == 0 || t->rows == 0)
+		memset(t, 0, sizeof *t);
+}
+
+void ui_chart_compute(const struct as_history *h, int w, int h_cells,
+		      int log, double ema, double extra, struct ui_chart *c)
+{
+	memset(c, 0, sizeof *c);
+	if (w > 512)
+		w = 512;
+	c->w = w < 0 ? 0 : w;
+	c->h = h_cells < 0 ? 0 : h_cells;
+	c->log = log;
+	for (int i = 0; i < c->w; i++)
+		c->train[i] = c->heldout[i] = NAN;
+	size_t n = h->n_points;
+	c->x_max = n ? (double)h->points[n - 1].examples : 1;
+	if (c->x_max < 1)
+		c->x_max = 1;
+	double lo = INFINITY, hi = -INFINITY, avg = NAN;
+	for (size_t i = 0; i < n; i++) {
+		const struct as_point *p = &h->points[i];
+		int col = ui_chart_col(c, (double)p->examples);
+		if (isfinite(p->train_loss)) {
+			avg = isnan(avg) ? p->train_loss
+					 : ema * avg + (1 - ema) * p->train_loss;
+			if (col >= 0)
+				c->train[col] = (float)avg;
+		}
+		if (isfinite(p->heldout_loss) && col >= 0)
+			c->heldout[col] = p->heldout_loss;
+	}
+	for (int i = 0; i < c->w; i++) {
+		float v[2] = {c->train[i], c->heldout[i]};
+		for (int k = 0; k < 2; k++) {
+			if (!isfinite(v[k]) || (log && v[k] <= 0))
+				continue;
+			double y = log ? log10(v[k]) : v[k];
+			lo = y < lo ? y : lo;
+			hi = y > hi ? y : hi;
+		}
+	}
+	if (isfinite(extra) && (!log || extra > 0)) {
+		double y = log ? log10(extra) : extra;
+		lo = y < lo ? y : lo;
+		hi = y > hi ? y : hi;
+	}
+	if (!isfinite(lo)) {
+		lo = 0;
+		hi = 1;
+	}
+	if (hi - lo < 1e-9) {
+		hi += 0.5;
+		lo -= 0.5;
+	}
+	double pad = 0.05 * (hi - lo);
+	c->y_lo = lo - pad;
+	c->y_hi = hi + pad;
+}
+
+int ui_chart_row(const struct ui_chart *c, double loss)
+{
+	if (!isfinite(loss) || c->h <= 0 || (c->log && loss <= 0))
+		return -1;
+	double y = c->log ? log10(loss) : loss;
+	double f = (c->y_hi - y) / (c->y_hi - c->y_lo);
+	int r = (int)floor(f * (c->h - 1) + 0.5);
+	return clampi(r, 0, c->h - 1);
+}
+
+int ui_chart_col(const struct ui_chart *c, double examples)
+{
+	if (c->w <= 0)
+		return -1;
+	int col = (int)floor(examples / c->x_max * (c->w - 1) + 0.5);
+	return clampi(col, 0, c->w - 1);
+}

@@ -1,0 +1,66 @@
+/* layout: the explorer's screen as arithmetic, no curses.
+ *
+ * Owns: terminal size -> one rectangle per view, how many image tiles of
+ * what size fit in a rectangle, and the chart's mapping of loss points and
+ * change markers to columns and rows. Everything here is a pure function,
+ * unit-tested without a terminal (tests/test_ui.c).
+ * Threading: none; the UI thread calls it. */
+#ifndef AUTOSCOPE_UI_LAYOUT_H
+#define AUTOSCOPE_UI_LAYOUT_H
+
+#include <stddef.h>
+
+#include "autoscope/history.h"
+
+#define UI_MIN_W 80
+#define UI_MIN_H 24
+
+struct ui_rect {
+	int y, x, h, w;
+};
+
+struct ui_layout {
+	int too_small; /* below UI_MIN_W x UI_MIN_H: one-line message */
+	struct ui_rect title, filters, recon, curves, panel, status;
+};
+
+/* n_rows_panel: the panel's lines (one per parameter). */
+void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l);
+
+/* Image tiles in a rectangle: each image of img_rows x img_cols pixels is
+ * shown at px x px pixels (downsampled), one terminal cell per pixel across
+ * and, with half blocks, two pixels per cell down. */
+struct ui_tiles {
+	int px;            /* pixels per side on screen (0: nothing fits) */
+	int cell_w, cell_h; /* one tile's cells, without the gap */
+	int cols, rows;    /* tiles across and down */
+};
+
+/* The largest px (<= the image's own size, >= min_px) that shows at least
+ * want tiles; if none does, min_px. */
+void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
+		  int half_blocks, int want, int min_px, struct ui_tiles *t);
+
+/* The chart: x from examples, y from loss (optionally log10), with an
+ * exponential moving average of the training loss. */
+struct ui_chart {
+	int w, h;              /* plot area in cells */
+	double x_max;          /* examples at the right edge */
+	double y_lo, y_hi;     /* loss range (log10 if log) */
+	int log;
+	float train[512];      /* per column, NaN where no point */
+	float heldout[512];
+};
+
+/* ema in [0, 1): weight of the past (0: no smoothing). extra is a value
+ * the range must include (the PCA line), NaN for none. */
+void ui_chart_compute(const struct as_history *h, int w, int h_cells,
+		      int log, double ema, double extra, struct ui_chart *c);
+
+/* Row (0 = top) of a loss value in the chart, or -1 if not finite. */
+int ui_chart_row(const struct ui_chart *c, double loss);
+
+/* Column of an examples count, clamped to the chart. */
+int ui_chart_col(const struct ui_chart *c, double examples);
+
+#endif

@@ -1,0 +1,66 @@
+/* view: the explorer's state and its views (curses).
+ *
+ * Owns: struct ui_state (what the user has selected and toggled, the
+ * terminal's capabilities, the message line) and one draw function per
+ * view. Views read only the snapshot they are given and the state.
+ * Threading: the UI thread only. */
+#ifndef AUTOSCOPE_UI_VIEW_H
+#define AUTOSCOPE_UI_VIEW_H
+
+#include <stdint.h>
+
+#include "autoscope/snapshot.h"
+#include "autoscope/trainer.h"
+#include "layout.h"
+
+enum ui_colors { UI_MONO = 0, UI_COLOR8, UI_COLOR256 };
+
+struct ui_state {
+	struct as_trainer *t;
+	int colors;     /* enum ui_colors */
+	int half;       /* half blocks + gray ramp (UTF-8 and 256 colours) */
+	int mouse;
+	struct ui_layout lay;
+	struct ui_tiles ftiles; /* the filter grid as last drawn */
+	int sel;           /* selected panel row */
+	int filter_page;
+	int filter_sel;    /* selected filter (zoom, mouse) */
+	int zoom;
+	int help;
+	int log_scale;
+	int smooth;        /* EMA of the training loss on the chart */
+	int prompt;        /* typing a value for the selected row */
+	char input[48];
+	char msg[200];
+	int msg_warn;
+	double msg_until;
+	uint64_t seen_msg_id;
+	int quit;
+	const char *out_dir;
+};
+
+/* colour pair roles */
+enum {
+	UI_P_TITLE = 1,
+	UI_P_VALUE,
+	UI_P_SEL,
+	UI_P_WARN,
+	UI_P_OK,
+	UI_P_TRAIN,
+	UI_P_HELDOUT,
+	UI_P_PCA,
+	UI_P_MARK,
+	UI_P_DIM,
+	UI_P_GRAY0 = 16, /* 24 x 24 pairs of the gray ramp follow */
+};
+
+void ui_colors_init(struct ui_state *u);
+void ui_draw(struct ui_state *u, const struct as_snapshot *s);
+void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Help lines of the key table, for the overlay (explorer.c). */
+size_t ui_key_help_count(void);
+const char *ui_key_help(size_t i, const char **keys);
+
+#endif
