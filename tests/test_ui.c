@@ -118,6 +118,29 @@ START_TEST(test_chart_mapping_and_markers)
 }
 END_TEST
 
+START_TEST(test_legend_keeps_the_newest)
+{
+	struct as_history *h = calloc(1, sizeof *h);
+	size_t first;
+	ck_assert_int_eq(ui_legend_fit(h, 40, 2, &first), 0);
+	for (int i = 0; i < 12; i++) {
+		struct as_change c = {(uint64_t)i, (uint64_t)i * 10, "lr",
+				      "0.1", "0.2"};
+		as_history_add_change(h, &c);
+	}
+	/* "1 lr 0.1>0.2  " is 14 cells: 2 per line of 30, 2 lines */
+	ck_assert_int_eq(ui_legend_fit(h, 30, 2, &first), 2);
+	ck_assert_uint_eq(first, 8);
+	/* never more than 9 marks, whatever the room */
+	ui_legend_fit(h, 1000, 3, &first);
+	ck_assert_uint_eq(first, 3);
+	/* one item wider than the line still shows (cut when drawn) */
+	ck_assert_int_eq(ui_legend_fit(h, 5, 1, &first), 1);
+	ck_assert_uint_eq(first, 11);
+	free(h);
+}
+END_TEST
+
 START_TEST(test_panel_steps)
 {
 	struct as_config cfg;
@@ -162,6 +185,7 @@ int main(void)
 	tcase_add_test(tc, test_tiles_fit);
 	tcase_add_test(tc, test_chart_mapping_and_markers);
 	tcase_add_test(tc, test_panel_steps);
+	tcase_add_test(tc, test_legend_keeps_the_newest);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -279,7 +279,12 @@ static void draw_curves(struct ui_state *u, const struct as_snapshot *s)
 		 u->log_scale ? ", log" : "", u->smooth ? ", EMA" : "");
 	box_at(r, title, u);
 	const int yl = 8; /* y labels */
-	int pw = r->w - 2 - yl, ph = r->h - 5;
+	const struct as_history *h = &s->history;
+	size_t first;
+	int legend = ui_legend_fit(h, r->w - 2, 3, &first);
+	if (legend == 0)
+		legend = 1; /* the key: train, held-out, PCA */
+	int pw = r->w - 2 - yl, ph = r->h - 4 - legend;
 	if (pw < 4 || ph < 2)
 		return;
 	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error);
@@ -345,8 +350,6 @@ static void draw_curves(struct ui_state *u, const struct as_snapshot *s)
 	mvprintw(y0 + ph + 1, x0 + pw - (int)strlen(xmax) - 9, "%s examples",
 		 xmax);
 	off(UI_P_DIM, u);
-	const struct as_history *h = &s->history;
-	size_t first = h->n_changes > 9 ? h->n_changes - 9 : 0;
 	int lx = r->x + 1, ly = y0 + ph + 2;
 	for (size_t i = first; i < h->n_changes; i++) {
 		const struct as_change *ch = &h->changes[i];
@@ -355,16 +358,15 @@ static void draw_curves(struct ui_state *u, const struct as_snapshot *s)
 		on(UI_P_MARK, u);
 		attron(A_BOLD);
 		mvaddch(y0 + ph, x0 + col, (chtype)mark);
-		char item[80];
-		snprintf(item, sizeof item, "%c %s %s>%s  ", mark, ch->param,
-			 ch->old_value, ch->new_value);
+		char item[96];
+		ui_legend_item(ch, mark, item, sizeof item);
 		int len = (int)strlen(item);
-		if (lx + len > r->x + r->w - 1) {
+		if (lx > r->x + 1 && lx + len > r->x + r->w - 1) {
 			lx = r->x + 1;
 			ly++;
 		}
 		if (ly < r->y + r->h - 1)
-			mvprintw(ly, lx, "%s", item);
+			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx, item);
 		lx += len;
 		attroff(A_BOLD);
 		off(UI_P_MARK, u);

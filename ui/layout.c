@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "layout.h"
@@ -134,6 +135,45 @@ void ui_chart_compute(const struct as_history *h, int w, int h_cells,
 	double pad = 0.05 * (hi - lo);
 	c->y_lo = lo - pad;
 	c->y_hi = hi + pad;
+}
+
+void ui_legend_item(const struct as_change *c, char mark, char *buf,
+		    size_t n)
+{
+	snprintf(buf, n, "%c %s %s>%s  ", mark, c->param, c->old_value,
+		 c->new_value);
+}
+
+/* lines needed to lay out items [first, n) in rows of width */
+static int legend_lines(const struct as_history *h, size_t first, int width)
+{
+	int lines = 1, x = 0;
+	char item[96];
+	for (size_t i = first; i < h->n_changes; i++) {
+		ui_legend_item(&h->changes[i], '1', item, sizeof item);
+		int len = (int)strlen(item);
+		if (x > 0 && x + len > width) {
+			lines++;
+			x = 0;
+		}
+		x += len;
+	}
+	return lines;
+}
+
+int ui_legend_fit(const struct as_history *h, int width, int max_lines,
+		  size_t *first)
+{
+	size_t n = h->n_changes;
+	*first = n;
+	if (n == 0 || width <= 0 || max_lines <= 0)
+		return 0;
+	size_t f = n;
+	while (f > 0 && n - (f - 1) <= 9 &&
+	       legend_lines(h, f - 1, width) <= max_lines)
+		f--;
+	*first = f;
+	return f < n ? legend_lines(h, f, width) : 0;
 }
 
 int ui_chart_row(const struct ui_chart *c, double loss)

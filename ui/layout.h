@@ -57,6 +57,15 @@ struct ui_chart {
 void ui_chart_compute(const struct as_history *h, int w, int h_cells,
 		      int log, double ema, double extra, struct ui_chart *c);
 
+/* The change legend under the chart: "1 param old>new  2 ...", the newest
+ * changes (at most 9) that fit in max_lines lines of width cells.
+ * Returns the number of lines used; *first is the oldest change shown. */
+int ui_legend_fit(const struct as_history *h, int width, int max_lines,
+		  size_t *first);
+/* The text of one legend item (mark is '1'..'9'). */
+void ui_legend_item(const struct as_change *c, char mark, char *buf,
+		    size_t n);
+
 /* Row (0 = top) of a loss value in the chart, or -1 if not finite. */
 int ui_chart_row(const struct ui_chart *c, double loss);
 
