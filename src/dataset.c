@@ -10,6 +10,7 @@
 #include "autoscope/dataset.h"
 #include "autoscope/fileio.h"
 #include "autoscope/idx.h"
+#include "autoscope/mem.h"
 
 #define IDX_MAX_BYTES ((size_t)1 << 31)
 
@@ -249,8 +250,8 @@ enum as_status as_dataset_load_idx(const char *images, const char *labels,
 	size_t d = rows * cols, total;
 	float *x = NULL, *tmp = malloc(d * sizeof(float));
 	uint8_t *y = labels ? malloc(n) : NULL;
-	if (as_mul_ok(n, d, &total) && total <= SIZE_MAX / sizeof(float))
-		x = malloc(total * sizeof(float));
+	if (as_mul_ok(n, d, &total))
+		x = as_alloc_large(total, sizeof(float));
 	if (!x || !tmp || (labels && !y)) {
 		free(x);
 		free(tmp);
@@ -320,7 +321,7 @@ static enum as_status load_patches(const char *list,
 	size_t k = o->patch_size, d = k * k, n = o->n_patches;
 	float *x = NULL;
 	if (st == AS_OK) {
-		x = malloc(n * d * sizeof(float));
+		x = as_alloc_large(n * d, sizeof(float));
 		if (!x)
 			st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "autoscope/blas.h"
+#include "autoscope/mem.h"
 #include "autoscope/model.h"
 
 /*
@@ -129,14 +130,14 @@ enum as_status as_model_create(size_t n_visible, size_t n_hidden,
 	m->max_batch = max_batch;
 	m->tied = 1;
 	m->n_params = arena_len(n_visible, n_hidden);
-	m->params = calloc(m->n_params, sizeof(float));
-	m->grad = calloc(m->n_params, sizeof(float));
-	m->velocity = calloc(m->n_params, sizeof(float));
-	m->xc = malloc(wsv * sizeof(float));
-	m->xr = malloc(wsv * sizeof(float));
-	m->dx = malloc(wsv * sizeof(float));
-	m->h = malloc(wsh * sizeof(float));
-	m->dh = malloc(wsh * sizeof(float));
+	m->params = as_alloc_large_zero(m->n_params, sizeof(float));
+	m->grad = as_alloc_large_zero(m->n_params, sizeof(float));
+	m->velocity = as_alloc_large_zero(m->n_params, sizeof(float));
+	m->xc = as_alloc_large(wsv, sizeof(float));
+	m->xr = as_alloc_large(wsv, sizeof(float));
+	m->dx = as_alloc_large(wsv, sizeof(float));
+	m->h = as_alloc_large(wsh, sizeof(float));
+	m->dh = as_alloc_large(wsh, sizeof(float));
 	m->col = malloc(n_hidden * sizeof(float));
 	m->rowsum = malloc(max_batch * sizeof(float));
 	m->perm = malloc(n_visible * sizeof(uint32_t));

@@ -23,7 +23,7 @@ void as_trainer_opts_default(struct as_trainer_opts *o)
 	o->eval_every = 4000;
 	o->eval_max = 1000;
 	o->good_every = 50;
-	o->publish_min_s = 0.05;
+	o->publish_min_s = 0.08; /* 12.5 frames/s */
 }
 
 static void say(struct as_trainer *t, const char *fmt, ...)
@@ -352,7 +352,11 @@ static void diverged(struct as_trainer *t)
 
 static void minibatch(struct as_trainer *t)
 {
-	double t0 = now_s();
+	/* wall time of a running trainer: from the end of the previous
+	 * minibatch when it ran straight on (so whatever happens between
+	 * two minibatches, such as publishing a snapshot, counts), else
+	 * from now */
+	double t0 = t->last_tick > 0 ? t->last_tick : now_s();
 	const struct as_dataset *ds = t->ds;
 	size_t d = ds->d, bs = (size_t)t->cfg.batch_size;
 	size_t n = ds->n_train - t->cursor < bs ? ds->n_train - t->cursor : bs;
@@ -389,7 +393,8 @@ static void minibatch(struct as_trainer *t)
 			       : epoch_end;
 	if (epoch_end || eval_due || t->acc_examples >= t->opts.point_every)
 		as_trainer_point(t, eval_due || epoch_end);
-	double dt = now_s() - t0;
+	double t1 = now_s(), dt = t1 - t0;
+	t->last_tick = t1;
 	t->elapsed_s += dt;
 	t->rate_n += n;
 	t->rate_s += dt;
@@ -498,9 +503,12 @@ static size_t apply_pending(struct as_trainer *t)
 
 int as_trainer_step(struct as_trainer *t)
 {
-	apply_pending(t);
-	if (t->quit || (t->paused && !t->step_once))
+	if (apply_pending(t) > 0)
+		t->last_tick = 0; /* time spent on commands is not training */
+	if (t->quit || (t->paused && !t->step_once)) {
+		t->last_tick = 0;
 		return 0;
+	}
 	t->step_once = 0;
 	minibatch(t);
 	return 1;

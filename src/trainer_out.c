@@ -242,6 +242,7 @@ static void *run(void *arg)
 				t->has_pca = 1;
 				t->pca_error = NAN;
 			}
+			t->last_tick = 0; /* the fit is not training time */
 		}
 		if (had_commands || !stepped ||
 		    clock_s() - t->last_publish_s >= t->opts.publish_min_s)

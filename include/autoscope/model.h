@@ -12,7 +12,8 @@
  *   + (wd/2) (||W||^2 + ||W'||^2 if untied)              (weight decay)
  *
  * Owns: the parameters in one arena [W | b | c | W'] (W' kept even when tied
- * so tie/untie never reallocates), the gradient and momentum arenas of the
+ * so tie/untie never reallocates; while tied it is not updated, and
+ * as_model_sync_decoder makes it W^T for files), the gradient and momentum arenas of the
  * same layout, and a workspace preallocated for max_batch examples: no
  * allocation happens in a step.
  * Threading: a model belongs to one thread (the trainer's); no locks. */
@@ -101,6 +102,10 @@ void as_model_encode(struct as_model *m, const struct as_config *cfg,
 		     const float *x, size_t n, float *h);
 void as_model_reconstruct(struct as_model *m, const struct as_config *cfg,
 			  const float *xin, size_t n, float *out);
+
+/* Tied: W' := W^T, so the arena holds the decoder in use (before it is
+ * saved or exported). Untied: nothing to do. */
+void as_model_sync_decoder(struct as_model *m);
 
 /* 1 if every parameter is finite. */
 int as_model_finite(const struct as_model *m);

@@ -62,7 +62,7 @@ struct as_trainer_opts {
 	size_t eval_max;        /* held-out examples used per eval (1000) */
 	size_t good_every;      /* steps between last-good copies (50) */
 	int publish;            /* 1: fill snapshots (TUI) */
-	double publish_min_s;   /* seconds between snapshots (0.05) */
+	double publish_min_s;   /* seconds between snapshots (0.08) */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
@@ -80,7 +80,8 @@ struct as_trainer {
 	size_t cursor;
 	float *batch; /* max batch x d, gathered from the order */
 	uint64_t step, epoch, examples;
-	double elapsed_s;
+	double elapsed_s; /* wall time spent running (not paused) */
+	double last_tick; /* end of the last minibatch, 0: not running */
 	double last_heldout;
 	/* loss since the last history point */
 	double acc_loss;
