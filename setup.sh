@@ -4,6 +4,7 @@
 #   ./setup.sh train [options]           set up, build, train headless
 #   ./setup.sh test                      set up, build, run every test
 #   ./setup.sh sanitize                  the tests under ASan + UBSan
+#   ./setup.sh tsan                      threads and the explorer under TSan
 #   ./setup.sh bench                     the speed benchmark (bench/)
 # Set-up installs the missing Debian packages (as root, or with sudo) and
 # configures and builds with meson in ./build.
@@ -63,12 +64,18 @@ sanitize)
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		exec meson test -C build-sanitize --print-errorlogs "$@"
 	;;
+tsan)
+	build build-tsan -Db_sanitize=thread -Db_lundef=false
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		exec meson test -C build-tsan --print-errorlogs \
+		snapshot trainer e2e_tui stress_tui "$@"
+	;;
 bench)
 	build build
 	exec ./build/bench/bench_step "$@"
 	;;
 *)
-	echo "usage: ./setup.sh run|train|test|sanitize|bench [options]" >&2
+	echo "usage: ./setup.sh run|train|test|sanitize|tsan|bench [options]" >&2
 	exit 2
 	;;
 esac

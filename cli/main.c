@@ -113,15 +113,17 @@ static int train(struct cli_opts *o)
 			spec = ck.data;
 	}
 	const char *out = o->out ? o->out : "autoscope-out";
-	if (as_mkdir(out, &err) != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_checkpoint_release(&ck);
-		return 1;
-	}
 	as_blas_set_threads(o->threads);
 	struct as_dataset *ds = cli_load_data(o, spec);
 	if (!ds) {
 		as_checkpoint_release(&ck);
+		return 1;
+	}
+	/* only once the inputs are good: a bad --data leaves nothing */
+	if (as_mkdir(out, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_checkpoint_release(&ck);
+		as_dataset_free(ds);
 		return 1;
 	}
 	if (!o->resume)
@@ -206,7 +208,7 @@ static int train(struct cli_opts *o)
 		       (unsigned long long)t->epoch,
 		       (unsigned long long)t->step);
 	if (!stop_requested && !o->quiet && t->cfg.loss == AS_LOSS_MSE &&
-	    (size_t)t->cfg.n_hidden <= ds->d &&
+	    (size_t)t->cfg.n_hidden < ds->d &&
 	    as_trainer_pca(t, &err) == AS_OK)
 		printf("held-out loss %.4f, rank-%d PCA baseline %.4f "
 		       "(ratio %.4f)\n",

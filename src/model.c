@@ -17,9 +17,10 @@
 #define AS_ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* The elementwise kernels are built twice, for AVX2 and for the baseline,
- * and picked at load time (ifunc), so one binary runs everywhere. */
+ * and picked at load time (ifunc), so one binary runs everywhere. Not in
+ * sanitizer builds: their runtimes are not up when ifuncs resolve. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-	!defined(__SANITIZE_ADDRESS__)
+	!defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define AS_HOT __attribute__((target_clones("avx2", "default")))
 #else
 #define AS_HOT

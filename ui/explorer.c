@@ -376,6 +376,12 @@ static struct as_trainer *open_run(struct cli_opts *o, const char *out,
 		as_checkpoint_release(&ck);
 		return NULL;
 	}
+	if (as_mkdir(out, &err) != AS_OK) { /* only once the inputs are good */
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_checkpoint_release(&ck);
+		as_dataset_free(ds);
+		return NULL;
+	}
 	if (!o->resume)
 		cli_fit_defaults(o, ds, NULL);
 	struct as_trainer_opts topts;
@@ -434,10 +440,6 @@ int ui_main(struct cli_opts *o)
 	}
 	const char *out = o->out ? o->out : "autoscope-out";
 	struct as_error err;
-	if (as_mkdir(out, &err) != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		return 1;
-	}
 	as_blas_set_threads(o->threads);
 	struct as_dataset *ds = NULL;
 	struct as_trainer *t = open_run(o, out, &ds);
