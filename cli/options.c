@@ -23,7 +23,7 @@ static const struct extra extras[] = {
 	{"patch-size", "K", "patch side for patches: data (default 8)"},
 	{"patches", "N", "patches sampled (default 20000)"},
 	{"whiten", "MODE", "zca (default), pca or none, for patches: data"},
-	{"epochs", "N", "train until N epochs in all (default 10)"},
+	{"epochs", "N", "train: stop at N epochs in all (default 10)"},
 	{"out", "DIR",
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
 	 "here (default autoscope-out)"},
@@ -77,7 +77,7 @@ void cli_usage(FILE *f)
 		   "  autoscope train --epochs 5 --corruption-level 0.5\n"
 		   "  autoscope train --loss mse --encoder linear --hidden 30 "
 		   "--tied off\n"
-		   "  autoscope train --data patches:forest.png --sparsity-"
+		   "  autoscope train --data patches:grass.png --sparsity-"
 		   "weight 0.1\n"
 		   "  autoscope --resume autoscope-out/checkpoint.ascp\n");
 }
@@ -164,8 +164,6 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 				v);
 			return -1;
 		}
-	} else if (!strcmp(name, "lesson")) {
-		o->lesson = v;
 	}
 	return 0;
 }
@@ -213,7 +211,7 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 			continue;
 		}
 		const struct as_param *p = as_param_find(name);
-		int known = p != NULL || !strcmp(name, "lesson");
+		int known = p != NULL;
 		for (size_t k = 0; k < N_EXTRAS && !known; k++)
 			known = !strcmp(name, extras[k].name) &&
 				extras[k].arg != NULL;

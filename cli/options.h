@@ -21,7 +21,6 @@ struct cli_opts {
 	int threads;
 	int quiet;
 	int probe;    /* -1 auto, 0 no, 1 yes */
-	const char *lesson;
 	struct as_data_opts data_opts;
 };
 
