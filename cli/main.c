@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include "autoscope/blas.h"
-#include "autoscope/checkpoint.h"
-#include "autoscope/fileio.h"
 #include "autoscope/trainer.h"
 #include "options.h"
 #include "../ui/ui.h"
@@ -80,75 +78,20 @@ static int save_files(struct as_trainer *t, const char *out, int quiet)
 	return 0;
 }
 
-/* Overrides of live parameters given on the command line of a resume. */
-static int apply_overrides(struct as_trainer *t, const struct cli_opts *o)
-{
-	for (size_t i = 0; i < as_param_count(); i++) {
-		const struct as_param *p = as_param_at(i);
-		if (!o->given[i])
-			continue;
-		struct as_error err;
-		double v = as_param_get(&o->cfg, p);
-		if (as_trainer_set(t, p, v, &err) != AS_OK) {
-			fprintf(stderr, "autoscope: --%s: %s\n", p->name,
-				err.msg);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int train(struct cli_opts *o)
 {
 	struct as_error err;
-	struct as_checkpoint ck;
-	memset(&ck, 0, sizeof ck);
-	const char *spec = o->data ? o->data : "mnist";
-	if (o->resume) {
-		if (as_checkpoint_load(o->resume, &ck, &err) != AS_OK) {
-			fprintf(stderr, "autoscope: %s\n", err.msg);
-			return 1;
-		}
-		if (!o->data)
-			spec = ck.data;
-	}
 	const char *out = o->out ? o->out : "autoscope-out";
 	as_blas_set_threads(o->threads);
-	struct as_dataset *ds = cli_load_data(o, spec);
-	if (!ds) {
-		as_checkpoint_release(&ck);
-		return 1;
-	}
-	/* only once the inputs are good: a bad --data leaves nothing */
-	if (as_mkdir(out, &err) != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_checkpoint_release(&ck);
-		as_dataset_free(ds);
-		return 1;
-	}
-	if (!o->resume)
-		cli_fit_defaults(o, ds, o->quiet ? NULL : stdout);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
-	topts.out_dir = out;
 	topts.eval_every = 0; /* at the end of each epoch, */
 	topts.eval_max = 0;   /* on the whole held-out part */
-	topts.append_csv = o->resume != NULL;
-	struct as_trainer *t;
-	enum as_status st =
-		o->resume ? as_trainer_resume(&ck, ds, &topts, &t, &err)
-			  : as_trainer_create(&o->cfg, ds, &topts, &t, &err);
-	as_checkpoint_release(&ck);
-	if (st != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_dataset_free(ds);
+	struct as_dataset *ds;
+	struct as_trainer *t =
+		cli_open_run(o, out, &topts, o->quiet ? NULL : stdout, &ds);
+	if (!t)
 		return 1;
-	}
-	if (o->resume && apply_overrides(t, o)) {
-		as_trainer_free(t);
-		as_dataset_free(ds);
-		return 1;
-	}
 	int tty = isatty(STDERR_FILENO) && !o->quiet;
 	if (!o->quiet)
 		printf("training %d-%d %s autoencoder on %s (%zu train, %zu "

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "autoscope/blas.h"
+#include "autoscope/checkpoint.h"
+#include "autoscope/fileio.h"
 #include "options.h"
 
 struct extra {
@@ -270,4 +272,72 @@ void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
 				"using --loss mse\n",
 				ds->name, ds->min, ds->max);
 	}
+}
+
+/* Live parameters given on the command line of a resume. */
+static int apply_overrides(struct as_trainer *t, const struct cli_opts *o)
+{
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		struct as_error err;
+		if (o->given[i] &&
+		    as_trainer_set(t, p, as_param_get(&o->cfg, p), &err) !=
+			    AS_OK) {
+			fprintf(stderr, "autoscope: --%s: %s\n", p->name,
+				err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct as_trainer *cli_open_run(struct cli_opts *o, const char *out,
+				struct as_trainer_opts *topts, FILE *note,
+				struct as_dataset **ds_out)
+{
+	struct as_error err;
+	struct as_checkpoint ck;
+	memset(&ck, 0, sizeof ck);
+	*ds_out = NULL;
+	const char *spec = o->data ? o->data : "mnist";
+	if (o->resume) {
+		if (as_checkpoint_load(o->resume, &ck, &err) != AS_OK) {
+			fprintf(stderr, "autoscope: %s\n", err.msg);
+			return NULL;
+		}
+		if (!o->data)
+			spec = ck.data;
+	}
+	struct as_dataset *ds = cli_load_data(o, spec);
+	/* only once the inputs are good: a bad --data leaves nothing */
+	if (ds && as_mkdir(out, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_dataset_free(ds);
+		ds = NULL;
+	}
+	if (!ds) {
+		as_checkpoint_release(&ck);
+		return NULL;
+	}
+	if (!o->resume)
+		cli_fit_defaults(o, ds, note);
+	topts->out_dir = out;
+	topts->append_csv = o->resume != NULL;
+	struct as_trainer *t;
+	enum as_status st =
+		o->resume ? as_trainer_resume(&ck, ds, topts, &t, &err)
+			  : as_trainer_create(&o->cfg, ds, topts, &t, &err);
+	as_checkpoint_release(&ck);
+	if (st != AS_OK)
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+	if (st == AS_OK && o->resume && apply_overrides(t, o)) {
+		as_trainer_free(t);
+		st = AS_ERR_INVALID;
+	}
+	if (st != AS_OK) {
+		as_dataset_free(ds);
+		return NULL;
+	}
+	*ds_out = ds;
+	return t;
 }

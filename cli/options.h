@@ -10,6 +10,7 @@
 
 #include "autoscope/dataset.h"
 #include "autoscope/params.h"
+#include "autoscope/trainer.h"
 
 struct cli_opts {
 	struct as_config cfg;
@@ -34,6 +35,17 @@ void cli_usage(FILE *f);
 /* Loads o->data (or the checkpoint's spec), prints a one-line error on
  * failure. */
 struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec);
+
+/* Opens the run the options describe, for both front ends: the
+ * checkpoint of --resume (its data unless --data is given, and the live
+ * parameters given on the line on top) or a new run of o->cfg; creates
+ * the output directory once the inputs have loaded. topts comes filled by
+ * the caller; out_dir and append_csv are set here. Prints one line and
+ * returns NULL on failure; on success *ds is the dataset, to free after
+ * the trainer. */
+struct as_trainer *cli_open_run(struct cli_opts *o, const char *out,
+				struct as_trainer_opts *topts, FILE *note,
+				struct as_dataset **ds);
 
 /* Adjusts defaults that depend on the data (loss for data outside
  * [0,1]) unless the user set them; prints a note when it does. */

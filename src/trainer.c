@@ -320,7 +320,6 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 	as_history_add_point(t->history, &p);
 	t->acc_loss = 0;
 	t->acc_examples = 0;
-	t->acc_batches = 0;
 	if (t->csv.f) {
 		struct as_error err;
 		if (as_csv_write(&t->csv, &p, t->epoch, &t->cfg, &err) != AS_OK)
@@ -375,7 +374,6 @@ static void minibatch(struct as_trainer *t)
 	} else {
 		t->acc_loss += l.recon * (double)n;
 		t->acc_examples += n;
-		t->acc_batches++;
 		if (t->step - t->good_step >= t->opts.good_every &&
 		    as_model_finite(t->model)) {
 			as_model_copy(t->good, t->model, NULL);

@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include "autoscope/blas.h"
-#include "autoscope/checkpoint.h"
-#include "autoscope/fileio.h"
 #include "../cli/options.h"
 #include "ui.h"
 #include "view.h"
@@ -356,65 +354,6 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		ui_say(u, 1, "no action on that key: ? lists them");
 }
 
-static struct as_trainer *open_run(struct cli_opts *o, const char *out,
-				   struct as_dataset **ds_out)
-{
-	struct as_error err;
-	struct as_checkpoint ck;
-	memset(&ck, 0, sizeof ck);
-	const char *spec = o->data ? o->data : "mnist";
-	if (o->resume) {
-		if (as_checkpoint_load(o->resume, &ck, &err) != AS_OK) {
-			fprintf(stderr, "autoscope: %s\n", err.msg);
-			return NULL;
-		}
-		if (!o->data)
-			spec = ck.data;
-	}
-	struct as_dataset *ds = cli_load_data(o, spec);
-	if (!ds) {
-		as_checkpoint_release(&ck);
-		return NULL;
-	}
-	if (as_mkdir(out, &err) != AS_OK) { /* only once the inputs are good */
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_checkpoint_release(&ck);
-		as_dataset_free(ds);
-		return NULL;
-	}
-	if (!o->resume)
-		cli_fit_defaults(o, ds, NULL);
-	struct as_trainer_opts topts;
-	as_trainer_opts_default(&topts);
-	topts.out_dir = out;
-	topts.publish = 1;
-	topts.append_csv = o->resume != NULL;
-	struct as_trainer *t;
-	enum as_status st =
-		o->resume ? as_trainer_resume(&ck, ds, &topts, &t, &err)
-			  : as_trainer_create(&o->cfg, ds, &topts, &t, &err);
-	as_checkpoint_release(&ck);
-	if (st != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_dataset_free(ds);
-		return NULL;
-	}
-	for (size_t i = 0; o->resume && i < as_param_count(); i++) {
-		const struct as_param *p = as_param_at(i);
-		if (o->given[i] &&
-		    as_trainer_set(t, p, as_param_get(&o->cfg, p), &err) !=
-			    AS_OK) {
-			fprintf(stderr, "autoscope: --%s: %s\n", p->name,
-				err.msg);
-			as_trainer_free(t);
-			as_dataset_free(ds);
-			return NULL;
-		}
-	}
-	*ds_out = ds;
-	return t;
-}
-
 static void pick_capabilities(struct ui_state *u)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -441,8 +380,11 @@ int ui_main(struct cli_opts *o)
 	const char *out = o->out ? o->out : "autoscope-out";
 	struct as_error err;
 	as_blas_set_threads(o->threads);
+	struct as_trainer_opts topts;
+	as_trainer_opts_default(&topts);
+	topts.publish = 1;
 	struct as_dataset *ds = NULL;
-	struct as_trainer *t = open_run(o, out, &ds);
+	struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);
 	if (!t)
 		return 1;
 	setlocale(LC_ALL, "");

@@ -85,7 +85,7 @@ struct as_trainer {
 	double last_heldout;
 	/* loss since the last history point */
 	double acc_loss;
-	size_t acc_batches, acc_examples;
+	size_t acc_examples;
 	uint64_t last_eval_examples;
 	struct as_history *history;
 	struct as_csv_log csv;
