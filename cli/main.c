@@ -150,14 +150,18 @@ static int train(struct cli_opts *o)
 		printf("interrupted at epoch %llu, step %llu: saving\n",
 		       (unsigned long long)t->epoch,
 		       (unsigned long long)t->step);
+	/* the PCA baseline is the error of the best rank-k reconstruction of
+	 * clean inputs, in squared-error units */
 	if (!stop_requested && !o->quiet && t->cfg.loss == AS_LOSS_MSE &&
 	    (size_t)t->cfg.n_hidden < ds->d &&
-	    as_trainer_pca(t, &err) == AS_OK)
-		printf("held-out loss %.4f, rank-%d PCA baseline %.4f "
-		       "(ratio %.4f)\n",
-		       as_trainer_heldout_loss(t, 0), t->cfg.n_hidden,
-		       t->pca_error,
-		       as_trainer_heldout_loss(t, 0) / t->pca_error);
+	    as_trainer_pca(t, &err) == AS_OK) {
+		double loss = as_trainer_heldout_loss(t, 0);
+		printf("held-out loss %.4f, rank-%d PCA baseline %.4f", loss,
+		       t->cfg.n_hidden, t->pca_error);
+		if (t->cfg.corruption_level == 0)
+			printf(" (ratio %.4f)", loss / t->pca_error);
+		printf("\n");
+	}
 	int probe = o->probe < 0 ? ds->labels != NULL : o->probe;
 	if (!stop_requested && probe && !o->quiet) {
 		if (as_trainer_probe(t, &err) != AS_OK)

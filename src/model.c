@@ -599,13 +599,18 @@ void as_model_step(struct as_model *m, const struct as_config *cfg,
 }
 
 double as_model_eval(struct as_model *m, const struct as_config *cfg,
-		     const float *x, size_t n)
+		     const float *x, size_t n, struct as_rng *noise)
 {
 	size_t nv = m->n_visible;
 	double total = 0;
 	for (size_t s = 0; s < n; s += m->max_batch) {
 		size_t b = n - s < m->max_batch ? n - s : m->max_batch;
-		encode_batch(m, cfg, x + s * nv, b, m->h);
+		const float *in = x + s * nv;
+		if (noise) {
+			as_corrupt(cfg, in, m->xc, b, nv, m->perm, noise);
+			in = m->xc;
+		}
+		encode_batch(m, cfg, in, b, m->h);
 		decode_pre(m, m->h, b, m->xr);
 		total += output_loss(cfg, m->xr, x + s * nv, NULL, b * nv, 1);
 	}

@@ -253,7 +253,12 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
 	if (max && n > max)
 		n = max;
 	const float *x = t->ds->x + t->ds->n_train * t->ds->d;
-	return as_model_eval(t->model, &t->cfg, x, n);
+	/* the training objective on held-out data: corrupted as in training
+	 * (by the same noise at every evaluation, so the curve shows the
+	 * model changing, not the noise) and compared with the clean x */
+	struct as_rng noise;
+	as_rng_seed(&noise, t->cfg.seed, 4);
+	return as_model_eval(t->model, &t->cfg, x, n, &noise);
 }
 
 static void record_change(struct as_trainer *t, const char *name,

@@ -193,7 +193,7 @@ START_TEST(test_tie_untie_mid_run)
 	for (size_t e = 0; e < total; e++) /* bars: one of 8 rows on */
 		for (size_t i = 0; i < nv; i++)
 			x[e * nv + i] = (i / 8 == e % 8) ? 0.9f : 0.1f;
-	double first = as_model_eval(m, &cfg, x, total);
+	double first = as_model_eval(m, &cfg, x, total, NULL);
 	for (int step = 0; step < 600; step++) {
 		if (step % 37 == 0)
 			as_model_set_tied(m, !m->tied);
@@ -201,7 +201,7 @@ START_TEST(test_tie_untie_mid_run)
 		as_model_step(m, &cfg, x + at * nv, n, 0.1f, &rng, NULL);
 		ck_assert(as_model_finite(m));
 	}
-	double last = as_model_eval(m, &cfg, x, total);
+	double last = as_model_eval(m, &cfg, x, total, NULL);
 	ck_assert_msg(last < 0.8 * first, "loss %g -> %g", first, last);
 	free(x);
 	as_model_free(m);
@@ -266,7 +266,7 @@ START_TEST(test_fast_math_accuracy)
 	for (int k = -40; k <= 40; k++) {
 		m->c[0] = (float)k * 0.5f;
 		xin[0] = 0.3f;
-		double got = as_model_eval(m, &cfg, xin, 1);
+		double got = as_model_eval(m, &cfg, xin, 1, NULL);
 		double y = 1.0 / (1.0 + exp(-(double)m->c[0]));
 		double want = -(0.3 * log(y) + 0.7 * log1p(-y));
 		ck_assert_msg(fabs(got - want) <= 1e-6 * (1 + want),

@@ -167,6 +167,10 @@ START_TEST(test_panel_steps)
 	ck_assert_int_eq(cfg.tied, 0);
 	as_param_step(&cfg, tied, 1);
 	ck_assert_int_eq(cfg.tied, 1);
+	/* a panel of 5 rows scrolls to keep row 7 in view */
+	ck_assert_int_eq(ui_panel_top(2, 5), 0);
+	ck_assert_int_eq(ui_panel_top(7, 5), 3);
+	ck_assert_int_eq(ui_panel_top(4, 5), 0);
 	/* typed values go through the same validation */
 	struct as_error err;
 	ck_assert_int_ne(as_param_parse(&cfg, lvl, "1.5", &err), AS_OK);

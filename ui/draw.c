@@ -245,8 +245,13 @@ static void draw_recon(struct ui_state *u, const struct as_snapshot *s)
 	int across = (r->w - 3 - label_w) / (px + 1);
 	if (across > n)
 		across = n;
-	if (across <= 0 || 3 * (ch + 1) > r->h - 1)
+	if (across <= 0 || 3 * (ch + 1) > r->h - 1) {
+		on(UI_P_DIM, u);
+		mvprintw(r->y + r->h / 2, r->x + 2, "%.*s", r->w - 4,
+			 "(a taller terminal shows them)");
+		off(UI_P_DIM, u);
 		return;
+	}
 	const char *labels[3] = {"clean", "noisy", "recon"};
 	const float *rows3[3] = {s->clean, s->corrupted, s->recon};
 	for (int row = 0; row < 3; row++) {
@@ -391,12 +396,14 @@ static void draw_panel(struct ui_state *u, const struct as_snapshot *s)
 {
 	const struct ui_rect *r = &u->lay.panel;
 	box_at(r, "controls (jk select, hl change, Enter)", u);
-	int n = (int)as_param_count();
-	for (int i = 0; i < n && i < r->h - 2; i++) {
+	int n = (int)as_param_count(), rows = r->h - 2;
+	/* scrolled so that the selected row is always in view */
+	int top = ui_panel_top(u->sel, rows);
+	for (int i = top; i < n && i - top < rows; i++) {
 		const struct as_param *p = as_param_at((size_t)i);
 		char val[40];
 		as_param_format(&s->config, p, val, sizeof val);
-		int y = r->y + 1 + i, w = r->w - 2;
+		int y = r->y + 1 + i - top, w = r->w - 2;
 		if (i == u->sel) {
 			if (u->colors != UI_MONO)
 				on(UI_P_SEL, u);

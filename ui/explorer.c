@@ -311,7 +311,7 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 	const struct ui_rect *p = &u->lay.panel, *f = &u->lay.filters;
 	if (ev.y > p->y && ev.y < p->y + p->h - 1 && ev.x >= p->x &&
 	    ev.x < p->x + p->w) {
-		int row = ev.y - p->y - 1;
+		int row = ev.y - p->y - 1 + ui_panel_top(u->sel, p->h - 2);
 		if (row < (int)as_param_count())
 			u->sel = row;
 	} else if (ev.y > f->y + 1 && ev.x > f->x && ev.x < f->x + f->w &&

@@ -38,6 +38,11 @@ void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l)
 	l->recon = (struct ui_rect){1 + body - recon_h, 0, recon_h, left};
 }
 
+int ui_panel_top(int sel, int rows)
+{
+	return rows > 0 && sel >= rows ? sel - rows + 1 : 0;
+}
+
 static void tiles_at(int area_w, int area_h, int px, size_t img_rows,
 		     size_t img_cols, int half, struct ui_tiles *t)
 {

@@ -27,6 +27,10 @@ struct ui_layout {
 /* n_rows_panel: the panel's lines (one per parameter). */
 void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l);
 
+/* The first panel row shown when rows fit: the selected one stays in
+ * view (the panel scrolls on a short terminal). */
+int ui_panel_top(int sel, int rows);
+
 /* Image tiles in a rectangle: each image of img_rows x img_cols pixels is
  * shown at px x px pixels (downsampled), one terminal cell per pixel across
  * and, with half blocks, two pixels per cell down. */

@@ -93,9 +93,11 @@ void as_model_step(struct as_model *m, const struct as_config *cfg,
 		   const float *x, size_t n, float lr, struct as_rng *rng,
 		   struct as_losses *out);
 
-/* Mean per-example reconstruction loss of clean x (no corruption). */
+/* Mean per-example reconstruction loss against the clean x, of x itself
+ * (noise NULL) or of x corrupted per cfg with the noise stream (the
+ * training objective's reconstruction term, on other data). */
 double as_model_eval(struct as_model *m, const struct as_config *cfg,
-		     const float *x, size_t n);
+		     const float *x, size_t n, struct as_rng *noise);
 
 /* Codes h of x (n x nh) and reconstructions of xin (n x nv), any n. */
 void as_model_encode(struct as_model *m, const struct as_config *cfg,

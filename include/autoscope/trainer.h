@@ -133,8 +133,9 @@ int as_trainer_step(struct as_trainer *t);
 /* The learning rate in force this epoch (lr / (1 + lr_decay epoch)). */
 float as_trainer_lr(const struct as_trainer *t);
 
-/* Mean loss on the held-out part (up to max examples, 0: all); NaN if
- * the data has no held-out part. */
+/* Mean reconstruction loss on the held-out part (up to max examples, 0:
+ * all), its inputs corrupted as in training by a fixed noise stream; NaN
+ * if the data has no held-out part. */
 double as_trainer_heldout_loss(struct as_trainer *t, size_t max);
 
 /* Sets one parameter now, records the change; the same rules as
