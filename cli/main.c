@@ -136,11 +136,14 @@ static int train(struct cli_opts *o)
 			const struct as_point *p = &t->history->points[np - 1];
 			if (tty)
 				fprintf(stderr, "\r\033[K");
-			printf("epoch %llu/%d  train %.3f  held-out %.3f  "
+			char held[32] = "-";
+			if (isfinite(p->heldout_loss))
+				snprintf(held, sizeof held, "%.3f",
+					 p->heldout_loss);
+			printf("epoch %llu/%d  train %.3f  held-out %s  "
 			       "%.0f ex/s  %.1f s\n",
 			       (unsigned long long)t->epoch, o->epochs,
-			       p->train_loss, p->heldout_loss, rate,
-			       t->elapsed_s);
+			       p->train_loss, held, rate, t->elapsed_s);
 			fflush(stdout);
 		}
 	}
@@ -162,7 +165,8 @@ static int train(struct cli_opts *o)
 			printf(" (ratio %.4f)", loss / t->pca_error);
 		printf("\n");
 	}
-	int probe = o->probe < 0 ? ds->labels != NULL : o->probe;
+	int probe = o->probe >= 0 ? o->probe
+				  : ds->labels != NULL && ds->n > ds->n_train;
 	if (!stop_requested && probe && !o->quiet) {
 		if (as_trainer_probe(t, &err) != AS_OK)
 			fprintf(stderr, "autoscope: probe: %s\n", err.msg);

@@ -32,7 +32,8 @@ static const struct extra extras[] = {
 	{"resume", "CKPT", "continue a saved run (its data and settings)"},
 	{"threads", "N", "OpenBLAS threads (default 1; 2 helps at batch >= 64)"},
 	{"probe", "on|off",
-	 "linear probe accuracy at the end (default on with labels)"},
+	 "linear probe accuracy at the end (default on with labels and a "
+	 "held-out part)"},
 	{"quiet", NULL, "no progress output"},
 	{"help", NULL, "show this help"},
 	{"version", NULL, "show the version"},
