@@ -86,6 +86,8 @@ static enum as_status alloc_run(struct as_trainer *t,
 	st = as_model_create(ds->d, nh, AS_BATCH_MAX, &t->model, err);
 	if (st == AS_OK)
 		st = as_model_create(ds->d, nh, 1, &t->good, err);
+	if (st == AS_OK)
+		st = as_model_create(ds->d, nh, 1, &t->cand, err);
 	if (st != AS_OK)
 		return st;
 	t->order = malloc(ds->n_train * sizeof *t->order);
@@ -121,6 +123,18 @@ static void new_order(struct as_trainer *t)
 	t->cursor = 0;
 }
 
+/* The guard starts over from the weights in force (new run, resume,
+ * reset, restore): they are both the good copy and the candidate. */
+static void guard_restart(struct as_trainer *t)
+{
+	as_model_copy(t->good, t->model, NULL);
+	as_model_copy(t->cand, t->model, NULL);
+	t->good_step = t->cand_step = t->step;
+	t->int_loss = 0;
+	t->int_n = 0;
+	t->rejected = 0;
+}
+
 enum as_status as_trainer_create(const struct as_config *cfg,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
@@ -146,7 +160,8 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	as_rng_seed(&t->rng_shuffle, cfg->seed, 2);
 	as_rng_seed(&t->rng_noise, cfg->seed, 3);
 	as_model_init(t->model, cfg, &t->rng_init);
-	as_model_copy(t->good, t->model, NULL);
+	t->ref_loss = NAN;
+	guard_restart(t);
 	new_order(t);
 	as_history_clear(t->history);
 	*out = t;
@@ -196,7 +211,6 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	memcpy(t->model->velocity, ck->velocity,
 	       ck->n_params * sizeof(float));
 	t->model->tied = ck->tied;
-	as_model_copy(t->good, t->model, NULL);
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
 	t->rng_init = ck->rng_init;
@@ -206,7 +220,8 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->epoch = ck->epoch;
 	t->examples = ck->examples;
 	t->elapsed_s = ck->elapsed_s;
-	t->good_step = t->step;
+	t->ref_loss = NAN;
+	guard_restart(t);
 	t->acc_loss = ck->acc_loss;
 	t->acc_examples = (size_t)ck->acc_examples;
 	t->last_eval_examples = ck->last_eval_examples;
@@ -228,6 +243,7 @@ void as_trainer_free(struct as_trainer *t)
 		as_csv_close(&t->csv);
 	as_model_free(t->model);
 	as_model_free(t->good);
+	as_model_free(t->cand);
 	as_pca_free(t->pca);
 	free(t->order);
 	free(t->batch);
@@ -295,6 +311,7 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	if (p->offset == offsetof(struct as_config, tied)) {
 		as_model_set_tied(t->model, t->cfg.tied);
 		as_model_set_tied(t->good, t->cfg.tied);
+		as_model_set_tied(t->cand, t->cfg.tied);
 	}
 	record_change(t, p->name, old_text, new_text);
 	say(t, "%s: %s -> %s at step %llu", p->name, old_text, new_text,
@@ -335,23 +352,57 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 /* A step went non-finite: back to the last good weights, lr halved. */
 static void diverged(struct as_trainer *t)
 {
+	uint64_t from = t->good_step;
 	as_model_copy(t->model, t->good, NULL);
 	memset(t->model->velocity, 0, t->model->n_params * sizeof(float));
-	char old_text[32], new_text[32];
+	guard_restart(t);
+	t->good_step = t->cand_step = from;
+	t->acc_loss = 0;
+	t->acc_examples = 0;
 	const struct as_param *p = as_param_find("lr");
+	if (t->cfg.lr <= (float)p->min) {
+		/* nothing left to halve: stop and let the user decide */
+		t->paused = 1;
+		say(t, "diverged at step %llu even at the smallest lr: weights "
+		       "of step %llu restored, paused",
+		    (unsigned long long)t->step, (unsigned long long)from);
+		return;
+	}
+	char old_text[32], new_text[32];
 	as_param_format(&t->cfg, p, old_text, sizeof old_text);
 	float lr = t->cfg.lr * 0.5f;
-	if (lr < (float)p->min)
-		lr = (float)p->min;
-	t->cfg.lr = lr;
+	t->cfg.lr = lr < (float)p->min ? (float)p->min : lr;
 	as_param_format(&t->cfg, p, new_text, sizeof new_text);
 	record_change(t, "lr", old_text, new_text);
 	say(t, "diverged at step %llu: weights of step %llu restored, lr "
 	       "halved to %s",
-	    (unsigned long long)t->step, (unsigned long long)t->good_step,
-	    new_text);
-	t->acc_loss = 0;
-	t->acc_examples = 0;
+	    (unsigned long long)t->step, (unsigned long long)from, new_text);
+}
+
+/* After a finite step: promote the candidate once it has proved itself,
+ * and take the next one. A loss level that stays more than doubled for
+ * ten intervals is accepted as the new normal (a change of loss or data
+ * scale), so the guard never goes stale for good. */
+static void guard_step(struct as_trainer *t, double loss, size_t n)
+{
+	t->int_loss += loss * (double)n;
+	t->int_n += n;
+	if (t->step - t->cand_step < t->opts.good_every)
+		return;
+	double mean = t->int_loss / (double)t->int_n;
+	int sane = isnan(t->ref_loss) || mean <= 2.0 * t->ref_loss;
+	if (!sane)
+		t->rejected++;
+	if ((sane || t->rejected >= 10) && as_model_finite(t->model)) {
+		as_model_copy(t->good, t->cand, NULL);
+		t->good_step = t->cand_step;
+		t->ref_loss = mean;
+		t->rejected = 0;
+	}
+	as_model_copy(t->cand, t->model, NULL);
+	t->cand_step = t->step;
+	t->int_loss = 0;
+	t->int_n = 0;
 }
 
 static void minibatch(struct as_trainer *t)
@@ -379,11 +430,7 @@ static void minibatch(struct as_trainer *t)
 	} else {
 		t->acc_loss += l.recon * (double)n;
 		t->acc_examples += n;
-		if (t->step - t->good_step >= t->opts.good_every &&
-		    as_model_finite(t->model)) {
-			as_model_copy(t->good, t->model, NULL);
-			t->good_step = t->step;
-		}
+		guard_step(t, l.recon + l.penalty, n);
 	}
 	int epoch_end = t->cursor >= ds->n_train;
 	if (epoch_end) {
@@ -446,8 +493,8 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		break;
 	case AS_CMD_RESET:
 		as_model_init(t->model, &t->cfg, &t->rng_init);
-		as_model_copy(t->good, t->model, NULL);
-		t->good_step = t->step;
+		t->ref_loss = NAN;
+		guard_restart(t);
 		record_change(t, "reset", "-", "new init");
 		say(t, "new initialisation at step %llu",
 		    (unsigned long long)t->step);

@@ -73,8 +73,16 @@ struct as_trainer {
 	char out_dir[2048];
 	const struct as_dataset *ds; /* borrowed; outlives the trainer */
 	struct as_model *model;
-	struct as_model *good; /* last finite weights */
-	uint64_t good_step;
+	/* Divergence guard: weights are copied to cand every good_every
+	 * steps and promoted to good once the next good_every steps ran with
+	 * finite losses that did not more than double (ref_loss); a step
+	 * with a non-finite loss brings back good. */
+	struct as_model *good, *cand;
+	uint64_t good_step, cand_step;
+	double int_loss;    /* loss summed since cand was taken */
+	size_t int_n;
+	double ref_loss;    /* mean loss of the last promoted interval */
+	int rejected;       /* intervals in a row that more than doubled */
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	uint32_t *order;
 	size_t cursor;
