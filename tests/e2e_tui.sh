@@ -87,8 +87,16 @@ wait_for "sparsity       0.1"
 wait_for "3 sparsity_weight 0>0.1"
 wait_csv corruption_level=0.3 tied=off sparsity_weight=0.1
 
+# a mouse click (xterm's report: ESC [ M, button+32, x+33, y+33) on the
+# panel's "tied" row at (90, 27) selects it
+tm send-keys -t e2e -l "$(printf '\033[M {<')"
+tm send-keys -t e2e Enter
+wait_for "tied           = _"
+tm send-keys -t e2e Escape
+wait_for "tied           off"
+
 # a value out of range is refused with a message and changes nothing
-tm send-keys -t e2e k k Enter 7 Enter
+tm send-keys -t e2e k k k k Enter 7 Enter
 wait_for "refused"
 wait_for "corruption     0.3"
 

@@ -141,6 +141,32 @@ START_TEST(test_legend_keeps_the_newest)
 }
 END_TEST
 
+START_TEST(test_mouse_hits)
+{
+	struct ui_rect panel = {10, 50, 7, 30}; /* 5 rows inside */
+	ck_assert_int_eq(ui_hit_panel(&panel, 0, 15, 55, 11), 0);
+	ck_assert_int_eq(ui_hit_panel(&panel, 0, 15, 55, 15), 4);
+	ck_assert_int_eq(ui_hit_panel(&panel, 0, 15, 55, 10), -1); /* border */
+	ck_assert_int_eq(ui_hit_panel(&panel, 0, 15, 40, 12), -1); /* left */
+	/* scrolled to row 9: the top row shown is 5 */
+	ck_assert_int_eq(ui_hit_panel(&panel, 9, 15, 55, 11), 5);
+	ck_assert_int_eq(ui_hit_panel(&panel, 0, 3, 55, 15), -1); /* past n */
+
+	struct ui_rect area = {1, 0, 20, 60};
+	struct ui_tiles t = {.px = 8, .cell_w = 8, .cell_h = 4, .cols = 6,
+			     .rows = 3};
+	/* tile (0,0) spans x 1..8, y 3..6 */
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 3), 0);
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 8, 6), 0);
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 9, 3), -1); /* gap */
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 10, 3), 1);
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 8), 6);
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 2, 500, 1, 8), 42);
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 3, 37, 3), -1); /* n */
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 2), -1); /* title */
+}
+END_TEST
+
 START_TEST(test_panel_steps)
 {
 	struct as_config cfg;
@@ -190,6 +216,7 @@ int main(void)
 	tcase_add_test(tc, test_chart_mapping_and_markers);
 	tcase_add_test(tc, test_panel_steps);
 	tcase_add_test(tc, test_legend_keeps_the_newest);
+	tcase_add_test(tc, test_mouse_hits);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -308,21 +308,16 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 		return;
 	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 		return;
-	const struct ui_rect *p = &u->lay.panel, *f = &u->lay.filters;
-	if (ev.y > p->y && ev.y < p->y + p->h - 1 && ev.x >= p->x &&
-	    ev.x < p->x + p->w) {
-		int row = ev.y - p->y - 1 + ui_panel_top(u->sel, p->h - 2);
-		if (row < (int)as_param_count())
-			u->sel = row;
-	} else if (ev.y > f->y + 1 && ev.x > f->x && ev.x < f->x + f->w &&
-		   ev.y < f->y + f->h && u->ftiles.cols > 0 && s) {
-		int tx = (ev.x - f->x - 1) / (u->ftiles.cell_w + 1);
-		int ty = (ev.y - f->y - 2) / (u->ftiles.cell_h + 1);
-		int k = u->filter_page * u->ftiles.cols * u->ftiles.rows +
-			ty * u->ftiles.cols + tx;
-		if (tx < u->ftiles.cols && k < (int)s->n_hidden)
-			u->filter_sel = k;
-	}
+	int row = ui_hit_panel(&u->lay.panel, u->sel, (int)as_param_count(),
+			       ev.x, ev.y);
+	int k = s && !u->zoom ? ui_hit_filter(&u->lay.filters, &u->ftiles,
+					      u->filter_page,
+					      (int)s->n_hidden, ev.x, ev.y)
+			      : -1;
+	if (row >= 0)
+		u->sel = row;
+	else if (k >= 0)
+		u->filter_sel = k;
 }
 
 static void key(struct ui_state *u, const struct as_snapshot *s, int ch)

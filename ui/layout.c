@@ -43,6 +43,30 @@ int ui_panel_top(int sel, int rows)
 	return rows > 0 && sel >= rows ? sel - rows + 1 : 0;
 }
 
+int ui_hit_panel(const struct ui_rect *p, int sel, int n_rows, int x, int y)
+{
+	if (y <= p->y || y >= p->y + p->h - 1 || x < p->x || x >= p->x + p->w)
+		return -1;
+	int row = y - p->y - 1 + ui_panel_top(sel, p->h - 2);
+	return row < n_rows ? row : -1;
+}
+
+int ui_hit_filter(const struct ui_rect *a, const struct ui_tiles *t,
+		  int page, int n_filters, int x, int y)
+{
+	if (t->cols <= 0 || t->rows <= 0 || x <= a->x || y < a->y + 2)
+		return -1;
+	int dx = x - a->x - 1, dy = y - a->y - 2;
+	int tx = dx / (t->cell_w + 1), ty = dy / (t->cell_h + 1);
+	/* the one-cell gaps between tiles belong to no filter */
+	if (dx % (t->cell_w + 1) == t->cell_w ||
+	    dy % (t->cell_h + 1) == t->cell_h || tx >= t->cols ||
+	    ty >= t->rows)
+		return -1;
+	int k = page * t->cols * t->rows + ty * t->cols + tx;
+	return k < n_filters ? k : -1;
+}
+
 static void tiles_at(int area_w, int area_h, int px, size_t img_rows,
 		     size_t img_cols, int half, struct ui_tiles *t)
 {

@@ -31,6 +31,16 @@ void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l);
  * view (the panel scrolls on a short terminal). */
 int ui_panel_top(int sel, int rows);
 
+/* Mouse hits: the panel row (scrolled as drawn) under (x, y), or -1; the
+ * filter under (x, y) in the grid drawn in area (tiles from row y + 2,
+ * column x + 1), or -1 (a gap, outside, or past n_filters). */
+int ui_hit_panel(const struct ui_rect *panel, int sel, int n_rows, int x,
+		 int y);
+
+struct ui_tiles;
+int ui_hit_filter(const struct ui_rect *area, const struct ui_tiles *t,
+		  int page, int n_filters, int x, int y);
+
 /* Image tiles in a rectangle: each image of img_rows x img_cols pixels is
  * shown at px x px pixels (downsampled), one terminal cell per pixel across
  * and, with half blocks, two pixels per cell down. */
