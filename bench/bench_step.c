@@ -92,20 +92,19 @@ int main(int argc, char **argv)
 				calib++;
 			}
 			per_round = (size_t)((double)calib * cell_s /
-					     (0.2 * rounds)) + 1;
+					     (0.2 * rounds)) +
+				    1;
 			for (int r = 0; r < rounds; r++) {
 				double s0 = now_s();
 				for (size_t i = 0; i < per_round; i++) {
-					size_t at = (i * n) %
-						    (ds->n_train - n);
+					size_t at = (i * n) % (ds->n_train - n);
 					as_model_step(m, &cfg,
 						      ds->x + at * ds->d, n,
 						      0.01f, &rng, NULL);
 				}
 				double s1 = now_s();
 				for (size_t i = 0; i < per_round; i++) {
-					size_t at = (i * n) %
-						    (ds->n_train - n);
+					size_t at = (i * n) % (ds->n_train - n);
 					gemms(m, ds->x + at * ds->d, n);
 				}
 				double s2 = now_s();

@@ -75,7 +75,8 @@ static double one_run(const char *bin, const char *out)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: first_frame path/to/autoscope [runs]\n");
+		fprintf(stderr,
+			"usage: first_frame path/to/autoscope [runs]\n");
 		return 2;
 	}
 	int runs = argc > 2 ? atoi(argv[2]) : 7;

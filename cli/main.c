@@ -55,8 +55,8 @@ static void progress(const struct as_trainer *t, int epochs, double rate,
 	fprintf(stderr,
 		"\r\033[Kepoch %llu/%d [%s] %3.0f%%  %6.0f ex/s  ETA %s  "
 		"loss %.2f",
-		(unsigned long long)t->epoch + 1, epochs, bar, frac * 100,
-		rate, eta_s, loss);
+		(unsigned long long)t->epoch + 1, epochs, bar, frac * 100, rate,
+		eta_s, loss);
 	fflush(stderr);
 }
 

@@ -30,7 +30,8 @@ static const struct extra extras[] = {
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
 	 "here (default autoscope-out)"},
 	{"resume", "CKPT", "continue a saved run (its data and settings)"},
-	{"threads", "N", "OpenBLAS threads (default 1; 2 helps at batch >= 64)"},
+	{"threads", "N",
+	 "OpenBLAS threads (default 1; 2 helps at batch >= 64)"},
 	{"probe", "on|off",
 	 "linear probe accuracy at the end (default on with labels and a "
 	 "held-out part)"},

@@ -15,13 +15,13 @@
 struct cli_opts {
 	struct as_config cfg;
 	unsigned char given[64]; /* per params-table row: set on the line */
-	const char *data;        /* --data spec (default "mnist") */
-	const char *out;         /* --out DIR */
-	const char *resume;      /* --resume CKPT */
+	const char *data;	 /* --data spec (default "mnist") */
+	const char *out;	 /* --out DIR */
+	const char *resume;	 /* --resume CKPT */
 	int epochs;
 	int threads;
 	int quiet;
-	int probe;    /* -1 auto, 0 no, 1 yes */
+	int probe; /* -1 auto, 0 no, 1 yes */
 	struct as_data_opts data_opts;
 };
 

@@ -7,9 +7,9 @@ void as_sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
 	      size_t ldb, float beta, float *c, size_t ldc)
 {
 	cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-		    trans_b ? CblasTrans : CblasNoTrans, (blasint)m,
-		    (blasint)n, (blasint)k, alpha, a, (blasint)lda, b,
-		    (blasint)ldb, beta, c, (blasint)ldc);
+		    trans_b ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n,
+		    (blasint)k, alpha, a, (blasint)lda, b, (blasint)ldb, beta,
+		    c, (blasint)ldc);
 }
 
 void as_sgemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k,

@@ -307,8 +307,8 @@ static enum as_status read_config(struct in *r, const char *path,
 					    path, line);
 		struct as_error e2;
 		if (as_param_parse(cfg, p, eq + 1, &e2) != AS_OK)
-			return as_error_set(err, AS_ERR_FORMAT, "%s: %s",
-					    path, e2.msg);
+			return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path,
+					    e2.msg);
 		seen++;
 	}
 	if (seen != as_param_count())
@@ -318,8 +318,7 @@ static enum as_status read_config(struct in *r, const char *path,
 				    path, seen, as_param_count());
 	struct as_error e2;
 	if (as_config_validate(cfg, &e2) != AS_OK)
-		return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path,
-				    e2.msg);
+		return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path, e2.msg);
 	return AS_OK;
 }
 
@@ -436,8 +435,8 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	}
 	if (all.at != all.len)
 		return bad(err, path, "trailing bytes after the sections");
-	enum as_status st = read_config(&sec[TAG_CONFIG], path, &ck->config,
-					err);
+	enum as_status st =
+		read_config(&sec[TAG_CONFIG], path, &ck->config, err);
 	if (st != AS_OK)
 		return st;
 	if (sec[TAG_DATA].len >= sizeof ck->data)
@@ -460,8 +459,7 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	    ck->last_eval_examples > ck->examples)
 		return bad(err, path, "malformed counters section");
 	r = &sec[TAG_RNG];
-	struct as_rng *g[3] = {&ck->rng_init, &ck->rng_shuffle,
-			       &ck->rng_noise};
+	struct as_rng *g[3] = {&ck->rng_init, &ck->rng_shuffle, &ck->rng_noise};
 	for (int i = 0; i < 3; i++) {
 		uint64_t any = 0;
 		for (int k = 0; k < 4; k++)
@@ -504,8 +502,7 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	if (r->short_read || r->at != r->len || tied > 1 ||
 	    ck->n_visible == 0 || ck->n_hidden == 0 ||
 	    !as_mul_ok(ck->n_visible, ck->n_hidden, &vh) ||
-	    vh > (SIZE_MAX / 8) ||
-	    ck->n_hidden != (size_t)ck->config.n_hidden)
+	    vh > (SIZE_MAX / 8) || ck->n_hidden != (size_t)ck->config.n_hidden)
 		return bad(err, path, "malformed dimensions section");
 	expect = 2 * vh + ck->n_visible + ck->n_hidden;
 	if (ck->n_params != expect)

@@ -379,7 +379,7 @@ enum as_status as_dataset_load(const char *spec, const struct as_data_opts *o,
 		enum as_status st =
 			as_dataset_load_idx(images, labels, o, out, err);
 		if (st == AS_OK)
-			snprintf((*out)->name, sizeof (*out)->name, "mnist");
+			snprintf((*out)->name, sizeof(*out)->name, "mnist");
 		return st;
 	}
 	return as_dataset_load_idx(spec, o->labels, o, out, err);

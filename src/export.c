@@ -34,8 +34,7 @@ static void on_png_error(png_structp png, png_const_charp msg)
 /* Writes an 8-bit gray image atomically: the old file stays until the
  * new one is complete on disk. */
 static enum as_status write_gray_png(const char *path, const uint8_t *px,
-				     size_t w, size_t h,
-				     struct as_error *err)
+				     size_t w, size_t h, struct as_error *err)
 {
 	if (w == 0 || h == 0 || w > 1000000 || h > 1000000)
 		return as_error_set(err, AS_ERR_INVALID,
@@ -106,9 +105,8 @@ static void range(const float *v, size_t n, float *lo, float *hi)
  * one pixel of gap between them (and none around the outside):
  *   width = ncols * cols * scale + (ncols - 1). */
 enum as_status as_export_filters_png(const char *path, const float *w,
-				     size_t n_filters, size_t rows,
-				     size_t cols, size_t scale,
-				     struct as_error *err)
+				     size_t n_filters, size_t rows, size_t cols,
+				     size_t scale, struct as_error *err)
 {
 	if (n_filters == 0 || rows == 0 || cols == 0 || scale == 0 ||
 	    scale > 64 || rows * cols > (1u << 24))
@@ -136,9 +134,9 @@ enum as_status as_export_filters_png(const char *path, const float *w,
 }
 
 enum as_status as_export_recon_png(const char *path, const float *clean,
-				   const float *corrupted,
-				   const float *recon, size_t n, size_t rows,
-				   size_t cols, int unit_range, size_t scale,
+				   const float *corrupted, const float *recon,
+				   size_t n, size_t rows, size_t cols,
+				   int unit_range, size_t scale,
 				   struct as_error *err)
 {
 	if (n == 0 || rows == 0 || cols == 0 || scale == 0 || scale > 64)
@@ -173,8 +171,8 @@ enum as_status as_export_npy(const char *path, const float *data,
 			     struct as_error *err)
 {
 	if (ndim < 1 || ndim > 4)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "%s: %d dimensions", path, ndim);
+		return as_error_set(err, AS_ERR_INVALID, "%s: %d dimensions",
+				    path, ndim);
 	char dict[256], dims[160] = "";
 	size_t count = 1;
 	for (int i = 0; i < ndim; i++) {
@@ -192,7 +190,14 @@ enum as_status as_export_npy(const char *path, const float *data,
 	size_t total = 10 + len + 1;
 	size_t padded = (total + 63) / 64 * 64;
 	size_t hlen = padded - 10;
-	unsigned char head[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+	unsigned char head[10] = {0x93,
+				  'N',
+				  'U',
+				  'M',
+				  'P',
+				  'Y',
+				  1,
+				  0,
 				  (unsigned char)(hlen & 0xff),
 				  (unsigned char)(hlen >> 8)};
 	struct as_atomic a;
@@ -213,8 +218,8 @@ enum as_status as_export_npy(const char *path, const float *data,
 	return as_atomic_commit(&a, err);
 }
 
-enum as_status as_csv_open(struct as_csv_log *log, const char *path,
-			   int append, struct as_error *err)
+enum as_status as_csv_open(struct as_csv_log *log, const char *path, int append,
+			   struct as_error *err)
 {
 	log->f = fopen(path, append ? "a" : "w");
 	if (!log->f)

@@ -20,12 +20,11 @@ enum as_status as_file_read_all(const char *path, size_t max_bytes,
 		return as_error_set(err, AS_ERR_IO, "%s: %s", path,
 				    strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return as_error_set(err, AS_ERR_IO, "%s: is a directory",
-				    path);
+		return as_error_set(err, AS_ERR_IO, "%s: is a directory", path);
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
-		return as_error_set(err, AS_ERR_IO, "%s: cannot open: %s",
-				    path, strerror(errno ? errno : ENOMEM));
+		return as_error_set(err, AS_ERR_IO, "%s: cannot open: %s", path,
+				    strerror(errno ? errno : ENOMEM));
 	size_t cap = 1 << 16, n = 0;
 	unsigned char *buf = malloc(cap);
 	if (!buf) {
@@ -111,8 +110,8 @@ enum as_status as_atomic_open(struct as_atomic *a, const char *path,
 	if (!a->f) {
 		close(fd);
 		unlink(a->tmp);
-		return as_error_set(err, AS_ERR_IO, "%s: cannot open: %s",
-				    path, strerror(errno));
+		return as_error_set(err, AS_ERR_IO, "%s: cannot open: %s", path,
+				    strerror(errno));
 	}
 	return AS_OK;
 }
@@ -131,10 +130,8 @@ static void sync_dir(const char *path)
 enum as_status as_atomic_commit(struct as_atomic *a, struct as_error *err)
 {
 	if (!a->f)
-		return as_error_set(err, AS_ERR_STATE, "%s: not open",
-				    a->path);
-	int bad = ferror(a->f) || fflush(a->f) != 0 ||
-		  fsync(fileno(a->f)) != 0;
+		return as_error_set(err, AS_ERR_STATE, "%s: not open", a->path);
+	int bad = ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
 	int saved = errno;
 	if (fclose(a->f) != 0 && !bad) {
 		bad = 1;

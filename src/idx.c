@@ -22,10 +22,11 @@ enum as_status as_idx_parse(const unsigned char *buf, size_t len,
 				    "%02x)",
 				    name, buf[0], buf[1], buf[2], buf[3]);
 	if (buf[2] != 0x08)
-		return as_error_set(err, AS_ERR_FORMAT,
-				    "%s: IDX type 0x%02x is not supported (only "
-				    "0x08, unsigned bytes)",
-				    name, buf[2]);
+		return as_error_set(
+			err, AS_ERR_FORMAT,
+			"%s: IDX type 0x%02x is not supported (only "
+			"0x08, unsigned bytes)",
+			name, buf[2]);
 	int ndim = buf[3];
 	if (ndim < 1 || ndim > 4)
 		return as_error_set(err, AS_ERR_FORMAT,

@@ -85,17 +85,16 @@ enum as_status as_pca_fit(const float *x, size_t n, size_t d,
 		size_t b = n - s < CHUNK ? n - s : CHUNK;
 		for (size_t i = 0; i < b; i++)
 			for (size_t j = 0; j < d; j++)
-				chunk[i * d + j] =
-					(float)(x[(s + i) * d + j] - p->mean[j]);
-		as_sgemm(1, 0, d, d, b, 1.0f, chunk, d, chunk, d, 1.0f, cov,
-			 d);
+				chunk[i * d + j] = (float)(x[(s + i) * d + j] -
+							   p->mean[j]);
+		as_sgemm(1, 0, d, d, b, 1.0f, chunk, d, chunk, d, 1.0f, cov, d);
 	}
 	for (size_t i = 0; i < dd; i++)
 		a[i] = cov[i] / (double)n;
 	double *w = malloc(d * sizeof(double));
-	enum as_status st = w ? sym_eig(a, d, w, err)
-			      : as_error_set(err, AS_ERR_NOMEM,
-					     "out of memory");
+	enum as_status st =
+		w ? sym_eig(a, d, w, err)
+		  : as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	if (st == AS_OK) {
 		/* descending */
 		for (size_t i = 0; i < d; i++) {
@@ -117,8 +116,7 @@ enum as_status as_pca_fit(const float *x, size_t n, size_t d,
 	return AS_OK;
 }
 
-double as_pca_error(const struct as_pca *p, size_t k, const float *x,
-		    size_t n)
+double as_pca_error(const struct as_pca *p, size_t k, const float *x, size_t n)
 {
 	size_t d = p->d;
 	if (k > d)
@@ -137,8 +135,8 @@ double as_pca_error(const struct as_pca *p, size_t k, const float *x,
 		size_t b = n - s < CHUNK ? n - s : CHUNK;
 		for (size_t i = 0; i < b; i++)
 			for (size_t j = 0; j < d; j++)
-				r[i * d + j] =
-					(float)(x[(s + i) * d + j] - p->mean[j]);
+				r[i * d + j] = (float)(x[(s + i) * d + j] -
+						       p->mean[j]);
 		memset(rec, 0, b * d * sizeof(float));
 		if (k) {
 			/* codes = r P_k^T, reconstruction = codes P_k */
@@ -278,11 +276,11 @@ static void softmax_rows(float *z, size_t b, size_t c)
 }
 
 /* Multinomial logistic regression by minibatch SGD, lr / (1 + epoch / 5) */
-enum as_status as_probe_score(const float *xtr, const uint8_t *ytr,
-			      size_t ntr, const float *xte,
-			      const uint8_t *yte, size_t nte, size_t d,
-			      int n_classes, const struct as_probe_opts *o,
-			      double *accuracy, struct as_error *err)
+enum as_status as_probe_score(const float *xtr, const uint8_t *ytr, size_t ntr,
+			      const float *xte, const uint8_t *yte, size_t nte,
+			      size_t d, int n_classes,
+			      const struct as_probe_opts *o, double *accuracy,
+			      struct as_error *err)
 {
 	*accuracy = NAN;
 	if (ntr == 0 || nte == 0 || d == 0 || n_classes < 2 ||
@@ -300,7 +298,8 @@ enum as_status as_probe_score(const float *xtr, const uint8_t *ytr,
 	float *mu = calloc(d, sizeof(float)), *isd = malloc(d * sizeof(float));
 	float *str = malloc(ntr * d * sizeof(float));
 	float *ste = malloc(nte * d * sizeof(float));
-	float *w = calloc(c * d, sizeof(float)), *bias = calloc(c, sizeof(float));
+	float *w = calloc(c * d, sizeof(float)),
+	      *bias = calloc(c, sizeof(float));
 	float *gw = malloc(c * d * sizeof(float));
 	float *z = malloc((bs > CHUNK ? bs : CHUNK) * c * sizeof(float));
 	float *xb = malloc(bs * d * sizeof(float));

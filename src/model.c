@@ -19,7 +19,7 @@
 /* The elementwise kernels are built twice, for AVX2 and for the baseline,
  * and picked at load time (ifunc), so one binary runs everywhere. Not in
  * sanitizer builds: their runtimes are not up when ifuncs resolve. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
 	!defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define AS_HOT __attribute__((target_clones("avx2", "default")))
 #else
@@ -48,11 +48,11 @@ AS_ALWAYS_INLINE uint32_t float_to_bits(float f)
 AS_ALWAYS_INLINE float fast_exp_neg(float x)
 {
 	const float shifter = 12582912.0f; /* 1.5 * 2^23 */
-	x = x < -87.0f ? -87.0f : x; /* not fmaxf: that is a libm call */
+	x = x < -87.0f ? -87.0f : x;	   /* not fmaxf: that is a libm call */
 	float t = x * 1.44269504f + shifter;
 	float n = t - shifter;
 	float r = x - n * 0.693145752f; /* ln2 high part */
-	r = r - n * 1.42860677e-6f;     /* ln2 low part */
+	r = r - n * 1.42860677e-6f;	/* ln2 low part */
 	float p = 1.0f / 5040;
 	p = p * r + 1.0f / 720;
 	p = p * r + 1.0f / 120;
@@ -113,16 +113,17 @@ enum as_status as_model_create(size_t n_visible, size_t n_hidden,
 	*out = NULL;
 	size_t nvnh, wsv, wsh;
 	if (n_visible == 0 || n_hidden == 0 || max_batch == 0)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "model sizes must be positive (%zu visible, "
-				    "%zu hidden, batch %zu)",
-				    n_visible, n_hidden, max_batch);
+		return as_error_set(
+			err, AS_ERR_INVALID,
+			"model sizes must be positive (%zu visible, "
+			"%zu hidden, batch %zu)",
+			n_visible, n_hidden, max_batch);
 	if (!as_mul_ok(n_visible, n_hidden, &nvnh) ||
 	    !as_mul_ok(max_batch, n_visible, &wsv) ||
 	    !as_mul_ok(max_batch, n_hidden, &wsh) || nvnh > (SIZE_MAX / 16))
 		return as_error_set(err, AS_ERR_NOMEM,
-				    "model of %zu x %zu is too large",
-				    n_hidden, n_visible);
+				    "model of %zu x %zu is too large", n_hidden,
+				    n_visible);
 	struct as_model *m = calloc(1, sizeof *m);
 	if (!m)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
@@ -231,8 +232,7 @@ void as_model_set_tied(struct as_model *m, int tied)
 enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
 			     struct as_error *err)
 {
-	if (dst->n_visible != src->n_visible ||
-	    dst->n_hidden != src->n_hidden)
+	if (dst->n_visible != src->n_visible || dst->n_hidden != src->n_hidden)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "cannot copy a %zu x %zu model into a %zu "
 				    "x %zu one",
@@ -284,8 +284,7 @@ void as_corrupt(const struct as_config *cfg, const float *x, float *out,
 				row[perm[i]] = 0.0f;
 		} else {
 			for (size_t i = 0; i < m; i++)
-				row[perm[i]] =
-					(float)(as_rng_u64(rng) >> 63);
+				row[perm[i]] = (float)(as_rng_u64(rng) >> 63);
 		}
 	}
 }
@@ -329,8 +328,8 @@ AS_HOT static float k_ce(float *a, const float *x, float *dx, size_t len,
 	return acc;
 }
 
-AS_HOT static float k_mse(const float *a, const float *x, float *dx,
-			  size_t len, float scale)
+AS_HOT static float k_mse(const float *a, const float *x, float *dx, size_t len,
+			  float scale)
 {
 	float acc = 0;
 #pragma omp simd reduction(+ : acc)
@@ -375,15 +374,13 @@ static void encode_batch(struct as_model *m, const struct as_config *cfg,
 }
 
 /* a = h W'^T + c (decoder pre-activation) into out: GEMM 2. */
-static void decode_pre(struct as_model *m, const float *h, size_t n,
-		       float *out)
+static void decode_pre(struct as_model *m, const float *h, size_t n, float *out)
 {
 	size_t nv = m->n_visible, nh = m->n_hidden;
 	for (size_t e = 0; e < n; e++)
 		memcpy(out + e * nv, m->c, nv * sizeof(float));
 	if (m->tied)
-		as_sgemm(0, 0, n, nv, nh, 1.0f, h, nh, m->w, nv, 1.0f, out,
-			 nv);
+		as_sgemm(0, 0, n, nv, nh, 1.0f, h, nh, m->w, nv, 1.0f, out, nv);
 	else
 		as_sgemm(0, 1, n, nv, nh, 1.0f, h, nh, m->w2, nh, 1.0f, out,
 			 nv);
@@ -396,8 +393,8 @@ static void decode_pre(struct as_model *m, const float *h, size_t n,
  *        (softplus(a) = max(a, 0) + log1p(exp(-|a|)): stable for any a)
  *   MSE: L = 1/2 sum (a - x)^2,      dL/da = a - x
  */
-static double output_loss(const struct as_config *cfg, float *a,
-			  const float *x, float *dx, size_t len, float scale)
+static double output_loss(const struct as_config *cfg, float *a, const float *x,
+			  float *dx, size_t len, float scale)
 {
 	/* sums of at most one row's worth of floats, then added in double */
 	const size_t chunk = 1024;
@@ -427,8 +424,9 @@ static void column_sums(const float *a, size_t n, size_t cols, float *out)
 static double kl_penalty(float rho, float rho_hat)
 {
 	/* clamp: a saturated unit gives a large but finite penalty */
-	double q = rho_hat < 1e-6f ? 1e-6 : rho_hat > 1 - 1e-6f ? 1 - 1e-6
-							       : rho_hat;
+	double q = rho_hat < 1e-6f	 ? 1e-6
+		   : rho_hat > 1 - 1e-6f ? 1 - 1e-6
+					 : rho_hat;
 	return rho * log(rho / q) + (1 - rho) * log((1 - rho) / (1 - q));
 }
 
@@ -473,7 +471,8 @@ void as_model_grad(struct as_model *m, const struct as_config *cfg,
 			float q = m->col[j] * inv_n;
 			kl += kl_penalty(rho, q);
 			q = fminf(fmaxf(q, 1e-6f), 1 - 1e-6f);
-			m->col[j] = beta * inv_n * (-rho / q + (1 - rho) / (1 - q));
+			m->col[j] =
+				beta * inv_n * (-rho / q + (1 - rho) / (1 - q));
 		}
 		penalty += beta * kl;
 		for (size_t e = 0; e < n; e++) {
@@ -577,8 +576,7 @@ void as_model_grad(struct as_model *m, const struct as_config *cfg,
 	}
 }
 
-void as_model_update(struct as_model *m, const struct as_config *cfg,
-		     float lr)
+void as_model_update(struct as_model *m, const struct as_config *cfg, float lr)
 {
 	/* tied: the arena's W' part is not a parameter */
 	size_t len = m->tied ? m->n_params - m->n_visible * m->n_hidden

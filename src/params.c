@@ -11,27 +11,26 @@
 
 static const char *const act_names[] = {"sigmoid", "linear", NULL};
 static const char *const loss_names[] = {"ce", "mse", NULL};
-static const char *const noise_names[] = {"mask", "gauss", "saltpepper",
-					  NULL};
+static const char *const noise_names[] = {"mask", "gauss", "saltpepper", NULL};
 static const char *const bool_names[] = {"off", "on", NULL};
 
 #define F(field) offsetof(struct as_config, field)
 
 /* The one table. Order is the panel's order and the CSV's column order. */
 static const struct as_param table[] = {
-	{"corruption_level", "corruption", AS_PT_FLOAT, F(corruption_level),
-	 0, 1, 0.25, AS_STEP_ADD, 0.05, 0, NULL, 1,
+	{"corruption_level", "corruption", AS_PT_FLOAT, F(corruption_level), 0,
+	 1, 0.25, AS_STEP_ADD, 0.05, 0, NULL, 1,
 	 "noise level: fraction nu of components corrupted (mask, "
 	 "saltpepper) or std sigma (gauss)"},
 	{"corruption", "noise kind", AS_PT_ENUM, F(corruption), 0, 2, 0,
 	 AS_STEP_ADD, 1, 0, noise_names, 1,
 	 "corruption of the input: mask (zero round(nu*d) components), "
 	 "gauss (add N(0,sigma^2)), saltpepper (set to 0 or 1)"},
-	{"sparsity_weight", "sparsity", AS_PT_FLOAT, F(sparsity_weight), 0,
-	 100, 0, AS_STEP_MUL, 2, 0.05, NULL, 1,
+	{"sparsity_weight", "sparsity", AS_PT_FLOAT, F(sparsity_weight), 0, 100,
+	 0, AS_STEP_MUL, 2, 0.05, NULL, 1,
 	 "weight beta of the KL sparsity penalty on mean hidden activations"},
-	{"sparsity_target", "target rho", AS_PT_FLOAT, F(sparsity_target),
-	 0.01, 0.99, 0.05, AS_STEP_ADD, 0.01, 0, NULL, 1,
+	{"sparsity_target", "target rho", AS_PT_FLOAT, F(sparsity_target), 0.01,
+	 0.99, 0.05, AS_STEP_ADD, 0.01, 0, NULL, 1,
 	 "target mean activation rho of each hidden unit"},
 	{"tied", "tied", AS_PT_BOOL, F(tied), 0, 1, 1, AS_STEP_ADD, 1, 0,
 	 bool_names, 1,
@@ -40,8 +39,8 @@ static const struct as_param table[] = {
 	{"contractive_weight", "contractive", AS_PT_FLOAT,
 	 F(contractive_weight), 0, 100, 0, AS_STEP_MUL, 2, 0.01, NULL, 1,
 	 "weight lambda of the contractive penalty ||dh/dx||_F^2"},
-	{"weight_decay", "weight decay", AS_PT_FLOAT, F(weight_decay), 0, 1,
-	 0, AS_STEP_MUL, 2, 1e-5, NULL, 1,
+	{"weight_decay", "weight decay", AS_PT_FLOAT, F(weight_decay), 0, 1, 0,
+	 AS_STEP_MUL, 2, 1e-5, NULL, 1,
 	 "L2 weight decay on the weights (not the biases)"},
 	{"lr", "learning rate", AS_PT_FLOAT, F(lr), 1e-6, 10, 0.1, AS_STEP_MUL,
 	 2, 0, NULL, 1, "SGD learning rate"},
@@ -56,8 +55,8 @@ static const struct as_param table[] = {
 	 loss_names, 1,
 	 "ce: sigmoid decoder + cross-entropy (inputs in [0,1]); mse: linear "
 	 "decoder + 1/2 squared error"},
-	{"encoder", "encoder", AS_PT_ENUM, F(encoder), 0, 1, 0, AS_STEP_ADD,
-	 1, 0, act_names, 1, "encoder non-linearity: sigmoid or linear"},
+	{"encoder", "encoder", AS_PT_ENUM, F(encoder), 0, 1, 0, AS_STEP_ADD, 1,
+	 0, act_names, 1, "encoder non-linearity: sigmoid or linear"},
 	{"hidden", "hidden units", AS_PT_INT, F(n_hidden), 1, 4096, 500,
 	 AS_STEP_MUL, 2, 0, NULL, 0,
 	 "number of hidden units (a change starts a new model)"},
@@ -163,8 +162,7 @@ enum as_status as_config_validate(const struct as_config *cfg,
 	return AS_OK;
 }
 
-static const char *kind_words(const struct as_param *p, char *buf,
-			      size_t n)
+static const char *kind_words(const struct as_param *p, char *buf, size_t n)
 {
 	buf[0] = 0;
 	if (!p->choices)
@@ -202,8 +200,8 @@ enum as_status as_param_parse(struct as_config *cfg, const struct as_param *p,
 		len--;
 	char word[64];
 	if (len == 0 || len >= sizeof word)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "%s needs a value", p->name);
+		return as_error_set(err, AS_ERR_INVALID, "%s needs a value",
+				    p->name);
 	memcpy(word, text, len);
 	word[len] = 0;
 
@@ -253,9 +251,7 @@ void as_param_format(const struct as_config *cfg, const struct as_param *p,
 		break;
 	}
 	case AS_PT_INT: snprintf(buf, n, "%d", (int)v); break;
-	case AS_PT_U64:
-		snprintf(buf, n, "%llu", (unsigned long long)v);
-		break;
+	case AS_PT_U64: snprintf(buf, n, "%llu", (unsigned long long)v); break;
 	case AS_PT_FLOAT: snprintf(buf, n, "%.4g", v); break;
 	}
 }

@@ -76,8 +76,8 @@ enum as_status as_png_load_gray(const char *path, struct as_image *out,
 		free(raw);
 		free(rows);
 		free(px);
-		return as_error_set(err, AS_ERR_FORMAT, "%s: bad PNG: %s",
-				    path, fail.msg);
+		return as_error_set(err, AS_ERR_FORMAT, "%s: bad PNG: %s", path,
+				    fail.msg);
 	}
 	png_init_io(png, f);
 	png_set_sig_bytes(png, 8);
@@ -88,8 +88,7 @@ enum as_status as_png_load_gray(const char *path, struct as_image *out,
 	int type = png_get_color_type(png, info);
 	if (type == PNG_COLOR_TYPE_PALETTE)
 		png_set_palette_to_rgb(png);
-	if (type == PNG_COLOR_TYPE_GRAY &&
-	    png_get_bit_depth(png, info) < 8)
+	if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8)
 		png_set_expand_gray_1_2_4_to_8(png);
 	png_set_strip_alpha(png);
 	png_set_interlace_handling(png);
@@ -113,10 +112,9 @@ enum as_status as_png_load_gray(const char *path, struct as_image *out,
 			float c[3];
 			for (int k = 0; k < ch && k < 3; k++) {
 				size_t at = (size_t)x * ch + k;
-				c[k] = depth == 16
-					       ? (float)(r[2 * at] << 8 |
-							 r[2 * at + 1])
-					       : (float)r[at];
+				c[k] = depth == 16 ? (float)(r[2 * at] << 8 |
+							     r[2 * at + 1])
+						   : (float)r[at];
 			}
 			float g = ch >= 3 ? 0.299f * c[0] + 0.587f * c[1] +
 						    0.114f * c[2]
@@ -186,9 +184,8 @@ void as_patches_remove_mean(float *x, size_t n, size_t d)
 
 /* The covariance of x's columns (d x d, double) and its eigenvectors:
  * on return cov holds U column-major = row i is the i-th eigenvector. */
-static enum as_status eig_cov(const float *x, size_t n, size_t d,
-			      double *mean, double *cov, double *eval,
-			      struct as_error *err)
+static enum as_status eig_cov(const float *x, size_t n, size_t d, double *mean,
+			      double *cov, double *eval, struct as_error *err)
 {
 	memset(mean, 0, d * sizeof *mean);
 	memset(cov, 0, d * d * sizeof *cov);

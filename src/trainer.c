@@ -138,8 +138,7 @@ static void guard_restart(struct as_trainer *t)
 enum as_status as_trainer_create(const struct as_config *cfg,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
-				 struct as_trainer **out,
-				 struct as_error *err)
+				 struct as_trainer **out, struct as_error *err)
 {
 	*out = NULL;
 	enum as_status st = check_fit(cfg, ds, err);
@@ -171,8 +170,7 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
-				 struct as_trainer **out,
-				 struct as_error *err)
+				 struct as_trainer **out, struct as_error *err)
 {
 	*out = NULL;
 	enum as_status st = check_fit(&ck->config, ds, err);
@@ -180,12 +178,13 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 		return st;
 	if (ck->n_visible != ds->d || ck->n_order != ds->n_train ||
 	    ck->n_hidden != (size_t)ck->config.n_hidden)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "the checkpoint was trained on %zu values x "
-				    "%zu training examples, but %s has %zu x "
-				    "%zu",
-				    ck->n_visible, ck->n_order, ds->name, ds->d,
-				    ds->n_train);
+		return as_error_set(
+			err, AS_ERR_INVALID,
+			"the checkpoint was trained on %zu values x "
+			"%zu training examples, but %s has %zu x "
+			"%zu",
+			ck->n_visible, ck->n_order, ds->name, ds->d,
+			ds->n_train);
 	if (ck->cursor > ck->n_order)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "checkpoint cursor %zu is past its epoch "
@@ -208,8 +207,7 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 		return st;
 	}
 	memcpy(t->model->params, ck->params, ck->n_params * sizeof(float));
-	memcpy(t->model->velocity, ck->velocity,
-	       ck->n_params * sizeof(float));
+	memcpy(t->model->velocity, ck->velocity, ck->n_params * sizeof(float));
 	t->model->tied = ck->tied;
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
@@ -324,16 +322,14 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 	struct as_point p = {
 		.step = t->step,
 		.examples = t->examples,
-		.train_loss = t->acc_examples
-				      ? (float)(t->acc_loss /
-						(double)t->acc_examples)
-				      : NAN,
+		.train_loss = t->acc_examples ? (float)(t->acc_loss /
+							(double)t->acc_examples)
+					      : NAN,
 		.heldout_loss = NAN,
 		.time_s = t->elapsed_s,
 	};
 	if (with_heldout) {
-		t->last_heldout =
-			as_trainer_heldout_loss(t, t->opts.eval_max);
+		t->last_heldout = as_trainer_heldout_loss(t, t->opts.eval_max);
 		p.heldout_loss = (float)t->last_heldout;
 		t->last_eval_examples = t->examples;
 	}
@@ -363,8 +359,9 @@ static void diverged(struct as_trainer *t)
 	if (t->cfg.lr <= (float)p->min) {
 		/* nothing left to halve: stop and let the user decide */
 		t->paused = 1;
-		say(t, "diverged at step %llu even at the smallest lr: weights "
-		       "of step %llu restored, paused",
+		say(t,
+		    "diverged at step %llu even at the smallest lr: weights "
+		    "of step %llu restored, paused",
 		    (unsigned long long)t->step, (unsigned long long)from);
 		return;
 	}
@@ -374,8 +371,9 @@ static void diverged(struct as_trainer *t)
 	t->cfg.lr = lr < (float)p->min ? (float)p->min : lr;
 	as_param_format(&t->cfg, p, new_text, sizeof new_text);
 	record_change(t, "lr", old_text, new_text);
-	say(t, "diverged at step %llu: weights of step %llu restored, lr "
-	       "halved to %s",
+	say(t,
+	    "diverged at step %llu: weights of step %llu restored, lr "
+	    "halved to %s",
 	    (unsigned long long)t->step, (unsigned long long)from, new_text);
 }
 
@@ -478,8 +476,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		}
 		struct as_config next = t->cfg;
 		as_param_step(&next, p, c->value > 0 ? 1 : -1);
-		if (as_trainer_set(t, p, as_param_get(&next, p), &err) !=
-		    AS_OK)
+		if (as_trainer_set(t, p, as_param_get(&next, p), &err) != AS_OK)
 			say(t, "refused: %s", err.msg);
 		break;
 	}
@@ -488,9 +485,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		say(t, "%s at step %llu", t->paused ? "paused" : "running",
 		    (unsigned long long)t->step);
 		break;
-	case AS_CMD_STEP:
-		t->step_once = 1;
-		break;
+	case AS_CMD_STEP: t->step_once = 1; break;
 	case AS_CMD_RESET:
 		as_model_init(t->model, &t->cfg, &t->rng_init);
 		t->ref_loss = NAN;
@@ -516,8 +511,9 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			   AS_OK) {
 			say(t, "export failed: %s", err.msg);
 		} else {
-			say(t, "exported filters.png, recon.png and .npy "
-			       "weights to %s",
+			say(t,
+			    "exported filters.png, recon.png and .npy "
+			    "weights to %s",
 			    t->opts.out_dir);
 		}
 		break;
@@ -528,9 +524,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			say(t, "linear probe: codes %.3f, raw pixels %.3f",
 			    t->probe_accuracy, t->probe_raw);
 		break;
-	case AS_CMD_QUIT:
-		t->quit = 1;
-		break;
+	case AS_CMD_QUIT: t->quit = 1; break;
 	}
 }
 

@@ -52,10 +52,9 @@ enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err)
 	as_probe_opts_default(&po);
 	enum as_status st = AS_OK;
 	if (isnan(t->probe_raw))
-		st = as_probe_score(ds->x, ds->labels, ntr,
-				    ds->x + ntr * ds->d, ds->labels + ntr,
-				    nte, ds->d, ds->n_classes, &po,
-				    &t->probe_raw, err);
+		st = as_probe_score(ds->x, ds->labels, ntr, ds->x + ntr * ds->d,
+				    ds->labels + ntr, nte, ds->d, ds->n_classes,
+				    &po, &t->probe_raw, err);
 	if (st != AS_OK)
 		return st;
 	float *codes = malloc(ds->n * k * sizeof(float));
@@ -69,8 +68,7 @@ enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err)
 	return st;
 }
 
-void as_trainer_checkpoint(const struct as_trainer *t,
-			   struct as_checkpoint *ck)
+void as_trainer_checkpoint(const struct as_trainer *t, struct as_checkpoint *ck)
 {
 	memset(ck, 0, sizeof *ck);
 	ck->config = t->cfg;
@@ -119,8 +117,8 @@ static size_t recon_samples(struct as_trainer *t, const float **clean)
 	*clean = nh ? ds->x + ds->n_train * ds->d : ds->x;
 	struct as_rng rng;
 	as_rng_seed(&rng, t->cfg.seed, 99);
-	as_corrupt(&t->cfg, *clean, t->recon_noisy, n, ds->d,
-		   t->model->perm, &rng);
+	as_corrupt(&t->cfg, *clean, t->recon_noisy, n, ds->d, t->model->perm,
+		   &rng);
 	return n;
 }
 
@@ -145,8 +143,7 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	size_t scale = ds->cols >= 24 ? 2 : (ds->cols >= 12 ? 3 : 4);
 	snprintf(path, sizeof path, "%s/filters.png", dir);
 	enum as_status st = as_export_filters_png(path, m->w, nh, ds->rows,
-						  ds->cols, scale,
-						  err);
+						  ds->cols, scale, err);
 	if (st != AS_OK)
 		return st;
 	const float *clean;
@@ -157,8 +154,8 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	as_model_reconstruct(m, &t->cfg, t->recon_noisy, n, rec);
 	snprintf(path, sizeof path, "%s/recon.png", dir);
 	int unit = ds->min >= 0.0f && ds->max <= 1.0f;
-	st = as_export_recon_png(path, clean, t->recon_noisy, rec, n,
-				 ds->rows, ds->cols, unit, scale, err);
+	st = as_export_recon_png(path, clean, t->recon_noisy, rec, n, ds->rows,
+				 ds->cols, unit, scale, err);
 	free(rec);
 	if (st == AS_OK)
 		st = export_npy(dir, "encoder_W.npy", m->w, nh, nv, err);
@@ -224,8 +221,7 @@ static void *run(void *arg)
 	as_trainer_publish(t);
 	for (;;) {
 		pthread_mutex_lock(&t->qlock);
-		while (t->q_len == 0 && t->paused && !t->step_once &&
-		       !t->quit)
+		while (t->q_len == 0 && t->paused && !t->step_once && !t->quit)
 			pthread_cond_wait(&t->qcond, &t->qlock);
 		int had_commands = t->q_len > 0;
 		pthread_mutex_unlock(&t->qlock);
@@ -267,8 +263,7 @@ enum as_status as_trainer_start(struct as_trainer *t, struct as_error *err)
 	return AS_OK;
 }
 
-enum as_status as_trainer_push(struct as_trainer *t,
-			       const struct as_command *c)
+enum as_status as_trainer_push(struct as_trainer *t, const struct as_command *c)
 {
 	enum as_status st = AS_OK;
 	pthread_mutex_lock(&t->qlock);

@@ -21,7 +21,8 @@ START_TEST(test_wrapper_matches_reference)
 	}
 	for (int ta = 0; ta < 2; ta++)
 		for (int tb = 0; tb < 2; tb++) {
-			size_t lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad;
+			size_t lda = (ta ? m : k) + pad,
+			       ldb = (tb ? k : n) + pad;
 			size_t ldc = n + pad;
 			for (size_t i = 0; i < m * ldc; i++)
 				c1[i] = c2[i] = (float)i * 0.01f;
@@ -34,8 +35,8 @@ START_TEST(test_wrapper_matches_reference)
 					ck_assert_msg(fabsf(c1[i * ldc + j] -
 							    c2[i * ldc + j]) <
 							      1e-4f,
-						      "ta %d tb %d (%zu,%zu)", ta,
-						      tb, i, j);
+						      "ta %d tb %d (%zu,%zu)",
+						      ta, tb, i, j);
 		}
 }
 END_TEST

@@ -224,8 +224,7 @@ START_TEST(test_bad_values_rejected)
 	ck_assert_int_eq(as_checkpoint_save(p, &ck, &err), AS_OK);
 	ck_assert_int_eq(as_checkpoint_load(p, &back, &err), AS_ERR_FORMAT);
 	ck_assert(strstr(err.msg, "corruption_level") != NULL);
-	ck_assert_int_eq(as_checkpoint_load("/nonexistent/x.ascp", &back,
-					    &err),
+	ck_assert_int_eq(as_checkpoint_load("/nonexistent/x.ascp", &back, &err),
 			 AS_ERR_IO);
 }
 END_TEST

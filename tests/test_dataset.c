@@ -18,8 +18,8 @@ static void be32(unsigned char *p, uint32_t v)
 }
 
 /* Writes an IDX file (gzip if gz): images n x 3 x 2 or labels n. */
-static void write_idx(const char *name, int labels, uint32_t n,
-		      size_t cut, int gz)
+static void write_idx(const char *name, int labels, uint32_t n, size_t cut,
+		      int gz)
 {
 	unsigned char b[4096];
 	size_t len;
@@ -181,8 +181,9 @@ START_TEST(test_patches_from_assets)
 	const char *dir_a = as_assets_dir();
 	ck_assert_ptr_nonnull(dir_a);
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "ls %s/images/*.png | head -1 | xargs -n1 "
-				  "basename > %s/first",
+	snprintf(cmd, sizeof cmd,
+		 "ls %s/images/*.png | head -1 | xargs -n1 "
+		 "basename > %s/first",
 		 dir_a, dir);
 	ck_assert_int_eq(system(cmd), 0);
 	char name[200] = "", path[256];

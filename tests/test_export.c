@@ -34,7 +34,7 @@ START_TEST(test_filter_grid)
 		for (int i = 0; i < 12; i++)
 			w[f * 12 + i] = (float)(f + 1) * (float)(i - 3);
 	w[9 * 12 + 0] = w[9 * 12 + 1] = 0; /* nothing special: own range */
-	for (int i = 0; i < 12; i++)       /* a constant filter */
+	for (int i = 0; i < 12; i++)	   /* a constant filter */
 		w[8 * 12 + i] = 5.0f;
 	char p[256];
 	snprintf(p, sizeof p, "%s/filters.png", dir);
@@ -72,16 +72,16 @@ START_TEST(test_recon_rows)
 	char p[256];
 	snprintf(p, sizeof p, "%s/recon.png", dir);
 	struct as_error err;
-	ck_assert_int_eq(as_export_recon_png(p, clean, noisy, rec, 2, 2, 2, 1,
-					     3, &err),
-			 AS_OK);
+	ck_assert_int_eq(
+		as_export_recon_png(p, clean, noisy, rec, 2, 2, 2, 1, 3, &err),
+		AS_OK);
 	struct gray g = read_gray(p);
 	ck_assert_uint_eq(g.w, 2 * 6 + 1);
 	ck_assert_uint_eq(g.h, 3 * 6 + 2);
-	ck_assert_uint_eq(g.px[0], 255);              /* clean */
-	ck_assert_uint_eq(g.px[7 * g.w], 0);          /* corrupted */
-	ck_assert_uint_eq(g.px[14 * g.w + 12], 255);  /* recon, clipped */
-	ck_assert_uint_eq(g.px[6 * g.w], 32);         /* gap row */
+	ck_assert_uint_eq(g.px[0], 255);	     /* clean */
+	ck_assert_uint_eq(g.px[7 * g.w], 0);	     /* corrupted */
+	ck_assert_uint_eq(g.px[14 * g.w + 12], 255); /* recon, clipped */
+	ck_assert_uint_eq(g.px[6 * g.w], 32);	     /* gap row */
 	free(g.px);
 }
 END_TEST
@@ -153,8 +153,7 @@ START_TEST(test_csv)
 	ck_assert(strncmp(line, "10,1,200,95.5,90,1.500,0.5,", 27) == 0);
 	ck_assert(fgets(line, sizeof line, f) == NULL);
 	fclose(f);
-	ck_assert_int_eq(as_csv_open(&log, "/nonexistent/dir/log.csv", 0,
-				     &err),
+	ck_assert_int_eq(as_csv_open(&log, "/nonexistent/dir/log.csv", 0, &err),
 			 AS_ERR_IO);
 	ck_assert(strstr(err.msg, "/nonexistent/dir/log.csv") != NULL);
 }

@@ -31,11 +31,10 @@ static double sigm(double a)
 }
 
 /* The whole objective of model.h in double; p is the arena [W|b|c|W']. */
-static double objective(const struct ref *r, const double *p,
-			const float *x, const float *xc)
+static double objective(const struct ref *r, const double *p, const float *x,
+			const float *xc)
 {
-	const double *w = p, *b = p + NH * NV, *c = b + NH,
-		     *w2 = c + NV;
+	const double *w = p, *b = p + NH * NV, *c = b + NH, *w2 = c + NV;
 	double h[NB][NH], total = 0, mean[NH] = {0};
 	for (int e = 0; e < NB; e++) {
 		for (int j = 0; j < NH; j++) {
@@ -48,7 +47,8 @@ static double objective(const struct ref *r, const double *p,
 		for (int i = 0; i < NV; i++) {
 			double a = c[i];
 			for (int j = 0; j < NH; j++)
-				a += (r->tied ? w[j * NV + i] : w2[i * NH + j]) *
+				a += (r->tied ? w[j * NV + i]
+					      : w2[i * NH + j]) *
 				     h[e][j];
 			double xv = x[e * NV + i];
 			if (r->ce) {
@@ -62,9 +62,9 @@ static double objective(const struct ref *r, const double *p,
 	double obj = total / NB;
 	if (r->beta > 0)
 		for (int j = 0; j < NH; j++)
-			obj += r->beta *
-			       (r->rho * log(r->rho / mean[j]) +
-				(1 - r->rho) * log((1 - r->rho) / (1 - mean[j])));
+			obj += r->beta * (r->rho * log(r->rho / mean[j]) +
+					  (1 - r->rho) * log((1 - r->rho) /
+							     (1 - mean[j])));
 	if (r->lam > 0) {
 		double jac = 0;
 		for (int e = 0; e < NB; e++)
@@ -140,10 +140,9 @@ START_TEST(test_gradient_matches_finite_differences)
 	for (size_t i = 0; i < np; i++)
 		p[i] = m->params[i];
 	double j0 = objective(&r, p, x, xc);
-	ck_assert_msg(fabs(got.recon + got.penalty - j0) <=
-			      1e-5 * (1 + fabs(j0)),
-		      "objective %g, reference %g", got.recon + got.penalty,
-		      j0);
+	ck_assert_msg(
+		fabs(got.recon + got.penalty - j0) <= 1e-5 * (1 + fabs(j0)),
+		"objective %g, reference %g", got.recon + got.penalty, j0);
 	const double h = 1e-6;
 	for (size_t i = 0; i < live; i++) {
 		double keep = p[i];

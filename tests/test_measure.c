@@ -81,7 +81,8 @@ START_TEST(test_pca_recovers_the_spectrum)
 		for (size_t i = k; i < D; i++)
 			tail += p->eigval[i];
 		double e = as_pca_error(p, k, x, N);
-		ck_assert_msg(fabs(e - 0.5 * tail) <= 1e-3 * (0.5 * tail) + 1e-4,
+		ck_assert_msg(fabs(e - 0.5 * tail) <=
+				      1e-3 * (0.5 * tail) + 1e-4,
 			      "k=%zu error %g, half tail %g", k, e, 0.5 * tail);
 	}
 	as_pca_free(p);
@@ -143,8 +144,8 @@ START_TEST(test_probe_synthetic)
 		y[e] = (uint8_t)(e % 3);
 		noise[e] = (uint8_t)as_rng_below(&rng, 3);
 		for (size_t j = 0; j < d; j++)
-			x[e * d + j] = as_rng_normal(&rng) +
-				       (j == y[e] ? 4.0f : 0.0f);
+			x[e * d + j] =
+				as_rng_normal(&rng) + (j == y[e] ? 4.0f : 0.0f);
 	}
 	struct as_probe_opts o;
 	as_probe_opts_default(&o);
@@ -184,7 +185,8 @@ START_TEST(test_probe_mnist_pixels)
 	size_t ntr = ds->n_train;
 	ck_assert_int_eq(as_probe_score(ds->x, ds->labels, ntr,
 					ds->x + ntr * ds->d, ds->labels + ntr,
-					ds->n - ntr, ds->d, 10, &po, &acc, &err),
+					ds->n - ntr, ds->d, 10, &po, &acc,
+					&err),
 			 AS_OK);
 	/* softmax regression on raw MNIST pixels: about 0.90 */
 	ck_assert_msg(acc > 0.87 && acc < 0.94, "raw pixels: %g", acc);

@@ -303,9 +303,9 @@ START_TEST(test_create_rejects_bad_sizes)
 	struct as_error err;
 	ck_assert_int_eq(as_model_create(0, 5, 1, &m, &err), AS_ERR_INVALID);
 	ck_assert_ptr_null(m);
-	ck_assert_int_eq(as_model_create(SIZE_MAX / 2, SIZE_MAX / 2, 1, &m,
-					 &err),
-			 AS_ERR_NOMEM);
+	ck_assert_int_eq(
+		as_model_create(SIZE_MAX / 2, SIZE_MAX / 2, 1, &m, &err),
+		AS_ERR_NOMEM);
 	ck_assert(strstr(err.msg, "too large") != NULL);
 }
 END_TEST

@@ -17,8 +17,8 @@ static void write_png(const char *path, int w, int h, int type, int depth,
 {
 	FILE *f = fopen(path, "wb");
 	ck_assert_ptr_nonnull(f);
-	png_structp png =
-		png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+						  NULL, NULL);
 	png_infop info = png_create_info_struct(png);
 	png_init_io(png, f);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, depth, type,
@@ -29,10 +29,10 @@ static void write_png(const char *path, int w, int h, int type, int depth,
 		png_set_PLTE(png, info, pal, 2);
 	}
 	png_write_info(png, info);
-	int ch = type == PNG_COLOR_TYPE_RGB	       ? 3
-		 : type == PNG_COLOR_TYPE_RGB_ALPHA    ? 4
+	int ch = type == PNG_COLOR_TYPE_RGB	     ? 3
+		 : type == PNG_COLOR_TYPE_RGB_ALPHA  ? 4
 		 : type == PNG_COLOR_TYPE_GRAY_ALPHA ? 2
-						       : 1;
+						     : 1;
 	unsigned char *row = calloc((size_t)w * ch * 2, 1);
 	for (int y = 0; y < h; y++) {
 		for (int x = 0; x < w; x++)
@@ -165,8 +165,7 @@ START_TEST(test_not_png_and_too_small)
 	struct as_dataset *ds;
 	char spec[300];
 	snprintf(spec, sizeof spec, "patches:%s", p);
-	ck_assert_int_eq(as_dataset_load(spec, &o, &ds, &err),
-			 AS_ERR_INVALID);
+	ck_assert_int_eq(as_dataset_load(spec, &o, &ds, &err), AS_ERR_INVALID);
 	ck_assert(strstr(err.msg, "smaller than the 8 x 8 patch size"));
 	ck_assert(strstr(err.msg, "tiny.png"));
 }
@@ -185,8 +184,8 @@ START_TEST(test_whitening)
 		for (size_t j = 0; j < d; j++)
 			z[j] = as_rng_normal(&rng);
 		for (size_t j = 0; j < d; j++) /* correlated neighbours */
-			x[i * d + j] = z[j] + 0.8f * z[(j + 1) % d] +
-				       (float)j * 0.1f;
+			x[i * d + j] =
+				z[j] + 0.8f * z[(j + 1) % d] + (float)j * 0.1f;
 	}
 	struct as_error err;
 	for (int mode = AS_WHITEN_PCA; mode <= AS_WHITEN_ZCA; mode++) {
@@ -198,11 +197,12 @@ START_TEST(test_whitening)
 			for (size_t b = 0; b < d; b++) {
 				double s = 0;
 				for (size_t i = 0; i < n; i++)
-					s += (double)y[i * d + a] * y[i * d + b];
+					s += (double)y[i * d + a] *
+					     y[i * d + b];
 				s /= (double)n;
 				ck_assert_msg(fabs(s - (a == b)) < 0.01,
-					      "mode %d cov[%zu][%zu] = %g", mode,
-					      a, b, s);
+					      "mode %d cov[%zu][%zu] = %g",
+					      mode, a, b, s);
 			}
 		free(y);
 	}

@@ -19,7 +19,7 @@ static struct as_trainer *run(const struct as_config *cfg)
 	struct as_trainer_opts o;
 	as_trainer_opts_default(&o);
 	o.eval_every = 0; /* held-out loss at the end of each epoch */
-	o.eval_max = 0;   /* on all 2,000 held-out digits */
+	o.eval_max = 0;	  /* on all 2,000 held-out digits */
 	struct as_trainer *t;
 	struct as_error err;
 	enum as_status st = as_trainer_create(cfg, ds, &o, &t, &err);
@@ -77,12 +77,11 @@ START_TEST(test_denoising_features_beat_pixels)
 	ck_assert_int_eq(as_trainer_probe(t, &err), AS_OK);
 	printf("denoising 784-500, 25%% mask, %llu epochs: held-out %.2f -> "
 	       "%.2f, probe codes %.4f vs raw %.4f\n",
-	       (unsigned long long)t->epoch, before, after,
-	       t->probe_accuracy, t->probe_raw);
+	       (unsigned long long)t->epoch, before, after, t->probe_accuracy,
+	       t->probe_raw);
 	ck_assert(after < 0.5 * before);
 	ck_assert_msg(t->probe_accuracy > t->probe_raw + 0.02,
-		      "codes %.4f, raw %.4f", t->probe_accuracy,
-		      t->probe_raw);
+		      "codes %.4f, raw %.4f", t->probe_accuracy, t->probe_raw);
 	as_trainer_free(t);
 }
 END_TEST

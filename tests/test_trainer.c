@@ -27,8 +27,7 @@ static struct as_dataset *bars(void)
 	}
 	struct as_dataset *ds;
 	struct as_error err;
-	ck_assert_int_eq(as_dataset_wrap("bars", x, y, n, 6, 6, 160, &ds,
-					 &err),
+	ck_assert_int_eq(as_dataset_wrap("bars", x, y, n, 6, 6, 160, &ds, &err),
 			 AS_OK);
 	return ds;
 }
@@ -293,9 +292,9 @@ START_TEST(test_cross_entropy_needs_unit_range)
 		x[i] = (float)i - 40.0f;
 	struct as_dataset *ds;
 	struct as_error err;
-	ck_assert_int_eq(as_dataset_wrap("wide", x, NULL, 20, 2, 2, 16, &ds,
-					 &err),
-			 AS_OK);
+	ck_assert_int_eq(
+		as_dataset_wrap("wide", x, NULL, 20, 2, 2, 16, &ds, &err),
+		AS_OK);
 	struct as_config cfg;
 	small_config(&cfg);
 	struct as_trainer *t;
@@ -304,9 +303,9 @@ START_TEST(test_cross_entropy_needs_unit_range)
 	ck_assert(strstr(err.msg, "--loss mse") != NULL);
 	cfg.loss = AS_LOSS_MSE;
 	ck_assert_int_eq(as_trainer_create(&cfg, ds, NULL, &t, &err), AS_OK);
-	ck_assert_int_ne(as_trainer_set(t, as_param_find("loss"), AS_LOSS_CE,
-					&err),
-			 AS_OK);
+	ck_assert_int_ne(
+		as_trainer_set(t, as_param_find("loss"), AS_LOSS_CE, &err),
+		AS_OK);
 	ck_assert_int_eq(t->cfg.loss, AS_LOSS_MSE);
 	as_trainer_free(t);
 	as_dataset_free(ds);

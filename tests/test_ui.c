@@ -17,8 +17,8 @@ static int inside(const struct ui_rect *r, int w, int h)
 
 static int overlap(const struct ui_rect *a, const struct ui_rect *b)
 {
-	return a->x < b->x + b->w && b->x < a->x + a->w &&
-	       a->y < b->y + b->h && b->y < a->y + a->h;
+	return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h &&
+	       b->y < a->y + a->h;
 }
 
 START_TEST(test_layout_every_size)
@@ -33,9 +33,9 @@ START_TEST(test_layout_every_size)
 				continue;
 			}
 			ck_assert_int_eq(l.too_small, 0);
-			const struct ui_rect *r[] = {&l.title,  &l.filters,
-						     &l.recon,  &l.curves,
-						     &l.panel,  &l.status};
+			const struct ui_rect *r[] = {&l.title, &l.filters,
+						     &l.recon, &l.curves,
+						     &l.panel, &l.status};
 			for (int i = 0; i < 6; i++) {
 				ck_assert_msg(inside(r[i], w, h),
 					      "%dx%d: view %d outside", w, h,
@@ -153,8 +153,8 @@ START_TEST(test_mouse_hits)
 	ck_assert_int_eq(ui_hit_panel(&panel, 0, 3, 55, 15), -1); /* past n */
 
 	struct ui_rect area = {1, 0, 20, 60};
-	struct ui_tiles t = {.px = 8, .cell_w = 8, .cell_h = 4, .cols = 6,
-			     .rows = 3};
+	struct ui_tiles t = {
+		.px = 8, .cell_w = 8, .cell_h = 4, .cols = 6, .rows = 3};
 	/* tile (0,0) spans x 1..8, y 3..6 */
 	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 3), 0);
 	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 8, 6), 0);
@@ -163,7 +163,8 @@ START_TEST(test_mouse_hits)
 	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 8), 6);
 	ck_assert_int_eq(ui_hit_filter(&area, &t, 2, 500, 1, 8), 42);
 	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 3, 37, 3), -1); /* n */
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 2), -1); /* title */
+	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 2),
+			 -1); /* title */
 }
 END_TEST
 

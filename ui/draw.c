@@ -87,8 +87,8 @@ static void box_at(const struct ui_rect *r, const char *title,
 
 /* Box-averages an image of rows x cols into ph x px values in [0, 1]:
  * scaled to the image's own range (lo = hi: mid gray) or clipped. */
-static void resample(const float *img, size_t rows, size_t cols, int px,
-		     int ph, int own_range, float *out)
+static void resample(const float *img, size_t rows, size_t cols, int px, int ph,
+		     int own_range, float *out)
 {
 	float lo = 0, hi = 1;
 	if (own_range) {
@@ -122,9 +122,8 @@ static void resample(const float *img, size_t rows, size_t cols, int px,
 
 /* Draws an image at (y, x) in px x ph pixels: half blocks with the
  * 24-step gray ramp, or the ASCII ramp averaging two rows per cell. */
-static void draw_image(const struct ui_state *u, int y, int x,
-		       const float *img, size_t rows, size_t cols, int px,
-		       int own_range)
+static void draw_image(const struct ui_state *u, int y, int x, const float *img,
+		       size_t rows, size_t cols, int px, int own_range)
 {
 	int ph = (int)((double)px * (double)rows / (double)cols + 0.5);
 	if (ph < 1)
@@ -193,8 +192,8 @@ static void draw_filters(struct ui_state *u, const struct as_snapshot *s)
 			norm += (double)w[i] * w[i];
 		}
 		struct ui_tiles z;
-		ui_tiles_fit(r->w - 24, r->h - 3, s->rows, s->cols, u->half,
-			     1, 4, &z);
+		ui_tiles_fit(r->w - 24, r->h - 3, s->rows, s->cols, u->half, 1,
+			     4, &z);
 		if (z.px > 0)
 			draw_image(u, r->y + 2, r->x + 2, w, s->rows, s->cols,
 				   z.px, 1);
@@ -213,8 +212,8 @@ static void draw_filters(struct ui_state *u, const struct as_snapshot *s)
 		int k = first + i;
 		int ty = r->y + 2 + (i / t->cols) * (t->cell_h + 1);
 		int tx = r->x + 1 + (i % t->cols) * (t->cell_w + 1);
-		draw_image(u, ty, tx, s->w + (size_t)k * s->n_visible,
-			   s->rows, s->cols, t->px, 1);
+		draw_image(u, ty, tx, s->w + (size_t)k * s->n_visible, s->rows,
+			   s->cols, t->px, 1);
 		if (k == u->filter_sel) {
 			on(UI_P_MARK, u);
 			mvaddch(ty + t->cell_h, tx, '^');
@@ -232,8 +231,7 @@ static void draw_recon(struct ui_state *u, const struct as_snapshot *s)
 	/* three rows of images: the largest px whose three rows fit */
 	int px = (int)s->cols;
 	for (; px > 4; px--) {
-		int ph = (int)((double)px * (double)s->rows /
-				       (double)s->cols +
+		int ph = (int)((double)px * (double)s->rows / (double)s->cols +
 			       0.5);
 		int ch = (ph + 1) / 2;
 		int across = (r->w - 3 - label_w) / (px + 1);
@@ -529,8 +527,8 @@ void ui_draw(struct ui_state *u, const struct as_snapshot *s)
 		mvprintw(0, 0, "%.*s", COLS,
 			 "enlarge the terminal (80x24 or more)");
 		if (LINES > 1 && s)
-			mvprintw(1, 0, "%.*s", COLS, s->paused ? "paused"
-								 : "training");
+			mvprintw(1, 0, "%.*s", COLS,
+				 s->paused ? "paused" : "training");
 		refresh();
 		return;
 	}

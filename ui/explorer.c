@@ -26,8 +26,9 @@ static void push(struct ui_state *u, enum as_cmd_kind kind, int param,
 {
 	struct as_command c = {kind, param, value};
 	if (as_trainer_push(u->t, &c) != AS_OK)
-		ui_say(u, 1, "busy: the trainer has %d commands queued; key "
-			     "ignored",
+		ui_say(u, 1,
+		       "busy: the trainer has %d commands queued; key "
+		       "ignored",
 		       AS_QUEUE_MAX);
 }
 
@@ -99,8 +100,8 @@ static void nudge_sel(struct ui_state *u, int dir)
 {
 	const struct as_param *p = as_param_at((size_t)u->sel);
 	if (!p->live)
-		ui_say(u, 1, "%s is fixed for a run: restart with --%s", p->name,
-		       p->name);
+		ui_say(u, 1, "%s is fixed for a run: restart with --%s",
+		       p->name, p->name);
 	else
 		push(u, AS_CMD_NUDGE, u->sel, dir);
 }
@@ -122,8 +123,8 @@ static void act_type(struct ui_state *u, const struct as_snapshot *s)
 	(void)s;
 	const struct as_param *p = as_param_at((size_t)u->sel);
 	if (!p->live) {
-		ui_say(u, 1, "%s is fixed for a run: restart with --%s", p->name,
-		       p->name);
+		ui_say(u, 1, "%s is fixed for a run: restart with --%s",
+		       p->name, p->name);
 		return;
 	}
 	u->prompt = 1;
@@ -238,8 +239,7 @@ static const struct binding bindings[] = {
 	{'[', KEY_PPAGE, 0, "[ ]  PgUp PgDn", "previous / next page of filters",
 	 act_page_prev},
 	{']', KEY_NPAGE, 0, NULL, NULL, act_page_next},
-	{'<', ',', 0, "< >", "select a filter (or click one)",
-	 act_filter_prev},
+	{'<', ',', 0, "< >", "select a filter (or click one)", act_filter_prev},
 	{'>', '.', 0, NULL, NULL, act_filter_next},
 	{'z', 0, 0, "z", "zoom the selected filter, with its numbers",
 	 act_zoom},
@@ -277,8 +277,7 @@ const char *ui_key_help(size_t i, const char **keys)
 	return "click a control or a filter to select it";
 }
 
-static void prompt_key(struct ui_state *u, const struct as_snapshot *s,
-		       int ch)
+static void prompt_key(struct ui_state *u, const struct as_snapshot *s, int ch)
 {
 	size_t len = strlen(u->input);
 	if (ch == 27) {
@@ -311,8 +310,8 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 	int row = ui_hit_panel(&u->lay.panel, u->sel, (int)as_param_count(),
 			       ev.x, ev.y);
 	int k = s && !u->zoom ? ui_hit_filter(&u->lay.filters, &u->ftiles,
-					      u->filter_page,
-					      (int)s->n_hidden, ev.x, ev.y)
+					      u->filter_page, (int)s->n_hidden,
+					      ev.x, ev.y)
 			      : -1;
 	if (row >= 0)
 		u->sel = row;

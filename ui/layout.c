@@ -51,8 +51,8 @@ int ui_hit_panel(const struct ui_rect *p, int sel, int n_rows, int x, int y)
 	return row < n_rows ? row : -1;
 }
 
-int ui_hit_filter(const struct ui_rect *a, const struct ui_tiles *t,
-		  int page, int n_filters, int x, int y)
+int ui_hit_filter(const struct ui_rect *a, const struct ui_tiles *t, int page,
+		  int n_filters, int x, int y)
 {
 	if (t->cols <= 0 || t->rows <= 0 || x <= a->x || y < a->y + 2)
 		return -1;
@@ -60,8 +60,7 @@ int ui_hit_filter(const struct ui_rect *a, const struct ui_tiles *t,
 	int tx = dx / (t->cell_w + 1), ty = dy / (t->cell_h + 1);
 	/* the one-cell gaps between tiles belong to no filter */
 	if (dx % (t->cell_w + 1) == t->cell_w ||
-	    dy % (t->cell_h + 1) == t->cell_h || tx >= t->cols ||
-	    ty >= t->rows)
+	    dy % (t->cell_h + 1) == t->cell_h || tx >= t->cols || ty >= t->rows)
 		return -1;
 	int k = page * t->cols * t->rows + ty * t->cols + tx;
 	return k < n_filters ? k : -1;
@@ -110,8 +109,8 @@ void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
 		memset(t, 0, sizeof *t);
 }
 
-void ui_chart_compute(const struct as_history *h, int w, int h_cells,
-		      int log, double ema, double extra, struct ui_chart *c)
+void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
+		      double ema, double extra, struct ui_chart *c)
 {
 	memset(c, 0, sizeof *c);
 	if (w > 512)
@@ -130,8 +129,9 @@ void ui_chart_compute(const struct as_history *h, int w, int h_cells,
 		const struct as_point *p = &h->points[i];
 		int col = ui_chart_col(c, (double)p->examples);
 		if (isfinite(p->train_loss)) {
-			avg = isnan(avg) ? p->train_loss
-					 : ema * avg + (1 - ema) * p->train_loss;
+			avg = isnan(avg)
+				      ? p->train_loss
+				      : ema * avg + (1 - ema) * p->train_loss;
 			if (col >= 0)
 				c->train[col] = (float)avg;
 		}
@@ -166,8 +166,7 @@ void ui_chart_compute(const struct as_history *h, int w, int h_cells,
 	c->y_hi = hi + pad;
 }
 
-void ui_legend_item(const struct as_change *c, char mark, char *buf,
-		    size_t n)
+void ui_legend_item(const struct as_change *c, char mark, char *buf, size_t n)
 {
 	snprintf(buf, n, "%c %s %s>%s  ", mark, c->param, c->old_value,
 		 c->new_value);

@@ -45,9 +45,9 @@ int ui_hit_filter(const struct ui_rect *area, const struct ui_tiles *t,
  * shown at px x px pixels (downsampled), one terminal cell per pixel across
  * and, with half blocks, two pixels per cell down. */
 struct ui_tiles {
-	int px;            /* pixels per side on screen (0: nothing fits) */
+	int px;		    /* pixels per side on screen (0: nothing fits) */
 	int cell_w, cell_h; /* one tile's cells, without the gap */
-	int cols, rows;    /* tiles across and down */
+	int cols, rows;	    /* tiles across and down */
 };
 
 /* The largest px (<= the image's own size, >= min_px) that shows at least
@@ -58,18 +58,18 @@ void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
 /* The chart: x from examples, y from loss (optionally log10), with an
  * exponential moving average of the training loss. */
 struct ui_chart {
-	int w, h;              /* plot area in cells */
-	double x_max;          /* examples at the right edge */
-	double y_lo, y_hi;     /* loss range (log10 if log) */
+	int w, h;	   /* plot area in cells */
+	double x_max;	   /* examples at the right edge */
+	double y_lo, y_hi; /* loss range (log10 if log) */
 	int log;
-	float train[512];      /* per column, NaN where no point */
+	float train[512]; /* per column, NaN where no point */
 	float heldout[512];
 };
 
 /* ema in [0, 1): weight of the past (0: no smoothing). extra is a value
  * the range must include (the PCA line), NaN for none. */
-void ui_chart_compute(const struct as_history *h, int w, int h_cells,
-		      int log, double ema, double extra, struct ui_chart *c);
+void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
+		      double ema, double extra, struct ui_chart *c);
 
 /* The change legend under the chart: "1 param old>new  2 ...", the newest
  * changes (at most 9) that fit in max_lines lines of width cells.
@@ -77,8 +77,7 @@ void ui_chart_compute(const struct as_history *h, int w, int h_cells,
 int ui_legend_fit(const struct as_history *h, int width, int max_lines,
 		  size_t *first);
 /* The text of one legend item (mark is '1'..'9'). */
-void ui_legend_item(const struct as_change *c, char mark, char *buf,
-		    size_t n);
+void ui_legend_item(const struct as_change *c, char mark, char *buf, size_t n);
 
 /* Row (0 = top) of a loss value in the chart, or -1 if not finite. */
 int ui_chart_row(const struct ui_chart *c, double loss);

@@ -17,19 +17,19 @@ enum ui_colors { UI_MONO = 0, UI_COLOR8, UI_COLOR256 };
 
 struct ui_state {
 	struct as_trainer *t;
-	int colors;     /* enum ui_colors */
-	int half;       /* half blocks + gray ramp (UTF-8 and 256 colours) */
+	int colors; /* enum ui_colors */
+	int half;   /* half blocks + gray ramp (UTF-8 and 256 colours) */
 	int mouse;
 	struct ui_layout lay;
 	struct ui_tiles ftiles; /* the filter grid as last drawn */
-	int sel;           /* selected panel row */
+	int sel;		/* selected panel row */
 	int filter_page;
-	int filter_sel;    /* selected filter (zoom, mouse) */
+	int filter_sel; /* selected filter (zoom, mouse) */
 	int zoom;
 	int help;
 	int log_scale;
-	int smooth;        /* EMA of the training loss on the chart */
-	int prompt;        /* typing a value for the selected row */
+	int smooth; /* EMA of the training loss on the chart */
+	int prompt; /* typing a value for the selected row */
 	char input[48];
 	char msg[200];
 	int msg_warn;

@@ -30,12 +30,12 @@ struct as_checkpoint {
 	char data[256]; /* the --data spec the run trained on */
 	uint64_t step, epoch, examples;
 	double elapsed_s;
-	size_t cursor;   /* position in the current epoch's order */
+	size_t cursor; /* position in the current epoch's order */
 	/* the loss accumulated since the last history point, and where the
 	 * last held-out evaluation was: the curve goes on as if unbroken */
 	double acc_loss;
 	uint64_t acc_examples, last_eval_examples;
-	size_t n_order;  /* = the training examples */
+	size_t n_order;	 /* = the training examples */
 	uint32_t *order; /* this epoch's order, n_order entries */
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	size_t n_visible, n_hidden;

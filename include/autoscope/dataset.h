@@ -17,26 +17,26 @@
 #include "autoscope/patches.h"
 
 struct as_dataset {
-	char name[256];     /* the spec it was loaded from */
-	size_t n, d;        /* examples, values per example */
-	size_t rows, cols;  /* image shape of one example; rows * cols == d */
-	float *x;           /* n x d, row-major */
-	uint8_t *labels;    /* n labels, or NULL */
-	int n_classes;      /* 1 + the largest label, 0 without labels */
-	size_t n_train;     /* rows [0, n_train) train, [n_train, n) held-out */
-	float min, max;     /* range of x; [0,1] allows cross-entropy */
+	char name[256];	   /* the spec it was loaded from */
+	size_t n, d;	   /* examples, values per example */
+	size_t rows, cols; /* image shape of one example; rows * cols == d */
+	float *x;	   /* n x d, row-major */
+	uint8_t *labels;   /* n labels, or NULL */
+	int n_classes;	   /* 1 + the largest label, 0 without labels */
+	size_t n_train;	   /* rows [0, n_train) train, [n_train, n) held-out */
+	float min, max;	   /* range of x; [0,1] allows cross-entropy */
 };
 
 struct as_data_opts {
-	double holdout;        /* fraction held out (default 0.2) */
+	double holdout;	       /* fraction held out (default 0.2) */
 	size_t max_examples;   /* 0: all */
 	const char *labels;    /* IDX labels path, or NULL to look beside */
 	size_t patch_size;     /* k (default 8) */
 	size_t n_patches;      /* default 20000 */
-	int patch_mean;        /* remove each patch's mean (default 1) */
+	int patch_mean;	       /* remove each patch's mean (default 1) */
 	enum as_whiten whiten; /* default AS_WHITEN_ZCA */
 	float whiten_eps;      /* default 0.01 */
-	uint64_t seed;         /* split shuffle and patch sampling (default 1) */
+	uint64_t seed; /* split shuffle and patch sampling (default 1) */
 };
 
 void as_data_opts_default(struct as_data_opts *o);

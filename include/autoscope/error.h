@@ -9,11 +9,11 @@
 
 enum as_status {
 	AS_OK = 0,
-	AS_ERR_IO,      /* open/read/write/rename failed */
-	AS_ERR_FORMAT,  /* a file is not what it claims to be */
-	AS_ERR_NOMEM,   /* allocation failed or a size overflowed */
+	AS_ERR_IO,	/* open/read/write/rename failed */
+	AS_ERR_FORMAT,	/* a file is not what it claims to be */
+	AS_ERR_NOMEM,	/* allocation failed or a size overflowed */
 	AS_ERR_INVALID, /* a value or option is out of range or malformed */
-	AS_ERR_STATE,   /* an operation does not fit the current state */
+	AS_ERR_STATE,	/* an operation does not fit the current state */
 };
 
 #define AS_ERROR_MAX 512

@@ -22,16 +22,15 @@ size_t as_tile_columns(size_t n);
 
 /* w: n_filters x (rows*cols). Each tile is scaled up by `scale` pixels. */
 enum as_status as_export_filters_png(const char *path, const float *w,
-				     size_t n_filters, size_t rows,
-				     size_t cols, size_t scale,
-				     struct as_error *err);
+				     size_t n_filters, size_t rows, size_t cols,
+				     size_t scale, struct as_error *err);
 
 /* Three rows of n images each (rows*cols values): clean, corrupted,
  * reconstructed. unit_range: clip to [0,1]; else each image to its range. */
 enum as_status as_export_recon_png(const char *path, const float *clean,
-				   const float *corrupted,
-				   const float *recon, size_t n, size_t rows,
-				   size_t cols, int unit_range, size_t scale,
+				   const float *corrupted, const float *recon,
+				   size_t n, size_t rows, size_t cols,
+				   int unit_range, size_t scale,
 				   struct as_error *err);
 
 enum as_status as_export_npy(const char *path, const float *data,
@@ -45,8 +44,8 @@ struct as_csv_log {
 };
 
 /* append: keep existing rows (a resumed run); a new file gets the header. */
-enum as_status as_csv_open(struct as_csv_log *log, const char *path,
-			   int append, struct as_error *err);
+enum as_status as_csv_open(struct as_csv_log *log, const char *path, int append,
+			   struct as_error *err);
 enum as_status as_csv_write(struct as_csv_log *log, const struct as_point *p,
 			    uint64_t epoch, const struct as_config *cfg,
 			    struct as_error *err);

@@ -19,7 +19,7 @@ struct as_point {
 	uint64_t examples;
 	float train_loss;   /* mean reconstruction loss since the last point */
 	float heldout_loss; /* NaN when not measured at this point */
-	double time_s;      /* training time so far */
+	double time_s;	    /* training time so far */
 };
 
 struct as_change {

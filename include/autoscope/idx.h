@@ -17,7 +17,7 @@
 struct as_idx {
 	int ndim;
 	size_t dims[4];
-	size_t count;        /* product of dims */
+	size_t count;	     /* product of dims */
 	const uint8_t *data; /* points into the parsed buffer: count bytes */
 };
 

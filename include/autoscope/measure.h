@@ -16,9 +16,9 @@
 
 struct as_pca {
 	size_t d;
-	double *mean;   /* d */
+	double *mean;	/* d */
 	double *eigval; /* d, descending: variances along the components */
-	float *eigvec;  /* d x d, row i = i-th principal direction (unit) */
+	float *eigvec;	/* d x d, row i = i-th principal direction (unit) */
 };
 
 /* Eigen-decomposition (LAPACK dsyev, double) of the covariance of x (n x d). */
@@ -28,8 +28,7 @@ void as_pca_free(struct as_pca *p);
 
 /* Mean over the n rows of x of 1/2 ||x - mean - P_k P_k^T (x - mean)||^2,
  * the same units as the autoencoder's squared-error loss. */
-double as_pca_error(const struct as_pca *p, size_t k, const float *x,
-		    size_t n);
+double as_pca_error(const struct as_pca *p, size_t k, const float *x, size_t n);
 
 /* Principal angles (radians, ascending) between the row space of a
  * (k x d, need not be orthonormal) and the span of the top-k components. */
@@ -38,21 +37,21 @@ enum as_status as_principal_angles(const float *a, size_t k, size_t d,
 				   struct as_error *err);
 
 struct as_probe_opts {
-	int epochs;     /* default 30 */
-	float lr;       /* default 0.1 */
-	float l2;       /* default 1e-4 */
-	size_t batch;   /* default 64 */
-	uint64_t seed;  /* default 1 */
+	int epochs;    /* default 30 */
+	float lr;      /* default 0.1 */
+	float l2;      /* default 1e-4 */
+	size_t batch;  /* default 64 */
+	uint64_t seed; /* default 1 */
 };
 
 void as_probe_opts_default(struct as_probe_opts *o);
 
 /* Trains softmax regression on (xtr, ytr), returns accuracy on (xte, yte).
  * Features are standardised with the training mean and std. */
-enum as_status as_probe_score(const float *xtr, const uint8_t *ytr,
-			      size_t ntr, const float *xte,
-			      const uint8_t *yte, size_t nte, size_t d,
-			      int n_classes, const struct as_probe_opts *o,
-			      double *accuracy, struct as_error *err);
+enum as_status as_probe_score(const float *xtr, const uint8_t *ytr, size_t ntr,
+			      const float *xte, const uint8_t *yte, size_t nte,
+			      size_t d, int n_classes,
+			      const struct as_probe_opts *o, double *accuracy,
+			      struct as_error *err);
 
 #endif

@@ -13,10 +13,10 @@
  *
  * Owns: the parameters in one arena [W | b | c | W'] (W' kept even when tied
  * so tie/untie never reallocates; while tied it is not updated, and
- * as_model_sync_decoder makes it W^T for files), the gradient and momentum arenas of the
- * same layout, and a workspace preallocated for max_batch examples: no
- * allocation happens in a step.
- * Threading: a model belongs to one thread (the trainer's); no locks. */
+ * as_model_sync_decoder makes it W^T for files), the gradient and momentum
+ * arenas of the same layout, and a workspace preallocated for max_batch
+ * examples: no allocation happens in a step. Threading: a model belongs to one
+ * thread (the trainer's); no locks. */
 #ifndef AUTOSCOPE_MODEL_H
 #define AUTOSCOPE_MODEL_H
 
@@ -29,13 +29,13 @@
 
 struct as_model {
 	size_t n_visible, n_hidden, max_batch;
-	int tied;        /* 1: the decoder uses W^T and w2 is not used */
+	int tied;	 /* 1: the decoder uses W^T and w2 is not used */
 	size_t n_params; /* arena length: nh*nv + nh + nv + nv*nh */
 	float *params;
-	float *w;  /* n_hidden x n_visible, row-major (inside params) */
-	float *b;  /* n_hidden */
-	float *c;  /* n_visible */
-	float *w2; /* n_visible x n_hidden, the untied decoder */
+	float *w;    /* n_hidden x n_visible, row-major (inside params) */
+	float *b;    /* n_hidden */
+	float *c;    /* n_visible */
+	float *w2;   /* n_visible x n_hidden, the untied decoder */
 	float *grad; /* same layout as params */
 	float *gw, *gb, *gc, *gw2;
 	float *velocity; /* momentum, same layout as params */
@@ -45,13 +45,13 @@ struct as_model {
 	float *xr; /* reconstruction, batch x n_visible */
 	float *dx; /* dObjective/d(decoder pre-activation), batch x n_visible */
 	float *dh; /* dObjective/d(encoder pre-activation), batch x n_hidden */
-	float *col; /* n_hidden scratch (mean activations, row norms) */
-	float *rowsum; /* max_batch scratch */
+	float *col;	/* n_hidden scratch (mean activations, row norms) */
+	float *rowsum;	/* max_batch scratch */
 	uint32_t *perm; /* n_visible, for choosing masked components */
 };
 
 struct as_losses {
-	double recon;   /* mean over the batch of the per-example loss */
+	double recon;	/* mean over the batch of the per-example loss */
 	double penalty; /* sparsity + contractive + weight decay */
 };
 
@@ -85,8 +85,7 @@ void as_model_grad(struct as_model *m, const struct as_config *cfg,
 		   struct as_losses *out);
 
 /* v := momentum v - lr grad; params += v (W' untouched when tied). */
-void as_model_update(struct as_model *m, const struct as_config *cfg,
-		     float lr);
+void as_model_update(struct as_model *m, const struct as_config *cfg, float lr);
 
 /* Corrupt, grad, update: one minibatch of SGD. */
 void as_model_step(struct as_model *m, const struct as_config *cfg,

@@ -22,7 +22,7 @@ enum as_corruption {
 
 enum as_loss {
 	AS_LOSS_CE = 0, /* sigmoid decoder, cross-entropy (inputs in [0,1]) */
-	AS_LOSS_MSE,    /* linear decoder, 1/2 sum of squares */
+	AS_LOSS_MSE,	/* linear decoder, 1/2 sum of squares */
 };
 
 enum as_act {
@@ -39,9 +39,10 @@ struct as_config {
 	enum as_loss loss;
 	int tied;
 	enum as_corruption corruption;
-	float corruption_level; /* nu for mask/salt-and-pepper, sigma for gauss */
-	float sparsity_target;  /* rho */
-	float sparsity_weight;  /* beta */
+	float corruption_level; /* nu for mask/salt-and-pepper, sigma for gauss
+				 */
+	float sparsity_target;	/* rho */
+	float sparsity_weight;	/* beta */
 	float contractive_weight; /* lambda */
 	float weight_decay;
 	float lr;
@@ -50,7 +51,13 @@ struct as_config {
 	int batch_size;
 };
 
-enum as_param_type { AS_PT_FLOAT, AS_PT_INT, AS_PT_BOOL, AS_PT_ENUM, AS_PT_U64 };
+enum as_param_type {
+	AS_PT_FLOAT,
+	AS_PT_INT,
+	AS_PT_BOOL,
+	AS_PT_ENUM,
+	AS_PT_U64
+};
 enum as_step_kind { AS_STEP_ADD, AS_STEP_MUL };
 
 struct as_param {
@@ -60,10 +67,10 @@ struct as_param {
 	size_t offset; /* offsetof(struct as_config, field) */
 	double min, max, def;
 	enum as_step_kind step_kind;
-	double step;      /* added, or multiplied by */
+	double step;	  /* added, or multiplied by */
 	double zero_step; /* AS_STEP_MUL from 0 goes up to this, and back */
 	const char *const *choices; /* enum and bool names, NULL-terminated */
-	int live;                   /* may change mid-run */
+	int live;		    /* may change mid-run */
 	const char *help;
 };
 

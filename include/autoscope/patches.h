@@ -34,8 +34,8 @@ void as_patches_remove_mean(float *x, size_t n, size_t d);
 enum as_whiten { AS_WHITEN_NONE = 0, AS_WHITEN_PCA, AS_WHITEN_ZCA };
 
 /* Whitens x (n x d) in place with the covariance of x itself:
- * PCA: x <- diag(1/sqrt(l + eps)) U^T x;  ZCA: x <- U diag(1/sqrt(l + eps)) U^T x
- * (eps regularises the small eigenvalues; Krizhevsky 2009, UFLDL). */
+ * PCA: x <- diag(1/sqrt(l + eps)) U^T x;  ZCA: x <- U diag(1/sqrt(l + eps)) U^T
+ * x (eps regularises the small eigenvalues; Krizhevsky 2009, UFLDL). */
 enum as_status as_patches_whiten(float *x, size_t n, size_t d,
 				 enum as_whiten mode, float eps,
 				 struct as_error *err);

@@ -54,15 +54,15 @@ struct as_command {
 #define AS_QUEUE_MAX 64
 
 struct as_trainer_opts {
-	const char *out_dir;    /* NULL: no files written */
-	int csv;                /* write <out>/log.csv */
-	int append_csv;         /* a resumed run appends */
-	size_t point_every;     /* examples between history points (1000) */
-	size_t eval_every;      /* examples between held-out evals (4000) */
-	size_t eval_max;        /* held-out examples used per eval (1000) */
-	size_t good_every;      /* steps between last-good copies (50) */
-	int publish;            /* 1: fill snapshots (TUI) */
-	double publish_min_s;   /* seconds between snapshots (0.08) */
+	const char *out_dir;  /* NULL: no files written */
+	int csv;	      /* write <out>/log.csv */
+	int append_csv;	      /* a resumed run appends */
+	size_t point_every;   /* examples between history points (1000) */
+	size_t eval_every;    /* examples between held-out evals (4000) */
+	size_t eval_max;      /* held-out examples used per eval (1000) */
+	size_t good_every;    /* steps between last-good copies (50) */
+	int publish;	      /* 1: fill snapshots (TUI) */
+	double publish_min_s; /* seconds between snapshots (0.08) */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
@@ -79,10 +79,10 @@ struct as_trainer {
 	 * with a non-finite loss brings back good. */
 	struct as_model *good, *cand;
 	uint64_t good_step, cand_step;
-	double int_loss;    /* loss summed since cand was taken */
+	double int_loss; /* loss summed since cand was taken */
 	size_t int_n;
-	double ref_loss;    /* mean loss of the last promoted interval */
-	int rejected;       /* intervals in a row that more than doubled */
+	double ref_loss; /* mean loss of the last promoted interval */
+	int rejected;	 /* intervals in a row that more than doubled */
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	uint32_t *order;
 	size_t cursor;
@@ -123,14 +123,12 @@ struct as_trainer {
 enum as_status as_trainer_create(const struct as_config *cfg,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
-				 struct as_trainer **out,
-				 struct as_error *err);
+				 struct as_trainer **out, struct as_error *err);
 /* A run resumed from a checkpoint's state, on the same data. */
 enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
-				 struct as_trainer **out,
-				 struct as_error *err);
+				 struct as_trainer **out, struct as_error *err);
 void as_trainer_free(struct as_trainer *t);
 
 /* Applies queued commands, then one minibatch of SGD (unless paused).
