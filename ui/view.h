@@ -7,6 +7,7 @@
 #ifndef AUTOSCOPE_UI_VIEW_H
 #define AUTOSCOPE_UI_VIEW_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "autoscope/snapshot.h"
@@ -55,7 +56,30 @@ enum {
 };
 
 void ui_colors_init(struct ui_state *u);
+/* The whole screen: layout, then every view (draw.c). */
 void ui_draw(struct ui_state *u, const struct as_snapshot *s);
+
+/* One function per view, each in its own file (view_*.c). */
+void ui_view_title(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_filters(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_recon(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_curves(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_panel(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_status(struct ui_state *u, const struct as_snapshot *s);
+void ui_view_help(struct ui_state *u);
+
+/* What the views share (draw.c): a colour role on and off (nothing on a
+ * monochrome terminal), a box with a title, an image of rows x cols
+ * values drawn px pixels wide (half blocks and the gray ramp, or the
+ * ASCII ramp; own_range: scaled to its min..max, else clipped to
+ * [0, 1]), and a monotonic clock. */
+void ui_on(int pair, const struct ui_state *u);
+void ui_off(int pair, const struct ui_state *u);
+void ui_box(const struct ui_rect *r, const char *title,
+	    const struct ui_state *u);
+void ui_image(const struct ui_state *u, int y, int x, const float *img,
+	      size_t rows, size_t cols, int px, int own_range);
+double ui_wall_s(void);
 void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

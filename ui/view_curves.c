@@ -1,0 +1,134 @@
+/* The loss chart: curves, axes, the PCA line and the change markers. */
+#include <curses.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view.h"
+
+static void fmt_count(double v, char *buf, size_t n)
+{
+	if (v >= 1e6)
+		snprintf(buf, n, "%.1fM", v / 1e6);
+	else if (v >= 1e3)
+		snprintf(buf, n, "%.0fk", v / 1e3);
+	else
+		snprintf(buf, n, "%.0f", v);
+}
+
+void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
+{
+	const struct ui_rect *r = &u->lay.curves;
+	char title[96];
+	snprintf(title, sizeof title, "loss per example%s%s",
+		 u->log_scale ? ", log" : "", u->smooth ? ", EMA" : "");
+	ui_box(r, title, u);
+	const int yl = 8; /* y labels */
+	const struct as_history *h = &s->history;
+	size_t first;
+	int legend = ui_legend_fit(h, r->w - 2, 3, &first);
+	if (legend == 0)
+		legend = 1; /* the key: train, held-out, PCA */
+	int pw = r->w - 2 - yl, ph = r->h - 4 - legend;
+	if (pw < 4 || ph < 2)
+		return;
+	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error);
+	struct ui_chart c;
+	ui_chart_compute(&s->history, pw, ph, u->log_scale,
+			 u->smooth ? 0.9 : 0.0, pca ? s->pca_error : NAN, &c);
+	int x0 = r->x + 1 + yl, y0 = r->y + 1;
+	for (int k = 0; k < 3; k++) {
+		int row = k * (ph - 1) / 2;
+		double f = (double)row / (ph - 1);
+		double y = c.y_hi - f * (c.y_hi - c.y_lo);
+		if (c.log)
+			y = pow(10, y);
+		ui_on(UI_P_DIM, u);
+		mvprintw(y0 + row, r->x + 1, "%7.4g", y);
+		ui_off(UI_P_DIM, u);
+		mvaddch(y0 + row, x0 - 1, ACS_RTEE);
+	}
+	for (int row = 0; row < ph; row++)
+		if (row != 0 && row != (ph - 1) / 2 && row != ph - 1)
+			mvaddch(y0 + row, x0 - 1, ACS_VLINE);
+	mvaddch(y0 + ph, x0 - 1, ACS_LLCORNER);
+	mvhline(y0 + ph, x0, ACS_HLINE, pw);
+	if (pca) {
+		int row = ui_chart_row(&c, s->pca_error);
+		ui_on(UI_P_PCA, u);
+		for (int i = 0; i < pw; i += 2)
+			mvaddch(y0 + row, x0 + i, '-');
+		mvprintw(y0 + row, x0 + pw - 4, "PCA");
+		ui_off(UI_P_PCA, u);
+	}
+	int prev = -1;
+	for (int i = 0; i < pw; i++) {
+		int row = ui_chart_row(&c, c.train[i]);
+		if (row < 0)
+			continue;
+		ui_on(UI_P_TRAIN, u);
+		if (prev >= 0 && abs(prev - row) > 1) {
+			int a = prev < row ? prev : row;
+			int b = prev < row ? row : prev;
+			for (int k = a + 1; k < b; k++)
+				mvaddch(y0 + k, x0 + i, ':');
+		}
+		mvaddch(y0 + row, x0 + i, '*');
+		ui_off(UI_P_TRAIN, u);
+		prev = row;
+	}
+	for (int i = 0; i < pw; i++) {
+		int row = ui_chart_row(&c, c.heldout[i]);
+		if (row < 0)
+			continue;
+		ui_on(UI_P_HELDOUT, u);
+		attron(A_BOLD);
+		mvaddch(y0 + row, x0 + i, 'o');
+		attroff(A_BOLD);
+		ui_off(UI_P_HELDOUT, u);
+	}
+	/* change markers: a digit on the x axis, explained below it */
+	char xmax[16];
+	fmt_count(c.x_max, xmax, sizeof xmax);
+	ui_on(UI_P_DIM, u);
+	mvprintw(y0 + ph + 1, x0, "0");
+	mvprintw(y0 + ph + 1, x0 + pw - (int)strlen(xmax) - 9, "%s examples",
+		 xmax);
+	ui_off(UI_P_DIM, u);
+	int lx = r->x + 1, ly = y0 + ph + 2;
+	for (size_t i = first; i < h->n_changes; i++) {
+		const struct as_change *ch = &h->changes[i];
+		int col = ui_chart_col(&c, (double)ch->examples);
+		char mark = (char)('1' + (int)(i - first));
+		ui_on(UI_P_MARK, u);
+		attron(A_BOLD);
+		mvaddch(y0 + ph, x0 + col, (chtype)mark);
+		char item[96];
+		ui_legend_item(ch, mark, item, sizeof item);
+		int len = (int)strlen(item);
+		if (lx > r->x + 1 && lx + len > r->x + r->w - 1) {
+			lx = r->x + 1;
+			ly++;
+		}
+		if (ly < r->y + r->h - 1)
+			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx, item);
+		lx += len;
+		attroff(A_BOLD);
+		ui_off(UI_P_MARK, u);
+	}
+	if (h->n_changes == 0) {
+		ui_on(UI_P_TRAIN, u);
+		mvprintw(ly, lx, "* train");
+		ui_off(UI_P_TRAIN, u);
+		ui_on(UI_P_HELDOUT, u);
+		mvprintw(ly, lx + 9, "o held-out");
+		ui_off(UI_P_HELDOUT, u);
+		if (pca) {
+			ui_on(UI_P_PCA, u);
+			mvprintw(ly, lx + 21, "- PCA rank %d",
+				 s->config.n_hidden);
+			ui_off(UI_P_PCA, u);
+		}
+	}
+}
