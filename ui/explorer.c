@@ -1,5 +1,6 @@
 /* The explorer's event loop and its key table. */
 #include <curses.h>
+#include <term.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
@@ -363,6 +364,31 @@ static void pick_capabilities(struct ui_state *u)
 		  COLOR_PAIRS >= UI_P_GRAY0 + 24 * 24;
 }
 
+/* Before anything is loaded or written: a terminal description that
+ * exists and can move the cursor (not TERM=dumb). */
+static int terminal_usable(void)
+{
+	const char *term = getenv("TERM");
+	int status = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &status) != OK) {
+		fprintf(stderr,
+			"autoscope: no description of the terminal '%s' "
+			"(set TERM, e.g. TERM=xterm-256color)\n",
+			term ? term : "(unset)");
+		return 0;
+	}
+	char cup[] = "cup";
+	const char *move = tigetstr(cup);
+	int ok = move != NULL && move != (char *)-1;
+	del_curterm(cur_term);
+	if (!ok)
+		fprintf(stderr,
+			"autoscope: the terminal '%s' cannot move the cursor; "
+			"use `autoscope train` or another terminal\n",
+			term ? term : "(unset)");
+	return ok;
+}
+
 int ui_main(struct cli_opts *o)
 {
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
@@ -371,6 +397,8 @@ int ui_main(struct cli_opts *o)
 				"(see --help)\n");
 		return 2;
 	}
+	if (!terminal_usable())
+		return 2;
 	const char *out = o->out ? o->out : "autoscope-out";
 	struct as_error err;
 	as_blas_set_threads(o->threads);
