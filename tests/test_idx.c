@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "autoscope/idx.h"
+#include "autoscope/rng.h"
 
 static unsigned char buf[16 + 5 * 4 * 3 + 64];
 
@@ -116,6 +117,50 @@ START_TEST(test_overflow)
 }
 END_TEST
 
+/* Random damage to a valid file (a byte overwritten, the length cut or
+ * padded): every parse either fails with a message or returns a view that
+ * stays inside the buffer and agrees with its own header. Under ASan any
+ * read past the buffer is caught. */
+START_TEST(test_random_damage)
+{
+	size_t len = make(5, 4, 3);
+	unsigned char orig[sizeof buf];
+	memcpy(orig, buf, sizeof buf);
+	struct as_rng rng;
+	as_rng_seed(&rng, 77, 0);
+	size_t ok = 0, bad = 0;
+	for (int trial = 0; trial < 20000; trial++) {
+		memcpy(buf, orig, sizeof buf);
+		size_t n = len;
+		int hits = 1 + (int)as_rng_below(&rng, 3);
+		for (int h = 0; h < hits; h++)
+			buf[as_rng_below(&rng, 16)] =
+				(unsigned char)as_rng_below(&rng, 256);
+		if (as_rng_below(&rng, 4) == 0)
+			n = as_rng_below(&rng, (uint32_t)sizeof buf);
+		/* an exact copy, so ASan sees the true end */
+		unsigned char *copy = malloc(n ? n : 1);
+		memcpy(copy, buf, n);
+		struct as_idx idx;
+		struct as_error err = {0};
+		if (as_idx_parse(copy, n, "fuzz", &idx, &err) == AS_OK) {
+			size_t prod = 1;
+			for (int i = 0; i < idx.ndim; i++)
+				prod *= idx.dims[i];
+			ck_assert_uint_eq(prod, idx.count);
+			ck_assert(idx.data + idx.count == copy + n);
+			ok++;
+		} else {
+			ck_assert(strstr(err.msg, "fuzz") != NULL);
+			bad++;
+		}
+		free(copy);
+	}
+	ck_assert_uint_gt(bad, 1000);
+	ck_assert_uint_gt(ok, 10); /* harmless damage, e.g. to pixels */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("idx");
@@ -130,6 +175,7 @@ int main(void)
 	tcase_add_test(bad, test_extra_bytes);
 	tcase_add_test(bad, test_zero_dimension);
 	tcase_add_test(bad, test_overflow);
+	tcase_add_test(bad, test_random_damage);
 	suite_add_tcase(s, bad);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

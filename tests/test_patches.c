@@ -238,6 +238,52 @@ START_TEST(test_sample_and_mean)
 }
 END_TEST
 
+/* Random damage to a valid PNG: every load either fails with a message
+ * naming the file (libpng's error path: nothing leaks, ASan would say)
+ * or returns an image of the right size with values in [0, 1]. */
+START_TEST(test_random_damage)
+{
+	char p[256], q[256];
+	snprintf(p, sizeof p, "%s/good.png", dir);
+	snprintf(q, sizeof q, "%s/damaged.png", dir);
+	write_png(p, 40, 30, PNG_COLOR_TYPE_RGB, 8, red);
+	FILE *f = fopen(p, "rb");
+	unsigned char orig[8192];
+	size_t len = fread(orig, 1, sizeof orig, f);
+	fclose(f);
+	ck_assert_uint_lt(len, sizeof orig);
+	struct as_rng rng;
+	as_rng_seed(&rng, 13, 0);
+	int failed = 0;
+	for (int trial = 0; trial < 300; trial++) {
+		unsigned char b[8192];
+		memcpy(b, orig, len);
+		size_t n = len;
+		int hits = 1 + (int)as_rng_below(&rng, 4);
+		for (int h = 0; h < hits; h++)
+			b[8 + as_rng_below(&rng, (uint32_t)(len - 8))] =
+				(unsigned char)as_rng_below(&rng, 256);
+		if (as_rng_below(&rng, 3) == 0)
+			n = 8 + as_rng_below(&rng, (uint32_t)(len - 8));
+		f = fopen(q, "wb");
+		fwrite(b, 1, n, f);
+		fclose(f);
+		struct as_image im;
+		struct as_error err = {0};
+		if (as_png_load_gray(q, &im, &err) == AS_OK) {
+			ck_assert(im.width == 40 && im.height == 30);
+			for (size_t i = 0; i < 40 * 30; i++)
+				ck_assert(im.px[i] >= 0.0f && im.px[i] <= 1.0f);
+			as_image_free(&im);
+		} else {
+			ck_assert(strstr(err.msg, "damaged.png") != NULL);
+			failed++;
+		}
+	}
+	ck_assert_int_gt(failed, 200);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -251,6 +297,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	TCase *bad = tcase_create("malformed");
 	tcase_add_test(bad, test_not_png_and_too_small);
+	tcase_add_test(bad, test_random_damage);
 	suite_add_tcase(s, bad);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
