@@ -25,6 +25,9 @@ static const struct extra extras[] = {
 	{"patch-size", "K", "patch side for patches: data (default 8)"},
 	{"patches", "N", "patches sampled (default 20000)"},
 	{"whiten", "MODE", "zca (default), pca or none, for patches: data"},
+	{"whiten-eps", "X",
+	 "whitening regulariser added to each variance (default 0.01; larger "
+	 "keeps more low-frequency contrast)"},
 	{"epochs", "N", "train: stop at N epochs in all (default 10)"},
 	{"out", "DIR",
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
@@ -143,6 +146,17 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 				v);
 			return -1;
 		}
+	} else if (!strcmp(name, "whiten-eps")) {
+		char *end;
+		double f = strtod(v, &end);
+		if (end == v || *end || !(f > 0 && f <= 100)) {
+			fprintf(stderr,
+				"autoscope: --whiten-eps wants a number in (0, "
+				"100], not '%s'\n",
+				v);
+			return -1;
+		}
+		o->data_opts.whiten_eps = (float)f;
 	} else if (!strcmp(name, "epochs")) {
 		if (parse_long(name, v, 1, 1000000, &n))
 			return -1;
