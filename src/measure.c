@@ -570,3 +570,154 @@ out:
 	free(order);
 	return st;
 }
+
+double as_filter_localisation(const float *w, size_t n, size_t rows,
+			      size_t cols, size_t win_rows, size_t win_cols)
+{
+	if (n == 0 || win_rows == 0 || win_cols == 0 || win_rows > rows ||
+	    win_cols > cols)
+		return NAN;
+	double sum = 0;
+	for (size_t f = 0; f < n; f++) {
+		const float *img = w + f * rows * cols;
+		double total = 0, best = 0;
+		for (size_t i = 0; i < rows * cols; i++)
+			total += (double)img[i] * img[i];
+		if (!(total > 0))
+			continue;
+		for (size_t y = 0; y + win_rows <= rows; y++)
+			for (size_t x = 0; x + win_cols <= cols; x++) {
+				double e = 0;
+				for (size_t r = y; r < y + win_rows; r++)
+					for (size_t c = x; c < x + win_cols;
+					     c++)
+						e += (double)img[r * cols + c] *
+						     img[r * cols + c];
+				best = e > best ? e : best;
+			}
+		sum += best / total;
+	}
+	return sum / (double)n;
+}
+
+/* Keeps the k smallest (distance, index) pairs seen so far, ascending;
+ * a later index never displaces an equal distance, so ties go low. */
+static void keep_nearest(double *dist, uint32_t *idx, size_t k, size_t *have,
+			 double dv, uint32_t iv)
+{
+	if (*have == k && dv >= dist[k - 1])
+		return;
+	size_t i = *have < k ? (*have)++ : k - 1;
+	while (i > 0 && dist[i - 1] > dv) {
+		dist[i] = dist[i - 1];
+		idx[i] = idx[i - 1];
+		i--;
+	}
+	dist[i] = dv;
+	idx[i] = iv;
+}
+
+/* codes thresholded at 0.5, packed 64 bits a word */
+static void pack_bits(const float *x, size_t n, size_t d, size_t words,
+		      uint64_t *out)
+{
+	memset(out, 0, n * words * sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			if (x[i * d + j] > 0.5f)
+				out[i * words + j / 64] |= 1ull << (j % 64);
+}
+
+enum as_status as_knn_precision(const float *db, const uint8_t *ydb, size_t ndb,
+				const float *q, const uint8_t *yq, size_t nq,
+				size_t d, size_t k, int hamming,
+				double *precision, uint32_t *nn,
+				struct as_error *err)
+{
+	*precision = NAN;
+	if (ndb == 0 || nq == 0 || d == 0 || k == 0 || k > ndb ||
+	    ndb > UINT32_MAX || d > PCA_MAX_D * 4)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "neighbours need 1 <= k <= %zu database "
+				    "rows, queries and values (k %zu, %zu "
+				    "queries of %zu values)",
+				    ndb, k, nq, d);
+	size_t words = (d + 63) / 64;
+	uint64_t *bdb = NULL, *bq = NULL;
+	float *sq = NULL, *dots = NULL;
+	double *dist = malloc(k * sizeof *dist);
+	uint32_t *idx = malloc(k * sizeof *idx);
+	enum as_status st = AS_OK;
+	size_t bytes;
+	if (hamming) {
+		if (!as_mul_ok(ndb, words * sizeof *bdb, &bytes) ||
+		    !(bdb = malloc(bytes)) ||
+		    !(bq = malloc(nq * words * sizeof *bq)))
+			goto nomem;
+		pack_bits(db, ndb, d, words, bdb);
+		pack_bits(q, nq, d, words, bq);
+	} else {
+		/* ||q - x||^2 = ||x||^2 - 2 q.x + ||q||^2; the last term is
+		 * the same for every x of one query and is left out */
+		if (!(sq = malloc(ndb * sizeof *sq)) ||
+		    !(dots = malloc((size_t)CHUNK * ndb * sizeof *dots)))
+			goto nomem;
+		for (size_t i = 0; i < ndb; i++) {
+			double s = 0;
+			for (size_t j = 0; j < d; j++)
+				s += (double)db[i * d + j] * db[i * d + j];
+			sq[i] = (float)s;
+		}
+	}
+	if (!dist || !idx)
+		goto nomem;
+	double hits = 0;
+	for (size_t s = 0; s < nq; s += CHUNK) {
+		size_t b = nq - s < CHUNK ? nq - s : CHUNK;
+		if (!hamming)
+			as_sgemm(0, 1, b, ndb, d, 1.0f, q + s * d, d, db, d,
+				 0.0f, dots, ndb);
+		for (size_t i = 0; i < b; i++) {
+			size_t have = 0;
+			const uint64_t *qi = hamming ? bq + (s + i) * words
+						     : NULL;
+			for (size_t j = 0; j < ndb; j++) {
+				double dv;
+				if (hamming) {
+					unsigned h = 0;
+					const uint64_t *xj = bdb + j * words;
+					for (size_t w = 0; w < words; w++)
+						h += (unsigned)
+							__builtin_popcountll(
+								qi[w] ^ xj[w]);
+					dv = h;
+				} else {
+					dv = (double)sq[j] -
+					     2.0 * dots[i * ndb + j];
+				}
+				keep_nearest(dist, idx, k, &have, dv,
+					     (uint32_t)j);
+			}
+			for (size_t j = 0; j < k; j++) {
+				hits += ydb[idx[j]] == yq[s + i];
+				if (nn)
+					nn[(s + i) * k + j] = idx[j];
+			}
+		}
+	}
+	*precision = hits / ((double)nq * (double)k);
+	goto out;
+nomem:
+	st = as_error_set(err, AS_ERR_NOMEM,
+			  "out of memory for neighbours of %zu queries in %zu "
+			  "rows",
+			  nq, ndb);
+out:
+	free(bdb);
+	free(bq);
+	free(sq);
+	free(dots);
+	free(dist);
+	free(idx);
+	return st;
+}

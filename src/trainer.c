@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "autoscope/fileio.h"
 #include "autoscope/trainer.h"
 
 static double now_s(void)
@@ -73,6 +74,8 @@ static enum as_status alloc_run(struct as_trainer *t,
 	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
 	t->last_heldout = t->pca_error = NAN;
 	t->probe_accuracy = t->probe_raw = NAN;
+	t->pixel_precision = NAN;
+	as_scores_clear(&t->scores);
 	pthread_mutex_init(&t->qlock, NULL);
 	pthread_cond_init(&t->qcond, NULL);
 	if (ds->n_train == 0)
@@ -231,12 +234,78 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	return AS_OK;
 }
 
+enum as_status as_trainer_fork(struct as_trainer *src,
+			       const struct as_trainer_opts *opts,
+			       struct as_trainer **out, struct as_error *err)
+{
+	struct as_checkpoint ck;
+	struct as_trainer_opts inherited = src->opts;
+	if (!opts) {
+		inherited.out_dir = NULL;
+		opts = &inherited;
+	}
+	as_trainer_checkpoint(src, &ck);
+	enum as_status st = as_trainer_resume(&ck, src->ds, opts, out, err);
+	if (st != AS_OK)
+		return st;
+	struct as_trainer *t = *out;
+	/* what a checkpoint leaves out: the guard's copies and state, the
+	 * latest measures, the scores */
+	as_model_copy(t->good, src->good, NULL);
+	as_model_copy(t->cand, src->cand, NULL);
+	t->good_step = src->good_step;
+	t->cand_step = src->cand_step;
+	t->int_loss = src->int_loss;
+	t->int_n = src->int_n;
+	t->ref_loss = src->ref_loss;
+	t->rejected = src->rejected;
+	t->paused = src->paused;
+	t->last_heldout = src->last_heldout;
+	t->pca_error = src->pca_error;
+	t->probe_accuracy = src->probe_accuracy;
+	t->probe_raw = src->probe_raw;
+	t->scores = src->scores;
+	t->scored_epoch = src->scored_epoch;
+	t->pixel_precision = src->pixel_precision;
+	memcpy(t->pixel_nn, src->pixel_nn, sizeof t->pixel_nn);
+	memcpy(t->pixel_xy, src->pixel_xy, sizeof t->pixel_xy);
+	t->pixel_xy_done = src->pixel_xy_done;
+	return AS_OK;
+}
+
+struct as_trainer *as_trainer_take_fork(struct as_trainer *t)
+{
+	pthread_mutex_lock(&t->qlock);
+	struct as_trainer *f = t->forked;
+	t->forked = NULL;
+	pthread_mutex_unlock(&t->qlock);
+	return f;
+}
+
+enum as_status as_trainer_set_out_dir(struct as_trainer *t, const char *dir,
+				      struct as_error *err)
+{
+	if (t->running)
+		return as_error_set(err, AS_ERR_STATE,
+				    "the output directory of a running run "
+				    "stays as it is");
+	enum as_status st = as_mkdir(dir, err);
+	if (st != AS_OK)
+		return st;
+	if (t->csv.f)
+		as_csv_close(&t->csv);
+	snprintf(t->out_dir, sizeof t->out_dir, "%s", dir);
+	t->opts.out_dir = t->out_dir;
+	return open_csv(t, 0, err);
+}
+
 void as_trainer_free(struct as_trainer *t)
 {
 	if (!t)
 		return;
 	if (t->running)
 		as_trainer_stop(t);
+	as_trainer_free(t->forked);
 	if (t->csv.f)
 		as_csv_close(&t->csv);
 	as_model_free(t->model);
@@ -523,6 +592,28 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		else
 			say(t, "linear probe: codes %.3f, raw pixels %.3f",
 			    t->probe_accuracy, t->probe_raw);
+		break;
+	case AS_CMD_FORK: {
+		struct as_trainer *f;
+		pthread_mutex_lock(&t->qlock);
+		int waiting = t->forked != NULL;
+		pthread_mutex_unlock(&t->qlock);
+		if (waiting) {
+			say(t, "refused: the last fork is not taken yet");
+		} else if (as_trainer_fork(t, NULL, &f, &err) != AS_OK) {
+			say(t, "fork failed: %s", err.msg);
+		} else {
+			pthread_mutex_lock(&t->qlock);
+			t->forked = f;
+			pthread_mutex_unlock(&t->qlock);
+			say(t, "forked at step %llu",
+			    (unsigned long long)t->step);
+		}
+		break;
+	}
+	case AS_CMD_SCORE:
+		if (as_trainer_score(t, (unsigned)c->value, &err) != AS_OK)
+			say(t, "scores: %s", err.msg);
 		break;
 	case AS_CMD_QUIT: t->quit = 1; break;
 	}

@@ -209,6 +209,7 @@ void as_trainer_publish(struct as_trainer *t)
 	s->heldout_loss = t->last_heldout;
 	s->probe_accuracy = t->probe_accuracy;
 	s->probe_raw = t->probe_raw;
+	s->scores = t->scores;
 	s->message_id = t->message_id;
 	snprintf(s->message, sizeof s->message, "%s", t->message);
 	as_publisher_commit(&t->pub);
@@ -239,6 +240,15 @@ static void *run(void *arg)
 				t->pca_error = NAN;
 			}
 			t->last_tick = 0; /* the fit is not training time */
+		}
+		if (t->opts.score_every_epoch && t->epoch != t->scored_epoch) {
+			struct as_error err;
+			t->scored_epoch = t->epoch;
+			if (as_trainer_score(t, t->opts.score_every_epoch,
+					     &err) != AS_OK)
+				snprintf(t->message, sizeof t->message,
+					 "scores: %.150s", err.msg);
+			t->message_id++;
 		}
 		if (had_commands || !stepped ||
 		    clock_s() - t->last_publish_s >= t->opts.publish_min_s)

@@ -549,6 +549,88 @@ START_TEST(test_pca_mnist)
 }
 END_TEST
 
+/* Localisation by hand: a filter lit in one corner has all of its energy
+ * in one half-size window; a flat filter has a quarter there (4x4 of 8x8). */
+START_TEST(test_localisation)
+{
+	float w[3 * 64] = {0};
+	for (int r = 0; r < 3; r++)
+		for (int c = 0; c < 3; c++)
+			w[r * 8 + c] = (r + c) % 2 ? 1.0f : -2.0f; /* corner */
+	for (int i = 0; i < 64; i++)
+		w[64 + i] = 0.5f; /* flat */
+	/* third row all zero: counts as 0 */
+	ck_assert(fabs(as_filter_localisation(w, 1, 8, 8, 4, 4) - 1.0) < 1e-9);
+	ck_assert(fabs(as_filter_localisation(w + 64, 1, 8, 8, 4, 4) - 0.25) <
+		  1e-9);
+	ck_assert(fabs(as_filter_localisation(w, 3, 8, 8, 4, 4) -
+		       (1.0 + 0.25 + 0) / 3) < 1e-9);
+	/* a window as large as the image holds everything */
+	ck_assert(fabs(as_filter_localisation(w + 64, 1, 8, 8, 8, 8) - 1.0) <
+		  1e-9);
+	ck_assert(isnan(as_filter_localisation(w, 1, 8, 8, 9, 4)));
+	ck_assert(isnan(as_filter_localisation(w, 0, 8, 8, 4, 4)));
+	/* random filters: well below 1, above the flat quarter */
+	struct as_rng rng;
+	as_rng_seed(&rng, 3, 0);
+	float r[100 * 64];
+	for (int i = 0; i < 100 * 64; i++)
+		r[i] = as_rng_uniform(&rng) - 0.5f;
+	double lr = as_filter_localisation(r, 100, 8, 8, 4, 4);
+	ck_assert_msg(lr > 0.25 && lr < 0.45, "random filters: %g", lr);
+}
+END_TEST
+
+/* Neighbours by hand: 1-D points, Euclidean and Hamming, ties low. */
+START_TEST(test_knn_precision)
+{
+	/* database: 4 rows of 2 values; labels 0 0 1 1 */
+	const float db[8] = {0, 0, 0.1f, 0, 5, 5, 5.2f, 5};
+	const uint8_t ydb[4] = {0, 0, 1, 1};
+	const float q[4] = {0.2f, 0, 4.9f, 5};
+	const uint8_t yq[2] = {0, 1};
+	double prec;
+	uint32_t nn[2 * 3];
+	struct as_error err;
+	ck_assert_int_eq(as_knn_precision(db, ydb, 4, q, yq, 2, 2, 2, 0, &prec,
+					  nn, &err),
+			 AS_OK);
+	ck_assert(prec == 1.0);
+	ck_assert_uint_eq(nn[0], 1); /* 0.1 is nearer 0.2 than 0 */
+	ck_assert_uint_eq(nn[1], 0);
+	ck_assert_uint_eq(nn[2], 2);
+	ck_assert_uint_eq(nn[3], 3);
+	ck_assert_int_eq(as_knn_precision(db, ydb, 4, q, yq, 2, 2, 3, 0, &prec,
+					  nn, &err),
+			 AS_OK);
+	ck_assert(fabs(prec - 4.0 / 6.0) < 1e-12);
+	/* Hamming: bits are x > 0.5; rows 0 and 1 code 00, rows 2 and 3
+	 * code 11: a query coded 00 ties rows 0 and 1 at 0 and goes low */
+	ck_assert_int_eq(as_knn_precision(db, ydb, 4, q, yq, 2, 2, 1, 1, &prec,
+					  nn, &err),
+			 AS_OK);
+	ck_assert(prec == 1.0);
+	ck_assert_uint_eq(nn[0], 0);
+	ck_assert_uint_eq(nn[1], 2);
+	/* more than 64 bits: the second word counts */
+	float a[2 * 100] = {0}, b[100] = {0};
+	for (int i = 64; i < 100; i++)
+		a[100 + i] = b[i] = 1;
+	const uint8_t ya[2] = {3, 4}, yb[1] = {4};
+	ck_assert_int_eq(
+		as_knn_precision(a, ya, 2, b, yb, 1, 100, 1, 1, &prec, nn, &err),
+		AS_OK);
+	ck_assert_uint_eq(nn[0], 1);
+	ck_assert_int_eq(as_knn_precision(db, ydb, 4, q, yq, 2, 2, 5, 0, &prec,
+					  nn, &err),
+			 AS_ERR_INVALID);
+	ck_assert(isnan(prec));
+	ck_assert_int_eq(as_knn_precision(db, ydb, 4, q, yq, 0, 2, 1, 0, &prec,
+					  NULL, &err),
+			 AS_ERR_INVALID);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("measure");
@@ -562,6 +644,8 @@ int main(void)
 	tcase_add_test(tc, test_principal_angles_reject);
 	tcase_add_test(tc, test_probe_synthetic);
 	tcase_add_test(tc, test_probe_rejects);
+	tcase_add_test(tc, test_localisation);
+	tcase_add_test(tc, test_knn_precision);
 	suite_add_tcase(s, tc);
 	TCase *mn = tcase_create("mnist");
 	tcase_set_timeout(mn, 300);

@@ -285,6 +285,107 @@ START_TEST(test_threaded_run_publishes_and_obeys)
 }
 END_TEST
 
+static int same_params(const struct as_trainer *a, const struct as_trainer *b)
+{
+	return a->model->n_params == b->model->n_params &&
+	       memcmp(a->model->params, b->model->params,
+		      a->model->n_params * sizeof(float)) == 0 &&
+	       memcmp(a->model->velocity, b->model->velocity,
+		      a->model->n_params * sizeof(float)) == 0;
+}
+
+/* A fork is the run itself, copied: the same weights at the fork step and,
+ * given the same commands, the same weights at every step after; a changed
+ * setting is then the only thing that sets the two apart. */
+START_TEST(test_fork_is_exact_and_diverges_only_by_the_change)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	cfg.momentum = 0.5f; /* so the momentum arena matters too */
+	struct as_trainer *a = make(ds, &cfg, NULL);
+	for (int i = 0; i < 23; i++) /* mid-epoch: cursor and order count */
+		as_trainer_step(a);
+	struct as_trainer *b, *c;
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_fork(a, NULL, &b, &err), AS_OK);
+	ck_assert_int_eq(as_trainer_fork(a, NULL, &c, &err), AS_OK);
+	ck_assert(same_params(a, b));
+	ck_assert_uint_eq(b->step, a->step);
+	ck_assert_uint_eq(b->cursor, a->cursor);
+	ck_assert_uint_eq(b->history->n_points, a->history->n_points);
+	/* c changes one setting; b does not */
+	ck_assert_int_eq(as_trainer_set(c, as_param_find("corruption_level"),
+					0.5, &err),
+			 AS_OK);
+	for (int i = 0; i < 37; i++) {
+		as_trainer_step(a);
+		as_trainer_step(b);
+		as_trainer_step(c);
+	}
+	ck_assert(same_params(a, b));
+	ck_assert_uint_eq(b->examples, a->examples);
+	ck_assert(!same_params(a, c));
+	ck_assert_uint_eq(c->examples, a->examples);
+	/* the history goes on from the fork's copy */
+	ck_assert(a->history->n_points > 0);
+	ck_assert(b->history->points[b->history->n_points - 1].train_loss ==
+		  a->history->points[a->history->n_points - 1].train_loss);
+	ck_assert_uint_eq(c->history->n_changes, a->history->n_changes + 1);
+	as_trainer_free(a);
+	as_trainer_free(b);
+	as_trainer_free(c);
+	as_dataset_free(ds);
+}
+END_TEST
+
+static int has_fork_message(const struct as_snapshot *s)
+{
+	return strstr(s->message, "forked") != NULL;
+}
+
+/* Threaded: the fork is made between two minibatches by the run's own
+ * thread and handed over once. */
+START_TEST(test_threaded_fork_is_handed_over)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.publish = 1;
+	struct as_trainer *t;
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &t, &err), AS_OK);
+	ck_assert_int_eq(as_trainer_start(t, &err), AS_OK);
+	ck_assert_ptr_null(as_trainer_take_fork(t));
+	struct as_command pause = {AS_CMD_PAUSE, 0, 1};
+	struct as_command fork = {AS_CMD_FORK, 0, 0};
+	ck_assert_int_eq(as_trainer_push(t, &pause), AS_OK);
+	ck_assert_int_eq(as_trainer_push(t, &fork), AS_OK);
+	const struct as_snapshot *s = wait_for(t, has_fork_message);
+	ck_assert_ptr_nonnull(s);
+	as_snapshot_release(&t->pub);
+	struct as_trainer *f = as_trainer_take_fork(t);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_null(as_trainer_take_fork(t));
+	as_trainer_stop(t);
+	ck_assert(same_params(t, f));
+	ck_assert_uint_eq(f->step, t->step);
+	ck_assert_int_eq(f->paused, 1);
+	/* the fork runs on its own thread, with its own publisher */
+	struct as_command go = {AS_CMD_PAUSE, 0, 0};
+	ck_assert_int_eq(as_trainer_push(f, &go), AS_OK);
+	ck_assert_int_eq(as_trainer_start(f, &err), AS_OK);
+	s = wait_for(f, has_steps);
+	ck_assert_ptr_nonnull(s);
+	as_snapshot_release(&f->pub);
+	as_trainer_free(f);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(test_cross_entropy_needs_unit_range)
 {
 	float *x = malloc(20 * 4 * sizeof *x);
@@ -324,6 +425,8 @@ int main(void)
 	tcase_add_test(tc, test_resume_continues_the_same_run);
 	tcase_add_test(tc, test_threaded_run_publishes_and_obeys);
 	tcase_add_test(tc, test_cross_entropy_needs_unit_range);
+	tcase_add_test(tc, test_fork_is_exact_and_diverges_only_by_the_change);
+	tcase_add_test(tc, test_threaded_fork_is_handed_over);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -54,4 +54,26 @@ enum as_status as_probe_score(const float *xtr, const uint8_t *ytr, size_t ntr,
 			      const struct as_probe_opts *o, double *accuracy,
 			      struct as_error *err);
 
+/* Localisation of image filters: for each of the n rows of w (an image of
+ * rows x cols), the largest share of its energy sum w^2 that falls inside
+ * one window of win_rows x win_cols pixels, over every window position;
+ * the mean over rows. Energy spread evenly gives about the window's share
+ * of the area (1/4 for half-size windows); an edge or blob confined to a
+ * corner of the image gives nearly 1. Rows of zero energy count as 0.
+ * NaN if the window does not fit. */
+double as_filter_localisation(const float *w, size_t n, size_t rows,
+			      size_t cols, size_t win_rows, size_t win_cols);
+
+/* Nearest neighbours of q (nq x d) among db (ndb x d), by Euclidean
+ * distance, or with hamming set by Hamming distance between the codes
+ * thresholded at 0.5 (a bit is x > 0.5: semantic hashing, Salakhutdinov &
+ * Hinton 2009). Ties go to the lower index. *precision = the mean over
+ * queries of the fraction of its k neighbours whose label equals the
+ * query's; nn (nq x k, or NULL) receives the neighbours, nearest first. */
+enum as_status as_knn_precision(const float *db, const uint8_t *ydb, size_t ndb,
+				const float *q, const uint8_t *yq, size_t nq,
+				size_t d, size_t k, int hamming,
+				double *precision, uint32_t *nn,
+				struct as_error *err);
+
 #endif

@@ -18,6 +18,7 @@
 #include "autoscope/error.h"
 #include "autoscope/history.h"
 #include "autoscope/params.h"
+#include "autoscope/scores.h"
 
 #define AS_SNAP_RECON 10
 
@@ -41,6 +42,7 @@ struct as_snapshot {
 	double heldout_loss;   /* latest, or NaN */
 	double probe_accuracy; /* latest linear probe, or NaN */
 	double probe_raw;      /* probe on raw pixels, or NaN */
+	struct as_scores scores; /* the latest as_trainer_score */
 	uint64_t message_id;   /* changes when message changes */
 	char message[160];     /* the trainer's last word: saved, diverged */
 };

@@ -31,6 +31,7 @@
 #include "autoscope/model.h"
 #include "autoscope/params.h"
 #include "autoscope/rng.h"
+#include "autoscope/scores.h"
 #include "autoscope/snapshot.h"
 
 enum as_cmd_kind {
@@ -42,6 +43,8 @@ enum as_cmd_kind {
 	AS_CMD_SAVE,   /* checkpoint to <out>/checkpoint.ascp */
 	AS_CMD_EXPORT, /* filters.png, recon.png, weights .npy into <out> */
 	AS_CMD_PROBE,  /* linear probe on codes and raw pixels */
+	AS_CMD_FORK,   /* an exact copy of the run: as_trainer_take_fork */
+	AS_CMD_SCORE,  /* as_trainer_score(value: enum as_score_kind bits) */
 	AS_CMD_QUIT,   /* stop the thread (after the queue before it) */
 };
 
@@ -63,6 +66,8 @@ struct as_trainer_opts {
 	size_t good_every;    /* steps between last-good copies (50) */
 	int publish;	      /* 1: fill snapshots (TUI) */
 	double publish_min_s; /* seconds between snapshots (0.08) */
+	unsigned score_every_epoch; /* threaded: as_trainer_score(these)
+				     * after each epoch (0: never) */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
@@ -117,6 +122,17 @@ struct as_trainer {
 	double rate_s;
 	int has_pca;
 	float *recon_noisy; /* AS_SNAP_RECON x d */
+	/* the latest scores, and what of them does not depend on the model
+	 * (raw-input neighbours and projection), kept once computed */
+	struct as_scores scores;
+	uint64_t scored_epoch;
+	double pixel_precision;
+	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K];
+	float pixel_xy[AS_SCATTER_N][2];
+	int pixel_xy_done;
+	/* a fork made by AS_CMD_FORK, waiting for as_trainer_take_fork
+	 * (under qlock) */
+	struct as_trainer *forked;
 };
 
 /* A new run of cfg on ds (ds must outlive the trainer). */
@@ -130,6 +146,22 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 				 const struct as_trainer_opts *opts,
 				 struct as_trainer **out, struct as_error *err);
 void as_trainer_free(struct as_trainer *t);
+
+/* An exact copy of src (weights, momentum, tied, config, counters, rng
+ * streams, epoch order, history, divergence guard, scores) that trains on
+ * by itself: with the same commands the two stay bit-identical. opts NULL:
+ * src's options without its output directory (as_trainer_set_out_dir
+ * names one). Call on the thread that drives src. */
+enum as_status as_trainer_fork(struct as_trainer *src,
+			       const struct as_trainer_opts *opts,
+			       struct as_trainer **out, struct as_error *err);
+/* Threaded mode: the fork made by the last AS_CMD_FORK, once, or NULL
+ * (not made yet). The caller owns it; it is not started. */
+struct as_trainer *as_trainer_take_fork(struct as_trainer *t);
+/* Sets the output directory of a run that is not running (creating it
+ * and opening a fresh log.csv). */
+enum as_status as_trainer_set_out_dir(struct as_trainer *t, const char *dir,
+				      struct as_error *err);
 
 /* Applies queued commands, then one minibatch of SGD (unless paused).
  * Returns 1 if a minibatch ran. Errors (a failed save) are reported in
@@ -153,6 +185,11 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err);
 /* Linear probe on codes and on raw input (needs labels). */
 enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err);
+/* Fills t->scores with the kinds in which (enum as_score_kind bits) that
+ * fit the data (no probe or hashing without labels, no angles when the
+ * code is not smaller than the input), plus the held-out losses. */
+enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
+				struct as_error *err);
 
 /* The run's state as a checkpoint (arrays borrowed from t). */
 void as_trainer_checkpoint(const struct as_trainer *t,

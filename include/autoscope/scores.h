@@ -1,0 +1,52 @@
+/* scores: the numbers a lesson shows for a run, at one moment.
+ *
+ * Owns: struct as_scores (plain numbers and small fixed arrays, so a
+ * snapshot can carry a copy) and which of them a lesson asks for. The
+ * trainer fills one on its own thread (as_trainer_score, src/scores.c);
+ * the CLI writes it to lesson.csv and the explorer draws it.
+ * Threading: a struct belongs to whoever holds it; no shared state. */
+#ifndef AUTOSCOPE_SCORES_H
+#define AUTOSCOPE_SCORES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum as_score_kind {
+	AS_SCORE_PROBE = 1 << 0,   /* linear probe on codes and raw input */
+	AS_SCORE_PCA = 1 << 1,	   /* rank-k PCA error, principal angles */
+	AS_SCORE_LOCAL = 1 << 2,   /* localisation of the filters */
+	AS_SCORE_HASH = 1 << 3,	   /* semantic hashing precision */
+	AS_SCORE_SCATTER = 1 << 4, /* 2-D projection of the codes */
+	AS_SCORE_NOISE = 1 << 5,   /* reconstruction of pure noise */
+};
+
+#define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
+#define AS_HASH_QUERIES 24  /* held-out queries whose neighbours are kept */
+#define AS_HASH_K 10	    /* precision at 10 neighbours */
+#define AS_HASH_Q_SCORED 500 /* held-out queries behind the precision */
+
+struct as_scores {
+	unsigned have; /* enum as_score_kind bits filled */
+	uint64_t step, epoch, examples;
+	double heldout;	    /* the training objective on held-out */
+	double recon_clean; /* reconstruction loss of clean held-out input */
+	double probe_codes, probe_raw;
+	double pca_error;     /* rank-n_hidden PCA on held-out (MSE units) */
+	double angle_max_deg; /* principal angles, decoder subspace vs PCA */
+	double angle_mean_deg;
+	double localisation; /* as_filter_localisation, half-size windows */
+	double hash_precision, pixel_precision; /* at AS_HASH_K */
+	double noise_loss;   /* reconstruction loss of uniform noise images */
+	size_t n_scatter;
+	float code_xy[AS_SCATTER_N][2];	 /* top-2 PCA of the codes */
+	float pixel_xy[AS_SCATTER_N][2]; /* top-2 PCA of the raw input */
+	uint8_t scatter_label[AS_SCATTER_N];
+	size_t n_queries;
+	uint32_t query[AS_HASH_QUERIES]; /* example rows (held-out part) */
+	uint32_t hash_nn[AS_HASH_QUERIES][AS_HASH_K];  /* training rows */
+	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K]; /* training rows */
+};
+
+void as_scores_clear(struct as_scores *s);
+
+#endif

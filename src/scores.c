@@ -1,0 +1,296 @@
+/* scores: what a lesson measures on a run (as_trainer_score). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/trainer.h"
+
+/* noise images behind AS_SCORE_NOISE, from a fixed stream */
+#define NOISE_N 200
+/* iterations of the two-vector power method (converges long before) */
+#define POWER_ITERS 300
+
+void as_scores_clear(struct as_scores *s)
+{
+	memset(s, 0, sizeof *s);
+	s->heldout = s->recon_clean = NAN;
+	s->probe_codes = s->probe_raw = NAN;
+	s->pca_error = s->angle_max_deg = s->angle_mean_deg = NAN;
+	s->localisation = NAN;
+	s->hash_precision = s->pixel_precision = NAN;
+	s->noise_loss = NAN;
+}
+
+/* xy (n x 2) = the centred rows of x (n x d) on their top two principal
+ * directions, found by orthogonal (block power) iteration on X^T X through
+ * two sgemm calls a round: for codes of a few hundred units this costs a
+ * few MFLOP a round where a full eigen-decomposition would cost seconds.
+ * Signs: the largest entry of each direction is positive, so the picture
+ * does not flip from one epoch to the next. */
+static int top2(const float *x, size_t n, size_t d, float (*xy)[2])
+{
+	float *xc = malloc(n * d * sizeof *xc);
+	double *mean = calloc(d, sizeof *mean);
+	float *v = malloc(2 * d * sizeof *v), *u = malloc(2 * d * sizeof *u);
+	float *p = malloc(2 * n * sizeof *p);
+	int rc = -1;
+	if (!xc || !mean || !v || !u || !p)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			mean[j] += x[i * d + j];
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			xc[i * d + j] =
+				(float)(x[i * d + j] - mean[j] / (double)n);
+	for (size_t j = 0; j < 2 * d; j++) /* a fixed, generic start */
+		v[j] = (float)sin(1.0 + 0.7 * (double)j);
+	for (int it = 0; it < POWER_ITERS; it++) {
+		/* p = Xc v^T (n x 2), u = p^T Xc (2 x d) */
+		as_sgemm(0, 1, n, 2, d, 1.0f, xc, d, v, d, 0.0f, p, 2);
+		as_sgemm(1, 0, 2, d, n, 1.0f, p, 2, xc, d, 0.0f, u, d);
+		/* Gram-Schmidt: the first direction, then the second
+		 * orthogonal to it */
+		double change = 0;
+		for (int c = 0; c < 2; c++) {
+			float *uc = u + c * d;
+			if (c == 1) {
+				double h = 0;
+				for (size_t j = 0; j < d; j++)
+					h += (double)uc[j] * u[j];
+				for (size_t j = 0; j < d; j++)
+					uc[j] -= (float)h * u[j];
+			}
+			double nrm = 0;
+			for (size_t j = 0; j < d; j++)
+				nrm += (double)uc[j] * uc[j];
+			nrm = sqrt(nrm);
+			for (size_t j = 0; j < d; j++) {
+				uc[j] = nrm > 0 ? (float)(uc[j] / nrm) : 0;
+				double e = uc[j] - v[c * d + j];
+				change += e * e;
+			}
+		}
+		memcpy(v, u, 2 * d * sizeof *v);
+		if (change < 1e-10)
+			break;
+	}
+	for (int c = 0; c < 2; c++) {
+		float *vc = v + c * d;
+		size_t big = 0;
+		for (size_t j = 1; j < d; j++)
+			if (fabsf(vc[j]) > fabsf(vc[big]))
+				big = j;
+		if (vc[big] < 0)
+			for (size_t j = 0; j < d; j++)
+				vc[j] = -vc[j];
+	}
+	as_sgemm(0, 1, n, 2, d, 1.0f, xc, d, v, d, 0.0f, p, 2);
+	for (size_t i = 0; i < n; i++) {
+		xy[i][0] = p[2 * i];
+		xy[i][1] = p[2 * i + 1];
+	}
+	rc = 0;
+out:
+	free(xc);
+	free(mean);
+	free(v);
+	free(u);
+	free(p);
+	return rc;
+}
+
+/* The subspace the decoder reconstructs in: the columns of W' (rows of
+ * W'^T), which are the rows of W when tied. out: n_hidden x n_visible. */
+static void decoder_rows(struct as_model *m, float *out)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	if (m->tied) {
+		memcpy(out, m->w, nh * nv * sizeof *out);
+		return;
+	}
+	for (size_t i = 0; i < nv; i++)
+		for (size_t j = 0; j < nh; j++)
+			out[j * nv + i] = m->w2[i * nh + j];
+}
+
+static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
+				struct as_error *err)
+{
+	struct as_model *m = t->model;
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	if (nh >= nv)
+		return AS_OK; /* no proper subspace to compare */
+	enum as_status st = as_trainer_pca(t, err);
+	if (st != AS_OK)
+		return st;
+	s->pca_error = t->pca_error;
+	float *rows = malloc(nh * nv * sizeof *rows);
+	double *ang = malloc(nh * sizeof *ang);
+	if (!rows || !ang) {
+		free(rows);
+		free(ang);
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
+	decoder_rows(m, rows);
+	st = as_principal_angles(rows, nh, nv, t->pca, ang, err);
+	if (st == AS_OK) {
+		double sum = 0;
+		for (size_t i = 0; i < nh; i++)
+			sum += ang[i];
+		s->angle_max_deg = ang[nh - 1] * 180.0 / M_PI;
+		s->angle_mean_deg = sum / (double)nh * 180.0 / M_PI;
+		s->have |= AS_SCORE_PCA;
+	} else {
+		/* a rank-deficient decoder (early in a run) has no angles
+		 * yet: a number to skip, not an error to stop for */
+		st = AS_OK;
+	}
+	free(rows);
+	free(ang);
+	return st;
+}
+
+/* Query rows (held-out) and database rows (training part): codes of both
+ * go to the Hamming search; pixels to the Euclidean one, once per run. */
+static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
+				 struct as_error *err)
+{
+	const struct as_dataset *ds = t->ds;
+	size_t nh = t->model->n_hidden, ntr = ds->n_train;
+	size_t nq = ds->n - ntr;
+	if (nq > AS_HASH_Q_SCORED)
+		nq = AS_HASH_Q_SCORED;
+	size_t k = AS_HASH_K < ntr ? AS_HASH_K : ntr;
+	float *codes = malloc((ntr + nq) * nh * sizeof *codes);
+	uint32_t *nn = malloc(nq * k * sizeof *nn);
+	enum as_status st = AS_OK;
+	if (!codes || !nn) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	as_model_encode(t->model, &t->cfg, ds->x, ntr + nq, codes);
+	st = as_knn_precision(codes, ds->labels, ntr, codes + ntr * nh,
+			      ds->labels + ntr, nq, nh, k, 1,
+			      &s->hash_precision, nn, err);
+	if (st != AS_OK)
+		goto out;
+	s->n_queries = nq < AS_HASH_QUERIES ? nq : AS_HASH_QUERIES;
+	for (size_t i = 0; i < s->n_queries; i++) {
+		s->query[i] = (uint32_t)(ntr + i);
+		for (size_t j = 0; j < AS_HASH_K; j++)
+			s->hash_nn[i][j] = j < k ? nn[i * k + j] : 0;
+	}
+	if (isnan(t->pixel_precision)) {
+		st = as_knn_precision(ds->x, ds->labels, ntr,
+				      ds->x + ntr * ds->d, ds->labels + ntr, nq,
+				      ds->d, k, 0, &t->pixel_precision, nn,
+				      err);
+		if (st != AS_OK)
+			goto out;
+		for (size_t i = 0; i < s->n_queries; i++)
+			for (size_t j = 0; j < AS_HASH_K; j++)
+				t->pixel_nn[i][j] = j < k ? nn[i * k + j] : 0;
+	}
+	s->pixel_precision = t->pixel_precision;
+	memcpy(s->pixel_nn, t->pixel_nn, sizeof s->pixel_nn);
+	s->have |= AS_SCORE_HASH;
+out:
+	free(codes);
+	free(nn);
+	return st;
+}
+
+static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
+				    struct as_error *err)
+{
+	const struct as_dataset *ds = t->ds;
+	size_t nh = t->model->n_hidden, ntr = ds->n_train;
+	size_t n = ds->n - ntr;
+	if (n > AS_SCATTER_N)
+		n = AS_SCATTER_N;
+	const float *x = ds->x + ntr * ds->d;
+	float *codes = malloc(n * nh * sizeof *codes);
+	if (!codes)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	as_model_encode(t->model, &t->cfg, x, n, codes);
+	int bad = top2(codes, n, nh, s->code_xy);
+	free(codes);
+	if (!bad && !t->pixel_xy_done) {
+		bad = top2(x, n, ds->d, t->pixel_xy);
+		t->pixel_xy_done = !bad;
+	}
+	if (bad)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	memcpy(s->pixel_xy, t->pixel_xy, sizeof s->pixel_xy);
+	for (size_t i = 0; i < n; i++)
+		s->scatter_label[i] = ds->labels ? ds->labels[ntr + i] : 0;
+	s->n_scatter = n;
+	s->have |= AS_SCORE_SCATTER;
+	return AS_OK;
+}
+
+/* uniform noise in the data's range, always the same images */
+static double score_noise(struct as_trainer *t)
+{
+	const struct as_dataset *ds = t->ds;
+	float *x = malloc((size_t)NOISE_N * ds->d * sizeof *x);
+	if (!x)
+		return NAN;
+	struct as_rng rng;
+	as_rng_seed(&rng, 7, 6);
+	for (size_t i = 0; i < (size_t)NOISE_N * ds->d; i++)
+		x[i] = ds->min + (ds->max - ds->min) * as_rng_uniform(&rng);
+	double loss = as_model_eval(t->model, &t->cfg, x, NOISE_N, NULL);
+	free(x);
+	return loss;
+}
+
+enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
+				struct as_error *err)
+{
+	struct as_scores *s = &t->scores;
+	const struct as_dataset *ds = t->ds;
+	size_t nte = ds->n - ds->n_train;
+	int labelled = ds->labels != NULL && nte > 0;
+	as_scores_clear(s);
+	s->step = t->step;
+	s->epoch = t->epoch;
+	s->examples = t->examples;
+	s->heldout = as_trainer_heldout_loss(t, 0);
+	if (nte)
+		s->recon_clean =
+			as_model_eval(t->model, &t->cfg,
+				      ds->x + ds->n_train * ds->d, nte, NULL);
+	enum as_status st = AS_OK;
+	if ((which & AS_SCORE_PROBE) && labelled) {
+		st = as_trainer_probe(t, err);
+		if (st == AS_OK) {
+			s->probe_codes = t->probe_accuracy;
+			s->probe_raw = t->probe_raw;
+			s->have |= AS_SCORE_PROBE;
+		}
+	}
+	if (st == AS_OK && (which & AS_SCORE_PCA))
+		st = score_pca(t, s, err);
+	if (st == AS_OK && (which & AS_SCORE_LOCAL)) {
+		as_model_sync_decoder(t->model);
+		s->localisation = as_filter_localisation(
+			t->model->w, t->model->n_hidden, ds->rows, ds->cols,
+			(ds->rows + 1) / 2, (ds->cols + 1) / 2);
+		if (isfinite(s->localisation))
+			s->have |= AS_SCORE_LOCAL;
+	}
+	if (st == AS_OK && (which & AS_SCORE_HASH) && labelled)
+		st = score_hash(t, s, err);
+	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
+		st = score_scatter(t, s, err);
+	if (st == AS_OK && (which & AS_SCORE_NOISE)) {
+		s->noise_loss = score_noise(t);
+		if (isfinite(s->noise_loss))
+			s->have |= AS_SCORE_NOISE;
+	}
+	t->last_tick = 0; /* measuring is not training time */
+	return st;
+}
