@@ -192,6 +192,11 @@ int main(int argc, char **argv)
 			  is_train ? "train" : NULL);
 	if (r)
 		return r < 0 ? 2 : 0;
+	if (is_train && o.lesson) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		return cli_train_lesson(&o, &stop_requested);
+	}
 	if (is_train)
 		return train(&o);
 	return ui_main(&o);

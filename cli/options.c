@@ -28,7 +28,11 @@ static const struct extra extras[] = {
 	{"whiten-eps", "X",
 	 "whitening regulariser added to each variance (default 0.01; larger "
 	 "keeps more low-frequency contrast)"},
-	{"epochs", "N", "train: stop at N epochs in all (default 10)"},
+	{"lesson", "NAME",
+	 "start a lesson's runs side by side: denoising, pca, capacity, "
+	 "edges, codes, contractive, hashing (or its number, 1-7)"},
+	{"epochs", "N", "train: stop at N epochs in all (default 10; a "
+	 "lesson's own number with --lesson)"},
 	{"out", "DIR",
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
 	 "here (default autoscope-out)"},
@@ -157,10 +161,21 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 			return -1;
 		}
 		o->data_opts.whiten_eps = (float)f;
+	} else if (!strcmp(name, "lesson")) {
+		o->lesson = as_lesson_find(v);
+		if (!o->lesson) {
+			fprintf(stderr, "autoscope: no lesson '%s'; there are",
+				v);
+			for (size_t k = 0; k < as_lesson_count(); k++)
+				fprintf(stderr, " %s", as_lesson_at(k)->name);
+			fprintf(stderr, "\n");
+			return -1;
+		}
 	} else if (!strcmp(name, "epochs")) {
 		if (parse_long(name, v, 1, 1000000, &n))
 			return -1;
 		o->epochs = (int)n;
+		o->epochs_given = 1;
 	} else if (!strcmp(name, "out")) {
 		o->out = v;
 	} else if (!strcmp(name, "resume")) {
@@ -260,6 +275,12 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 		} else if (parse_extra(o, name, value)) {
 			return -1;
 		}
+	}
+	if (o->lesson && o->resume) {
+		fprintf(stderr, "autoscope: --lesson starts new runs and "
+				"--resume continues a saved one: give one of "
+				"them\n");
+		return -1;
 	}
 	return 0;
 }

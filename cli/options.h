@@ -6,9 +6,11 @@
 #ifndef AUTOSCOPE_CLI_OPTIONS_H
 #define AUTOSCOPE_CLI_OPTIONS_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "autoscope/dataset.h"
+#include "autoscope/lesson.h"
 #include "autoscope/params.h"
 #include "autoscope/trainer.h"
 
@@ -19,6 +21,8 @@ struct cli_opts {
 	const char *out;	 /* --out DIR */
 	const char *resume;	 /* --resume CKPT */
 	int epochs;
+	int epochs_given;
+	const struct as_lesson *lesson; /* --lesson, or NULL */
 	int threads;
 	int quiet;
 	int probe; /* -1 auto, 0 no, 1 yes */
@@ -51,5 +55,20 @@ struct as_trainer *cli_open_run(struct cli_opts *o, const char *out,
  * [0,1]) unless the user set them; prints a note when it does. */
 void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
 		      FILE *note);
+
+/* A lesson's runs (o->lesson), for both front ends: its data (or --data),
+ * each run's config with the hyperparameters given on the line on top,
+ * each run writing into out/<label as a file name>. topts as for
+ * cli_open_run. Prints one line and returns 0 on failure; else the
+ * number of runs put in runs[], and *ds. */
+size_t cli_open_lesson(struct cli_opts *o, const char *out,
+		       struct as_trainer_opts *topts, FILE *note,
+		       struct as_trainer *runs[AS_RUNS_MAX],
+		       struct as_dataset **ds);
+
+/* `autoscope train --lesson NAME`: every run of the lesson, side by side
+ * on threads, an epoch at a time; scores after each epoch to the terminal
+ * and to out/lesson.csv. stop is polled between minibatches. */
+int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop);
 
 #endif

@@ -1,0 +1,262 @@
+/* autoscope --lesson: a lesson's runs, opened for either front end, and
+ * the headless driver behind `autoscope train --lesson NAME`. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/fileio.h"
+#include "options.h"
+
+size_t cli_open_lesson(struct cli_opts *o, const char *out,
+		       struct as_trainer_opts *topts, FILE *note,
+		       struct as_trainer *runs[AS_RUNS_MAX],
+		       struct as_dataset **ds_out)
+{
+	const struct as_lesson *l = o->lesson;
+	struct as_error err;
+	struct as_config cfg[AS_RUNS_MAX];
+	*ds_out = NULL;
+	/* every config first: a bad override stops before any loading */
+	for (size_t i = 0; i < l->n_runs; i++) {
+		if (as_lesson_config(l, i, &cfg[i], &err) != AS_OK) {
+			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
+				l->name, l->runs[i].label, err.msg);
+			return 0;
+		}
+		for (size_t k = 0; k < as_param_count(); k++) {
+			const struct as_param *p = as_param_at(k);
+			if (o->given[k])
+				as_param_set(&cfg[i], p,
+					     as_param_get(&o->cfg, p), NULL);
+		}
+		if (as_config_validate(&cfg[i], &err) != AS_OK) {
+			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
+				l->name, l->runs[i].label, err.msg);
+			return 0;
+		}
+	}
+	as_lesson_data_opts(l, &o->data_opts);
+	struct as_dataset *ds = cli_load_data(o, o->data ? o->data : l->data);
+	if (!ds)
+		return 0;
+	if (as_mkdir(out, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		as_dataset_free(ds);
+		return 0;
+	}
+	topts->append_csv = 0;
+	topts->score_every_epoch = l->scores;
+	size_t n = 0;
+	for (; n < l->n_runs; n++) {
+		char slug[64], dir[2048];
+		as_lesson_slug(l->runs[n].label, slug, sizeof slug);
+		snprintf(dir, sizeof dir, "%s/%s", out, slug);
+		topts->out_dir = dir;
+		if (as_mkdir(dir, &err) != AS_OK ||
+		    as_trainer_create(&cfg[n], ds, topts, &runs[n], &err) !=
+			    AS_OK) {
+			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
+				l->name, l->runs[n].label, err.msg);
+			break;
+		}
+	}
+	topts->out_dir = NULL;
+	if (n < l->n_runs) {
+		while (n > 0)
+			as_trainer_free(runs[--n]);
+		as_dataset_free(ds);
+		return 0;
+	}
+	if (note && o->given[as_param_index(as_param_find("hidden"))])
+		fprintf(note, "note: options given on the line apply to every "
+			      "run of the lesson\n");
+	*ds_out = ds;
+	return n;
+}
+
+struct epoch_job {
+	struct as_trainer *t;
+	uint64_t target;
+	unsigned scores;
+	volatile sig_atomic_t *stop;
+	enum as_status st;
+	struct as_error err;
+};
+
+/* One run's epoch, then its scores: one thread per run, so the runs share
+ * the cores and each stays bit-for-bit what it would be alone. */
+static void *run_epoch(void *arg)
+{
+	struct epoch_job *j = arg;
+	while (j->t->epoch < j->target && !*j->stop)
+		as_trainer_step(j->t);
+	j->st = AS_OK;
+	if (!*j->stop)
+		j->st = as_trainer_score(j->t, j->scores, &j->err);
+	return NULL;
+}
+
+static void csv_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.6g", v);
+	else
+		fprintf(f, ",");
+}
+
+static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
+		    const struct as_trainer *t)
+{
+	const struct as_scores *s = &t->scores;
+	size_t np = t->history->n_points;
+	double train = np ? t->history->points[np - 1].train_loss : NAN;
+	fprintf(f, "%s,%zu,%s,%llu,%llu", l->name, i + 1, l->runs[i].label,
+		(unsigned long long)s->epoch, (unsigned long long)s->examples);
+	csv_num(f, train);
+	csv_num(f, s->heldout);
+	csv_num(f, s->recon_clean);
+	csv_num(f, s->probe_codes);
+	csv_num(f, s->probe_raw);
+	csv_num(f, s->pca_error);
+	csv_num(f, s->recon_clean / s->pca_error);
+	csv_num(f, s->angle_max_deg);
+	csv_num(f, s->angle_mean_deg);
+	csv_num(f, s->localisation);
+	csv_num(f, s->hash_precision);
+	csv_num(f, s->pixel_precision);
+	csv_num(f, s->noise_loss);
+	fprintf(f, "\n");
+}
+
+/* One line of the numbers the lesson asks for. */
+static void print_scores(const struct as_lesson *l, size_t i,
+			 const struct as_trainer *t)
+{
+	const struct as_scores *s = &t->scores;
+	printf("  %-14s held-out %8.3f", l->runs[i].label, s->heldout);
+	if (s->have & AS_SCORE_PROBE)
+		printf("  probe %.4f (raw %.4f)", s->probe_codes, s->probe_raw);
+	if (isfinite(s->pca_error))
+		printf("  error/PCA %.4f", s->recon_clean / s->pca_error);
+	if (s->have & AS_SCORE_PCA)
+		printf("  angles max %.1f mean %.1f deg", s->angle_max_deg,
+		       s->angle_mean_deg);
+	if (s->have & AS_SCORE_LOCAL)
+		printf("  localisation %.3f", s->localisation);
+	if (s->have & AS_SCORE_HASH)
+		printf("  precision@%d Hamming %.3f pixels %.3f", AS_HASH_K,
+		       s->hash_precision, s->pixel_precision);
+	if (s->have & AS_SCORE_NOISE)
+		printf("  digits %.1f noise %.1f", s->recon_clean,
+		       s->noise_loss);
+	printf("\n");
+}
+
+int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
+{
+	const struct as_lesson *l = o->lesson;
+	const char *out = o->out ? o->out : "autoscope-out";
+	as_blas_set_threads(o->threads);
+	struct as_trainer_opts topts;
+	as_trainer_opts_default(&topts);
+	topts.eval_every = 0; /* held-out points at the end of each epoch */
+	topts.eval_max = 0;
+	struct as_trainer *runs[AS_RUNS_MAX];
+	struct as_dataset *ds;
+	size_t n = cli_open_lesson(o, out, &topts, o->quiet ? NULL : stdout,
+				   runs, &ds);
+	if (!n)
+		return 1;
+	int epochs = o->epochs_given ? o->epochs : l->epochs;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/lesson.csv", out);
+	FILE *csv = fopen(path, "w");
+	if (!csv) {
+		fprintf(stderr, "autoscope: cannot write %s\n", path);
+		for (size_t i = 0; i < n; i++)
+			as_trainer_free(runs[i]);
+		as_dataset_free(ds);
+		return 1;
+	}
+	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
+		     "recon_clean,probe_codes,probe_raw,pca_error,pca_ratio,"
+		     "angle_max_deg,angle_mean_deg,localisation,"
+		     "hash_precision,pixel_precision,noise_loss\n");
+	if (!o->quiet) {
+		printf("lesson %s: %s\n%zu runs on %s (%zu train, %zu "
+		       "held-out), %d epochs, into %s/\n",
+		       l->name, l->title, n, ds->name, ds->n_train,
+		       ds->n - ds->n_train, epochs, out);
+		for (size_t i = 0; i < n; i++) {
+			char slug[64];
+			as_lesson_slug(l->runs[i].label, slug, sizeof slug);
+			printf("  %zu %-14s %s -> %s/%s/\n", i + 1,
+			       l->runs[i].label,
+			       l->runs[i].settings[0] ? l->runs[i].settings
+						      : "(the lesson's settings)",
+			       out, slug);
+		}
+		fflush(stdout);
+	}
+	int rc = 0;
+	for (int e = 1; e <= epochs && !*stop && !rc; e++) {
+		struct epoch_job job[AS_RUNS_MAX];
+		pthread_t th[AS_RUNS_MAX];
+		int started[AS_RUNS_MAX];
+		for (size_t i = 0; i < n; i++) {
+			job[i] = (struct epoch_job){.t = runs[i],
+						    .target = (uint64_t)e,
+						    .scores = l->scores,
+						    .stop = stop};
+			started[i] = !pthread_create(&th[i], NULL, run_epoch,
+						     &job[i]);
+			if (!started[i])
+				run_epoch(&job[i]); /* no thread: run here */
+		}
+		for (size_t i = 0; i < n; i++)
+			if (started[i])
+				pthread_join(th[i], NULL);
+		if (*stop)
+			break;
+		if (!o->quiet)
+			printf("epoch %d/%d\n", e, epochs);
+		for (size_t i = 0; i < n; i++) {
+			if (job[i].st != AS_OK) {
+				fprintf(stderr, "autoscope: %s: %s\n",
+					l->runs[i].label, job[i].err.msg);
+				rc = 1;
+			}
+			csv_row(csv, l, i, runs[i]);
+			if (!o->quiet)
+				print_scores(l, i, runs[i]);
+		}
+		fflush(csv);
+		fflush(stdout);
+	}
+	if (fclose(csv) != 0) {
+		fprintf(stderr, "autoscope: writing %s failed\n", path);
+		rc = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct as_error err;
+		char ck[4096];
+		snprintf(ck, sizeof ck, "%s/checkpoint.ascp",
+			 runs[i]->opts.out_dir);
+		if (as_trainer_save(runs[i], ck, &err) != AS_OK ||
+		    as_trainer_export(runs[i], runs[i]->opts.out_dir, &err) !=
+			    AS_OK) {
+			fprintf(stderr, "autoscope: %s\n", err.msg);
+			rc = 1;
+		}
+		as_trainer_free(runs[i]);
+	}
+	if (!o->quiet && !rc)
+		printf("wrote %s/lesson.csv and each run's checkpoint, "
+		       "filters.png, recon.png, weights and log.csv\n",
+		       out);
+	as_dataset_free(ds);
+	return *stop ? 130 : rc;
+}
