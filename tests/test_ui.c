@@ -168,6 +168,67 @@ START_TEST(test_mouse_hits)
 }
 END_TEST
 
+/* Two runs on one chart: one x scale (the furthest run) and one y range
+ * that holds both curves. */
+START_TEST(test_chart_overlay)
+{
+	static struct as_history a, b;
+	as_history_clear(&a);
+	as_history_clear(&b);
+	for (int i = 1; i <= 10; i++) {
+		struct as_point p = {.examples = (uint64_t)i * 1000,
+				     .train_loss = 100.0f / (float)i,
+				     .heldout_loss = NAN};
+		as_history_add_point(&a, &p);
+		if (i <= 5) {
+			p.train_loss = 300.0f / (float)i;
+			as_history_add_point(&b, &p);
+		}
+	}
+	const struct as_history *h[2] = {&a, &b};
+	struct ui_chart c[2];
+	ui_chart_overlay(h, 2, 50, 20, 0, 0, NAN, c);
+	ck_assert(c[0].x_max == 10000 && c[1].x_max == 10000);
+	ck_assert(c[0].y_lo == c[1].y_lo && c[0].y_hi == c[1].y_hi);
+	ck_assert(c[0].y_hi >= 300 && c[0].y_lo <= 10);
+	/* b stops half way across; its first point is near the top */
+	ck_assert(isfinite(c[1].train[ui_chart_col(&c[1], 5000)]));
+	ck_assert(isnan(c[1].train[ui_chart_col(&c[1], 9000)]));
+	ck_assert_int_le(ui_chart_row(&c[1], 300), 1);
+	ck_assert_int_lt(ui_chart_row(&c[1], 300), ui_chart_row(&c[0], 100));
+	/* an empty history takes the others' range and draws nothing */
+	static struct as_history e;
+	as_history_clear(&e);
+	const struct as_history *h2[2] = {&a, &e};
+	ui_chart_overlay(h2, 2, 50, 20, 0, 0, NAN, c);
+	ck_assert(c[1].y_lo == c[0].y_lo && c[1].y_hi == c[0].y_hi);
+}
+END_TEST
+
+START_TEST(test_split_and_scatter)
+{
+	struct ui_rect r = {1, 0, 20, 73}, c;
+	int x = 0;
+	for (int i = 0; i < 3; i++) {
+		ui_split_cols(&r, 3, i, &c);
+		ck_assert_int_eq(c.x, x);
+		ck_assert_int_eq(c.y, 1);
+		x += c.w;
+	}
+	ck_assert_int_eq(x, 73); /* the last takes the remainder */
+	int col, row;
+	ck_assert_int_eq(
+		ui_scatter_cell(0, 0, -1, 1, -1, 1, 21, 11, &col, &row), 0);
+	ck_assert(col == 10 && row == 5);
+	ui_scatter_cell(1, 1, -1, 1, -1, 1, 21, 11, &col, &row);
+	ck_assert(col == 20 && row == 0); /* top right */
+	ui_scatter_cell(-5, -5, -1, 1, -1, 1, 21, 11, &col, &row);
+	ck_assert(col == 0 && row == 10); /* clamped */
+	ck_assert_int_eq(
+		ui_scatter_cell(NAN, 0, -1, 1, -1, 1, 21, 11, &col, &row), -1);
+}
+END_TEST
+
 START_TEST(test_panel_steps)
 {
 	struct as_config cfg;
@@ -216,6 +277,8 @@ int main(void)
 	tcase_add_test(tc, test_tiles_fit);
 	tcase_add_test(tc, test_chart_mapping_and_markers);
 	tcase_add_test(tc, test_panel_steps);
+	tcase_add_test(tc, test_chart_overlay);
+	tcase_add_test(tc, test_split_and_scatter);
 	tcase_add_test(tc, test_legend_keeps_the_newest);
 	tcase_add_test(tc, test_mouse_hits);
 	suite_add_tcase(s, tc);

@@ -109,8 +109,64 @@ void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
 		memset(t, 0, sizeof *t);
 }
 
+static void chart_at(const struct as_history *h, int w, int h_cells, int log,
+		     double ema, double extra, double x_max,
+		     struct ui_chart *c);
+
 void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
 		      double ema, double extra, struct ui_chart *c)
+{
+	chart_at(h, w, h_cells, log, ema, extra, 0, c);
+}
+
+void ui_chart_overlay(const struct as_history *const *h, size_t n, int w,
+		      int h_cells, int log, double ema, double extra,
+		      struct ui_chart *c)
+{
+	double x_max = 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t np = h[i]->n_points;
+		if (np && (double)h[i]->points[np - 1].examples > x_max)
+			x_max = (double)h[i]->points[np - 1].examples;
+	}
+	double lo = INFINITY, hi = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		chart_at(h[i], w, h_cells, log, ema, extra, x_max, &c[i]);
+		if (h[i]->n_points == 0)
+			continue;
+		lo = c[i].y_lo < lo ? c[i].y_lo : lo;
+		hi = c[i].y_hi > hi ? c[i].y_hi : hi;
+	}
+	for (size_t i = 0; i < n && isfinite(lo); i++) {
+		c[i].y_lo = lo;
+		c[i].y_hi = hi;
+	}
+}
+
+void ui_split_cols(const struct ui_rect *r, int n, int i, struct ui_rect *out)
+{
+	if (n < 1)
+		n = 1;
+	int w = r->w / n;
+	*out = (struct ui_rect){r->y, r->x + i * w, r->h,
+				i == n - 1 ? r->w - i * w : w};
+}
+
+int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
+		    double y_hi, int w, int h, int *col, int *row)
+{
+	if (!isfinite(x) || !isfinite(y) || w <= 0 || h <= 0)
+		return -1;
+	double fx = x_hi > x_lo ? (x - x_lo) / (x_hi - x_lo) : 0.5;
+	double fy = y_hi > y_lo ? (y_hi - y) / (y_hi - y_lo) : 0.5;
+	*col = clampi((int)floor(fx * (w - 1) + 0.5), 0, w - 1);
+	*row = clampi((int)floor(fy * (h - 1) + 0.5), 0, h - 1);
+	return 0;
+}
+
+static void chart_at(const struct as_history *h, int w, int h_cells, int log,
+		     double ema, double extra, double x_max,
+		     struct ui_chart *c)
 {
 	memset(c, 0, sizeof *c);
 	if (w > 512)
@@ -121,7 +177,7 @@ void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
 	for (int i = 0; i < c->w; i++)
 		c->train[i] = c->heldout[i] = NAN;
 	size_t n = h->n_points;
-	c->x_max = n ? (double)h->points[n - 1].examples : 1;
+	c->x_max = x_max > 0 ? x_max : n ? (double)h->points[n - 1].examples : 1;
 	if (c->x_max < 1)
 		c->x_max = 1;
 	double lo = INFINITY, hi = -INFINITY, avg = NAN;

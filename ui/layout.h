@@ -71,6 +71,22 @@ struct ui_chart {
 void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
 		      double ema, double extra, struct ui_chart *c);
 
+/* Several runs on one chart: each history mapped with the same x_max (the
+ * furthest run) and then one y range that holds every curve. */
+void ui_chart_overlay(const struct as_history *const *h, size_t n, int w,
+		      int h_cells, int log, double ema, double extra,
+		      struct ui_chart *c);
+
+/* Column i of n equal columns of r (the last takes what is left over);
+ * side by side filter grids. */
+void ui_split_cols(const struct ui_rect *r, int n, int i, struct ui_rect *out);
+
+/* Where a point (x, y) of the box [x_lo, x_hi] x [y_lo, y_hi] falls in a
+ * grid of w x h cells (row 0 at the top); -1 for a point that is not
+ * finite. */
+int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
+		    double y_hi, int w, int h, int *col, int *row);
+
 /* The change legend under the chart: "1 param old>new  2 ...", the newest
  * changes (at most 9) that fit in max_lines lines of width cells.
  * Returns the number of lines used; *first is the oldest change shown. */
