@@ -10,40 +10,41 @@
 #include "autoscope/fileio.h"
 #include "options.h"
 
-size_t cli_open_lesson(struct cli_opts *o, const char *out,
-		       struct as_trainer_opts *topts, FILE *note,
+size_t cli_open_lesson(struct cli_opts *o, const struct as_lesson *l,
+		       const char *out, struct as_trainer_opts *topts,
 		       struct as_trainer *runs[AS_RUNS_MAX],
-		       struct as_dataset **ds_out)
+		       struct as_dataset **ds_out, char *why, size_t nwhy)
 {
-	const struct as_lesson *l = o->lesson;
 	struct as_error err;
 	struct as_config cfg[AS_RUNS_MAX];
 	*ds_out = NULL;
 	/* every config first: a bad override stops before any loading */
 	for (size_t i = 0; i < l->n_runs; i++) {
-		if (as_lesson_config(l, i, &cfg[i], &err) != AS_OK) {
-			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
-				l->name, l->runs[i].label, err.msg);
-			return 0;
-		}
-		for (size_t k = 0; k < as_param_count(); k++) {
+		enum as_status st = as_lesson_config(l, i, &cfg[i], &err);
+		for (size_t k = 0; k < as_param_count() && st == AS_OK; k++) {
 			const struct as_param *p = as_param_at(k);
 			if (o->given[k])
 				as_param_set(&cfg[i], p,
 					     as_param_get(&o->cfg, p), NULL);
 		}
-		if (as_config_validate(&cfg[i], &err) != AS_OK) {
-			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
-				l->name, l->runs[i].label, err.msg);
+		if (st == AS_OK)
+			st = as_config_validate(&cfg[i], &err);
+		if (st != AS_OK) {
+			snprintf(why, nwhy, "lesson %s, run '%s': %s", l->name,
+				 l->runs[i].label, err.msg);
 			return 0;
 		}
 	}
-	as_lesson_data_opts(l, &o->data_opts);
-	struct as_dataset *ds = cli_load_data(o, o->data ? o->data : l->data);
-	if (!ds)
+	struct as_data_opts dopts = o->data_opts;
+	as_lesson_data_opts(l, &dopts);
+	struct as_dataset *ds;
+	if (as_dataset_load(o->data ? o->data : l->data, &dopts, &ds, &err) !=
+	    AS_OK) {
+		snprintf(why, nwhy, "%s", err.msg);
 		return 0;
+	}
 	if (as_mkdir(out, &err) != AS_OK) {
-		fprintf(stderr, "autoscope: %s\n", err.msg);
+		snprintf(why, nwhy, "%s", err.msg);
 		as_dataset_free(ds);
 		return 0;
 	}
@@ -58,8 +59,8 @@ size_t cli_open_lesson(struct cli_opts *o, const char *out,
 		if (as_mkdir(dir, &err) != AS_OK ||
 		    as_trainer_create(&cfg[n], ds, topts, &runs[n], &err) !=
 			    AS_OK) {
-			fprintf(stderr, "autoscope: lesson %s, run '%s': %s\n",
-				l->name, l->runs[n].label, err.msg);
+			snprintf(why, nwhy, "lesson %s, run '%s': %s", l->name,
+				 l->runs[n].label, err.msg);
 			break;
 		}
 	}
@@ -70,9 +71,6 @@ size_t cli_open_lesson(struct cli_opts *o, const char *out,
 		as_dataset_free(ds);
 		return 0;
 	}
-	if (note && o->given[as_param_index(as_param_find("hidden"))])
-		fprintf(note, "note: options given on the line apply to every "
-			      "run of the lesson\n");
 	*ds_out = ds;
 	return n;
 }
@@ -127,7 +125,8 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->localisation);
 	csv_num(f, s->hash_precision);
 	csv_num(f, s->pixel_precision);
-	csv_num(f, s->noise_loss);
+	csv_num(f, s->digit_r2);
+	csv_num(f, s->noise_r2);
 	fprintf(f, "\n");
 }
 
@@ -150,8 +149,8 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  precision@%d Hamming %.3f pixels %.3f", AS_HASH_K,
 		       s->hash_precision, s->pixel_precision);
 	if (s->have & AS_SCORE_NOISE)
-		printf("  digits %.1f noise %.1f", s->recon_clean,
-		       s->noise_loss);
+		printf("  R^2 digits %.3f noise %.3f", s->digit_r2,
+		       s->noise_r2);
 	printf("\n");
 }
 
@@ -166,10 +165,13 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	topts.eval_max = 0;
 	struct as_trainer *runs[AS_RUNS_MAX];
 	struct as_dataset *ds;
-	size_t n = cli_open_lesson(o, out, &topts, o->quiet ? NULL : stdout,
-				   runs, &ds);
-	if (!n)
+	char why[512];
+	size_t n = cli_open_lesson(o, l, out, &topts, runs, &ds, why,
+				   sizeof why);
+	if (!n) {
+		fprintf(stderr, "autoscope: %s\n", why);
 		return 1;
+	}
 	int epochs = o->epochs_given ? o->epochs : l->epochs;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/lesson.csv", out);
@@ -184,7 +186,7 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
 		     "recon_clean,probe_codes,probe_raw,pca_error,pca_ratio,"
 		     "angle_max_deg,angle_mean_deg,localisation,"
-		     "hash_precision,pixel_precision,noise_loss\n");
+		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu runs on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

@@ -56,15 +56,15 @@ struct as_trainer *cli_open_run(struct cli_opts *o, const char *out,
 void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
 		      FILE *note);
 
-/* A lesson's runs (o->lesson), for both front ends: its data (or --data),
- * each run's config with the hyperparameters given on the line on top,
- * each run writing into out/<label as a file name>. topts as for
- * cli_open_run. Prints one line and returns 0 on failure; else the
- * number of runs put in runs[], and *ds. */
-size_t cli_open_lesson(struct cli_opts *o, const char *out,
-		       struct as_trainer_opts *topts, FILE *note,
+/* The runs of lesson l, for both front ends: its data (or --data), each
+ * run's config with the hyperparameters given on the line on top, each
+ * run writing into out/<its label as a file name>. topts as for
+ * cli_open_run. On failure returns 0 with one sentence in why; else the
+ * number of runs put in runs[], and *ds (to free after them). */
+size_t cli_open_lesson(struct cli_opts *o, const struct as_lesson *l,
+		       const char *out, struct as_trainer_opts *topts,
 		       struct as_trainer *runs[AS_RUNS_MAX],
-		       struct as_dataset **ds);
+		       struct as_dataset **ds, char *why, size_t nwhy);
 
 /* `autoscope train --lesson NAME`: every run of the lesson, side by side
  * on threads, an epoch at a time; scores after each epoch to the terminal

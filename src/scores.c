@@ -19,7 +19,7 @@ void as_scores_clear(struct as_scores *s)
 	s->pca_error = s->angle_max_deg = s->angle_mean_deg = NAN;
 	s->localisation = NAN;
 	s->hash_precision = s->pixel_precision = NAN;
-	s->noise_loss = NAN;
+	s->noise_r2 = s->digit_r2 = NAN;
 }
 
 /* xy (n x 2) = the centred rows of x (n x d) on their top two principal
@@ -231,20 +231,55 @@ static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
 	return AS_OK;
 }
 
-/* uniform noise in the data's range, always the same images */
+/* R^2 of the reconstructions of the n rows of x: 1 - sum (x^ - x)^2 /
+ * sum (x - mean x)^2, with the mean over all of x. 1 is a perfect copy;
+ * 0 is no better than drawing the mean gray everywhere. */
+static double r2(struct as_trainer *t, const float *x, size_t n)
+{
+	size_t d = t->ds->d;
+	float *rec = malloc(n * d * sizeof *rec);
+	if (!rec || n == 0) {
+		free(rec);
+		return NAN;
+	}
+	as_model_reconstruct(t->model, &t->cfg, x, n, rec);
+	double mean = 0, se = 0, sv = 0;
+	for (size_t i = 0; i < n * d; i++)
+		mean += x[i];
+	mean /= (double)(n * d);
+	for (size_t i = 0; i < n * d; i++) {
+		double e = (double)rec[i] - x[i], v = x[i] - mean;
+		se += e * e;
+		sv += v * v;
+	}
+	free(rec);
+	return sv > 0 ? 1.0 - se / sv : NAN;
+}
+
+/* Binary noise images, each value on (the data's max) with the
+ * probability of the training data's mean brightness, always the same
+ * images: an autoencoder that copies its input rebuilds them too (R^2
+ * near its R^2 on digits); one that has learned digits does not (R^2 near
+ * or below 0). Uniform noise would not tell them apart: under
+ * cross-entropy every model rebuilds it worse than a constant gray. */
 static double score_noise(struct as_trainer *t)
 {
 	const struct as_dataset *ds = t->ds;
-	float *x = malloc((size_t)NOISE_N * ds->d * sizeof *x);
+	size_t d = ds->d;
+	double p = 0;
+	for (size_t i = 0; i < ds->n_train * d; i++)
+		p += (ds->x[i] - ds->min) / (ds->max - ds->min + 1e-30);
+	p /= (double)(ds->n_train * d);
+	float *x = malloc((size_t)NOISE_N * d * sizeof *x);
 	if (!x)
 		return NAN;
 	struct as_rng rng;
 	as_rng_seed(&rng, 7, 6);
-	for (size_t i = 0; i < (size_t)NOISE_N * ds->d; i++)
-		x[i] = ds->min + (ds->max - ds->min) * as_rng_uniform(&rng);
-	double loss = as_model_eval(t->model, &t->cfg, x, NOISE_N, NULL);
+	for (size_t i = 0; i < (size_t)NOISE_N * d; i++)
+		x[i] = as_rng_uniform(&rng) < p ? ds->max : ds->min;
+	double v = r2(t, x, NOISE_N);
 	free(x);
-	return loss;
+	return v;
 }
 
 enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
@@ -286,9 +321,11 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 		st = score_hash(t, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(t, s, err);
-	if (st == AS_OK && (which & AS_SCORE_NOISE)) {
-		s->noise_loss = score_noise(t);
-		if (isfinite(s->noise_loss))
+	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {
+		s->noise_r2 = score_noise(t);
+		s->digit_r2 = r2(t, ds->x + ds->n_train * ds->d,
+				 nte < NOISE_N ? nte : NOISE_N);
+		if (isfinite(s->noise_r2))
 			s->have |= AS_SCORE_NOISE;
 	}
 	t->last_tick = 0; /* measuring is not training time */

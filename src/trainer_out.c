@@ -228,6 +228,18 @@ static void *run(void *arg)
 		pthread_mutex_unlock(&t->qlock);
 		if (t->quit)
 			break;
+		/* ahead of the runs beside it: let them catch up (a
+		 * command still gets through at once) */
+		if (!had_commands && t->opts.pace &&
+		    as_pace_ahead(t->opts.pace, t->pace_slot, t->examples,
+				  !t->paused)) {
+			struct timespec nap = {0, 2000000};
+			nanosleep(&nap, NULL);
+			if (clock_s() - t->last_publish_s >= 0.25)
+				as_trainer_publish(t);
+			t->last_tick = 0; /* waiting is not training */
+			continue;
+		}
 		int stepped = as_trainer_step(t);
 		if (t->quit)
 			break;
@@ -266,9 +278,14 @@ enum as_status as_trainer_start(struct as_trainer *t, struct as_error *err)
 		return as_error_set(err, AS_ERR_STATE,
 				    "a threaded trainer needs opts.publish");
 	t->quit = 0;
-	if (pthread_create(&t->thread, NULL, run, t) != 0)
+	t->pace_slot = t->opts.pace ? as_pace_join(t->opts.pace, t->examples)
+				    : -1;
+	if (pthread_create(&t->thread, NULL, run, t) != 0) {
+		if (t->opts.pace)
+			as_pace_leave(t->opts.pace, t->pace_slot);
 		return as_error_set(err, AS_ERR_STATE,
 				    "cannot start the training thread");
+	}
 	t->running = 1;
 	return AS_OK;
 }
@@ -300,4 +317,6 @@ void as_trainer_stop(struct as_trainer *t)
 	}
 	pthread_join(t->thread, NULL);
 	t->running = 0;
+	if (t->opts.pace)
+		as_pace_leave(t->opts.pace, t->pace_slot);
 }

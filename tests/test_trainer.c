@@ -386,6 +386,37 @@ START_TEST(test_threaded_fork_is_handed_over)
 }
 END_TEST
 
+/* Pace by hand: a run more than the slack ahead of the slowest running
+ * one waits; paused runs hold nobody back; a newcomer starts level. */
+START_TEST(test_pace)
+{
+	struct as_pace p;
+	as_pace_init(&p, 100);
+	int a = as_pace_join(&p, 0), b = as_pace_join(&p, 5000);
+	ck_assert(a >= 0 && b >= 0 && a != b);
+	ck_assert_int_eq(as_pace_ahead(&p, a, 0, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, b, 5000, 1), 0); /* level */
+	ck_assert_int_eq(as_pace_ahead(&p, b, 5100, 1), 0); /* slack */
+	ck_assert_int_eq(as_pace_ahead(&p, b, 5101, 1), 1);
+	ck_assert_int_eq(as_pace_ahead(&p, a, 2, 0), 0); /* a pauses */
+	ck_assert_int_eq(as_pace_ahead(&p, b, 9000, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, a, 2, 1), 0); /* behind */
+	ck_assert_int_eq(as_pace_ahead(&p, b, 9000, 1), 1);
+	/* a newcomer joins level with a (the slowest), not at zero */
+	int c = as_pace_join(&p, 0);
+	ck_assert_int_eq(as_pace_ahead(&p, c, 0, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, a, 50, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, c, 200, 1), 1);
+	as_pace_leave(&p, a);
+	as_pace_leave(&p, b);
+	ck_assert_int_eq(as_pace_ahead(&p, c, 1000000, 1), 0); /* alone */
+	for (int i = 0; i < AS_PACE_SLOTS - 1; i++)
+		ck_assert_int_ge(as_pace_join(&p, 0), 0);
+	ck_assert_int_eq(as_pace_join(&p, 0), -1); /* full */
+	as_pace_destroy(&p);
+}
+END_TEST
+
 START_TEST(test_cross_entropy_needs_unit_range)
 {
 	float *x = malloc(20 * 4 * sizeof *x);
@@ -427,6 +458,7 @@ int main(void)
 	tcase_add_test(tc, test_cross_entropy_needs_unit_range);
 	tcase_add_test(tc, test_fork_is_exact_and_diverges_only_by_the_change);
 	tcase_add_test(tc, test_threaded_fork_is_handed_over);
+	tcase_add_test(tc, test_pace);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -43,6 +43,21 @@ void ui_colors_init(struct ui_state *u)
 	init_pair(UI_P_PCA, COLOR_GREEN, -1);
 	init_pair(UI_P_MARK, COLOR_MAGENTA, -1);
 	init_pair(UI_P_DIM, u->colors == UI_COLOR256 ? 244 : COLOR_WHITE, -1);
+	/* runs: cyan, yellow, magenta, green (as the single run's curves) */
+	const short run_fg[4] = {COLOR_CYAN, COLOR_YELLOW, COLOR_MAGENTA,
+				 COLOR_GREEN};
+	for (int i = 0; i < 4; i++)
+		init_pair((short)(UI_P_RUN0 + i), run_fg[i], -1);
+	/* digit labels: ten colours where there are 256, else eight */
+	const short lab256[10] = {196, 208, 226, 46, 51, 33, 129, 201, 250,
+				  130};
+	const short lab8[10] = {COLOR_RED,     COLOR_YELLOW, COLOR_GREEN,
+				COLOR_CYAN,    COLOR_BLUE,   COLOR_MAGENTA,
+				COLOR_WHITE,   COLOR_RED,    COLOR_GREEN,
+				COLOR_YELLOW};
+	for (int i = 0; i < 10; i++)
+		init_pair((short)(UI_P_LABEL0 + i),
+			  u->colors == UI_COLOR256 ? lab256[i] : lab8[i], -1);
 	if (u->half)
 		for (int a = 0; a < 24; a++)
 			for (int b = 0; b < 24; b++)
@@ -154,6 +169,17 @@ void ui_image(const struct ui_state *u, int y, int x, const float *img,
 	}
 }
 
+char ui_run_symbol(int i)
+{
+	static const char sym[AS_RUNS_MAX] = {'*', '+', 'x', '#'};
+	return i >= 0 && i < AS_RUNS_MAX ? sym[i] : '?';
+}
+
+void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n)
+{
+	snprintf(buf, n, "%c%d %s", ui_run_symbol(i), i + 1, u->runs[i].label);
+}
+
 void ui_draw(struct ui_state *u, const struct as_snapshot *s)
 {
 	erase();
@@ -183,10 +209,17 @@ void ui_draw(struct ui_state *u, const struct as_snapshot *s)
 	}
 	ui_view_title(u, s);
 	ui_view_filters(u, s);
-	ui_view_recon(u, s);
+	if (u->pane == UI_PANE_RUNS)
+		ui_view_runs(u, &u->lay.recon);
+	else if (u->pane == UI_PANE_LESSON)
+		ui_view_lesson(u, &u->lay.recon);
+	else
+		ui_view_recon(u, s);
 	ui_view_curves(u, s);
 	ui_view_panel(u, s);
 	ui_view_status(u, s);
+	if (u->menu)
+		ui_view_menu(u);
 	if (u->help)
 		ui_view_help(u);
 	refresh();

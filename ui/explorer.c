@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "autoscope/blas.h"
+#include "autoscope/fileio.h"
 #include "../cli/options.h"
 #include "ui.h"
 #include "view.h"
@@ -145,17 +146,31 @@ static void act_page_next(struct ui_state *u, const struct as_snapshot *s)
 	u->filter_page++; /* clamped when drawn */
 }
 
+static int hash_pane(const struct ui_state *u)
+{
+	return u->pane == UI_PANE_LESSON && u->lesson &&
+	       (u->lesson->scores & AS_SCORE_HASH);
+}
+
 static void act_filter_prev(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	if (u->filter_sel > 0)
+	if (hash_pane(u)) {
+		if (u->query > 0)
+			u->query--;
+	} else if (u->filter_sel > 0) {
 		u->filter_sel--;
+	}
 }
 
 static void act_filter_next(struct ui_state *u, const struct as_snapshot *s)
 {
-	if (s && u->filter_sel + 1 < (int)s->n_hidden)
+	if (hash_pane(u)) {
+		if (s && u->query + 1 < (int)s->scores.n_queries)
+			u->query++;
+	} else if (s && u->filter_sel + 1 < (int)s->n_hidden) {
 		u->filter_sel++;
+	}
 }
 
 static void act_zoom(struct ui_state *u, const struct as_snapshot *s)
@@ -179,8 +194,13 @@ static void act_smooth(struct ui_state *u, const struct as_snapshot *s)
 static void act_probe(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	ui_say(u, 0, "linear probe running (a few seconds)...");
-	push(u, AS_CMD_PROBE, 0, 0);
+	if (u->lesson) {
+		ui_say(u, 0, "scoring the focused run...");
+		push(u, AS_CMD_SCORE, 0, u->lesson->scores);
+	} else {
+		ui_say(u, 0, "linear probe running (a few seconds)...");
+		push(u, AS_CMD_PROBE, 0, 0);
+	}
 }
 
 static void act_reset(struct ui_state *u, const struct as_snapshot *s)
@@ -199,6 +219,115 @@ static void act_export(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
 	push(u, AS_CMD_EXPORT, 0, 0);
+}
+
+enum ui_request {
+	UI_REQ_NONE = 0,
+	UI_REQ_NEW,    /* a new run from the focused run's initialisation */
+	UI_REQ_CLOSE,  /* close the focused run */
+	UI_REQ_LESSON, /* start lesson number request_arg */
+};
+
+static void act_focus_next(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (u->n_runs < 2)
+		ui_say(u, 0, "one run: f forks it, N starts another");
+	u->focus = (u->focus + 1) % u->n_runs;
+	u->t = u->runs[u->focus].t;
+}
+
+static void focus_run(struct ui_state *u, int i)
+{
+	if (i >= u->n_runs) {
+		ui_say(u, 1, "no run %d: there are %d", i + 1, u->n_runs);
+		return;
+	}
+	u->focus = i;
+	u->t = u->runs[i].t;
+}
+
+static void act_focus1(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	focus_run(u, 0);
+}
+
+static void act_focus2(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	focus_run(u, 1);
+}
+
+static void act_focus3(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	focus_run(u, 2);
+}
+
+static void act_focus4(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	focus_run(u, 3);
+}
+
+static int room_for_a_run(struct ui_state *u)
+{
+	if (u->n_runs + u->fork_pending < AS_RUNS_MAX)
+		return 1;
+	ui_say(u, 1, "%d runs at most: x closes the focused one",
+	       AS_RUNS_MAX);
+	return 0;
+}
+
+static void act_fork(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (!room_for_a_run(u))
+		return;
+	struct as_command c = {AS_CMD_FORK, 0, 0};
+	if (as_trainer_push(u->t, &c) != AS_OK) {
+		ui_say(u, 1, "busy: key ignored");
+		return;
+	}
+	u->fork_pending++;
+}
+
+static void act_new(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (room_for_a_run(u))
+		u->request = UI_REQ_NEW;
+}
+
+static void act_close(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (u->n_runs < 2)
+		ui_say(u, 1, "the last run stays: q quits");
+	else
+		u->request = UI_REQ_CLOSE;
+}
+
+static void act_menu(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->menu = 1;
+	if (u->lesson)
+		for (size_t i = 0; i < as_lesson_count(); i++)
+			if (as_lesson_at(i) == u->lesson)
+				u->menu_sel = (int)i;
+}
+
+static void act_pane(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->pane = (u->pane + 1) % UI_PANES;
+	/* the lesson's own view only in a lesson that has one */
+	if (u->pane == UI_PANE_LESSON &&
+	    !(u->lesson &&
+	      (u->lesson->scores & (AS_SCORE_SCATTER | AS_SCORE_HASH))))
+		u->pane = UI_PANE_RECON;
 }
 
 static void act_help(struct ui_state *u, const struct as_snapshot *s)
@@ -240,13 +369,28 @@ static const struct binding bindings[] = {
 	{'[', KEY_PPAGE, 0, "[ ]  PgUp PgDn", "previous / next page of filters",
 	 act_page_prev},
 	{']', KEY_NPAGE, 0, NULL, NULL, act_page_next},
-	{'<', ',', 0, "< >", "select a filter (or click one)", act_filter_prev},
+	{'<', ',', 0, "< >", "select a filter (hashing view: a digit)",
+	 act_filter_prev},
 	{'>', '.', 0, NULL, NULL, act_filter_next},
 	{'z', 0, 0, "z", "zoom the selected filter, with its numbers",
 	 act_zoom},
 	{'g', 0, 0, "g", "log scale on the loss axis", act_log},
 	{'m', 0, 0, "m", "smooth the training curve (EMA)", act_smooth},
-	{'p', 0, 0, "p", "linear probe: codes vs raw pixels", act_probe},
+	{'p', 0, 0, "p", "linear probe (in a lesson: its numbers now)",
+	 act_probe},
+	{'\t', 0, 0, "Tab 1-4", "focus the next run / run N", act_focus_next},
+	{'1', 0, 0, NULL, NULL, act_focus1},
+	{'2', 0, 0, NULL, NULL, act_focus2},
+	{'3', 0, 0, NULL, NULL, act_focus3},
+	{'4', 0, 0, NULL, NULL, act_focus4},
+	{'f', 0, 0, "f", "fork the focused run (exact copy, trains on)",
+	 act_fork},
+	{'N', 0, 0, "N", "new run: same initialisation, current settings",
+	 act_new},
+	{'x', 0, 0, "x", "close the focused run (saves it first)", act_close},
+	{'L', 0, 0, "L", "lessons: the classic experiments", act_menu},
+	{'i', 0, 0, "i", "lower pane: digits / runs and notes / lesson view",
+	 act_pane},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save a checkpoint (checkpoint.ascp)", act_save},
 	{'e', 0, 0, "e", "export filters.png, recon.png, *.npy", act_export},
@@ -310,20 +454,57 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 		return;
 	int row = ui_hit_panel(&u->lay.panel, u->sel, (int)as_param_count(),
 			       ev.x, ev.y);
-	int k = s && !u->zoom ? ui_hit_filter(&u->lay.filters, &u->ftiles,
+	if (row >= 0) {
+		u->sel = row;
+		return;
+	}
+	/* a click in another run's filter column focuses that run */
+	const struct ui_rect *f = &u->lay.filters;
+	if (u->n_runs > 1 && ev.y >= f->y && ev.y < f->y + f->h &&
+	    ev.x >= f->x && ev.x < f->x + f->w) {
+		for (int i = 0; i < u->n_runs; i++) {
+			struct ui_rect c;
+			ui_split_cols(f, u->n_runs, i, &c);
+			if (ev.x >= c.x && ev.x < c.x + c.w && i != u->focus) {
+				focus_run(u, i);
+				return;
+			}
+		}
+	}
+	int k = s && !u->zoom ? ui_hit_filter(&u->frect, &u->ftiles,
 					      u->filter_page, (int)s->n_hidden,
 					      ev.x, ev.y)
 			      : -1;
-	if (row >= 0)
-		u->sel = row;
-	else if (k >= 0)
+	if (k >= 0)
 		u->filter_sel = k;
+}
+
+static void menu_key(struct ui_state *u, int ch)
+{
+	int n = (int)as_lesson_count();
+	if (ch == 27 || ch == 'L' || ch == 'q') {
+		u->menu = 0;
+	} else if (ch == KEY_UP || ch == 'k') {
+		u->menu_sel = (u->menu_sel + n - 1) % n;
+	} else if (ch == KEY_DOWN || ch == 'j') {
+		u->menu_sel = (u->menu_sel + 1) % n;
+	} else if (ch >= '1' && ch < '1' + n) {
+		u->menu_sel = ch - '1';
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		u->menu = 0;
+		u->request = UI_REQ_LESSON;
+		u->request_arg = u->menu_sel;
+	}
 }
 
 static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return; /* the next draw lays out again */
+	if (u->menu) {
+		menu_key(u, ch);
+		return;
+	}
 	if (u->prompt && s) {
 		prompt_key(u, s, ch);
 		return;
@@ -389,6 +570,185 @@ static int terminal_usable(void)
 	return ok;
 }
 
+/* ---- runs: added, forked, closed, replaced by a lesson's ---- */
+
+static int label_taken(const struct ui_state *u, const char *label)
+{
+	for (int i = 0; i < u->n_runs; i++)
+		if (!strcmp(u->runs[i].label, label))
+			return 1;
+	return 0;
+}
+
+/* base, or "base 2", "base 3"...: no two runs share a caption or a
+ * directory */
+static void unique_label(const struct ui_state *u, const char *base,
+			 char *out, size_t n)
+{
+	snprintf(out, n, "%.24s", base);
+	for (int k = 2; label_taken(u, out) && k < 100; k++)
+		snprintf(out, n, "%.24s %d", base, k);
+}
+
+/* Gives t a directory under the root (unless it has one), starts its
+ * thread and puts it on the screen; t is freed on failure. */
+static int add_run(struct ui_state *u, struct as_trainer *t, const char *label)
+{
+	struct as_error err;
+	enum as_status st = AS_OK;
+	char name[32];
+	unique_label(u, label, name, sizeof name);
+	if (!t->opts.out_dir) {
+		char slug[64], dir[4096];
+		as_lesson_slug(name, slug, sizeof slug);
+		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
+		st = as_trainer_set_out_dir(t, dir, &err);
+	}
+	if (st == AS_OK)
+		st = as_trainer_start(t, &err);
+	if (st != AS_OK) {
+		ui_say(u, 1, "no new run: %s", err.msg);
+		as_trainer_free(t);
+		return -1;
+	}
+	struct ui_run *r = &u->runs[u->n_runs++];
+	memset(r, 0, sizeof *r);
+	r->t = t;
+	snprintf(r->label, sizeof r->label, "%s", name);
+	return 0;
+}
+
+/* Saves, stops and frees run i; its last word goes to said (if not
+ * NULL) or the message line. Returns 0 if its save went well. */
+static int close_run(struct ui_state *u, int i, char *said, size_t n)
+{
+	struct as_trainer *t = u->runs[i].t;
+	struct as_command c = {AS_CMD_SAVE, 0, 0};
+	as_trainer_push(t, &c);
+	as_trainer_stop(t);
+	int bad = strstr(t->message, "failed") != NULL;
+	if (said)
+		snprintf(said, n, "%s", t->message[0] ? t->message : "stopped");
+	else
+		ui_say(u, bad, "closed %s: %s", u->runs[i].label, t->message);
+	struct as_trainer *f = as_trainer_take_fork(t);
+	as_trainer_free(f);
+	as_trainer_free(t);
+	for (int k = i; k + 1 < u->n_runs; k++)
+		u->runs[k] = u->runs[k + 1];
+	u->n_runs--;
+	if (u->focus >= u->n_runs)
+		u->focus = u->n_runs - 1;
+	if (u->focus < 0)
+		u->focus = 0;
+	u->t = u->n_runs ? u->runs[u->focus].t : NULL;
+	return bad;
+}
+
+static void take_forks(struct ui_state *u)
+{
+	for (int i = 0; i < u->n_runs && u->fork_pending > 0; i++) {
+		struct as_trainer *f = as_trainer_take_fork(u->runs[i].t);
+		if (!f)
+			continue;
+		u->fork_pending--;
+		char label[40];
+		snprintf(label, sizeof label, "%.19s fork", u->runs[i].label);
+		if (add_run(u, f, label) == 0) {
+			u->focus = u->n_runs - 1;
+			u->t = u->runs[u->focus].t;
+			ui_say(u, 0, "run %d is a fork of run %d at step %llu",
+			       u->n_runs, i + 1,
+			       (unsigned long long)f->step);
+		}
+	}
+}
+
+/* N: the focused run's settings now, from its seed's initialisation */
+static void new_run(struct ui_state *u, const struct as_snapshot *s)
+{
+	if (!s)
+		return;
+	struct as_trainer_opts o = u->t->opts;
+	o.out_dir = NULL;
+	o.append_csv = 0;
+	struct as_trainer *t;
+	struct as_error err;
+	if (as_trainer_create(&s->config, u->ds, &o, &t, &err) != AS_OK) {
+		ui_say(u, 1, "no new run: %s", err.msg);
+		return;
+	}
+	char label[40];
+	snprintf(label, sizeof label, "%.20s new", u->runs[u->focus].label);
+	if (add_run(u, t, label) == 0) {
+		u->focus = u->n_runs - 1;
+		u->t = t;
+		ui_say(u, 0, "run %d: the initialisation of seed %llu, step 0",
+		       u->n_runs, (unsigned long long)s->config.seed);
+	}
+}
+
+static void default_pane(struct ui_state *u)
+{
+	u->pane = !u->lesson ? UI_PANE_RECON
+		  : u->lesson->scores & (AS_SCORE_SCATTER | AS_SCORE_HASH)
+			  ? UI_PANE_LESSON
+			  : UI_PANE_RUNS;
+}
+
+/* Opens lesson l's runs under out/<name>; only once they are made are
+ * the runs on screen saved and closed, so a failure loses nothing. */
+static int start_lesson(struct ui_state *u, struct cli_opts *o,
+			const struct as_lesson *l, const char *out,
+			struct as_dataset **ds, int from_menu)
+{
+	struct cli_opts lo = *o;
+	if (from_menu) { /* the lesson as written, not the line's options */
+		memset(lo.given, 0, sizeof lo.given);
+		lo.data = NULL;
+	}
+	char root[2048], why[512];
+	snprintf(root, sizeof root, "%s/%s", out, l->name);
+	struct as_trainer_opts topts;
+	as_trainer_opts_default(&topts);
+	topts.publish = 1;
+	topts.pace = &u->pace;
+	struct as_trainer *runs[AS_RUNS_MAX];
+	struct as_dataset *nds;
+	struct as_error err;
+	size_t n = 0;
+	if (as_mkdir(out, &err) != AS_OK)
+		snprintf(why, sizeof why, "%s", err.msg);
+	else
+		n = cli_open_lesson(&lo, l, root, &topts, runs, &nds, why,
+				    sizeof why);
+	if (!n) {
+		if (from_menu)
+			ui_say(u, 1, "lesson %s: %s", l->name, why);
+		else
+			fprintf(stderr, "autoscope: %s\n", why);
+		return -1;
+	}
+	while (u->n_runs > 0)
+		close_run(u, u->n_runs - 1, NULL, 0);
+	as_dataset_free(*ds);
+	*ds = nds;
+	u->ds = nds;
+	u->lesson = l;
+	snprintf(u->root, sizeof u->root, "%s", root);
+	u->focus = 0;
+	u->filter_page = u->filter_sel = u->query = 0;
+	u->zoom = 0;
+	for (size_t i = 0; i < n; i++)
+		add_run(u, runs[i], l->runs[i].label);
+	u->t = u->n_runs ? u->runs[0].t : NULL;
+	default_pane(u);
+	if (from_menu)
+		ui_say(u, 0, "lesson %s: %zu runs; i cycles the lower pane",
+		       l->name, n);
+	return u->n_runs ? 0 : -1;
+}
+
 int ui_main(struct cli_opts *o)
 {
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
@@ -400,28 +760,42 @@ int ui_main(struct cli_opts *o)
 	if (!terminal_usable())
 		return 2;
 	const char *out = o->out ? o->out : "autoscope-out";
-	struct as_error err;
 	as_blas_set_threads(o->threads);
-	struct as_trainer_opts topts;
-	as_trainer_opts_default(&topts);
-	topts.publish = 1;
+	struct ui_state u;
+	memset(&u, 0, sizeof u);
+	u.out_dir = out;
+	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
-	struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);
-	if (!t)
-		return 1;
+	if (o->lesson) {
+		if (start_lesson(&u, o, o->lesson, out, &ds, 0) != 0)
+			return 1;
+	} else {
+		struct as_trainer_opts topts;
+		as_trainer_opts_default(&topts);
+		topts.publish = 1;
+		topts.pace = &u.pace;
+		struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);
+		if (!t)
+			return 1;
+		u.ds = ds;
+		snprintf(u.root, sizeof u.root, "%s", out);
+		if (add_run(&u, t, "run 1") != 0) {
+			fprintf(stderr, "autoscope: %s\n", u.msg);
+			as_dataset_free(ds);
+			return 1;
+		}
+		u.t = t;
+	}
 	setlocale(LC_ALL, "");
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		fprintf(stderr, "autoscope: cannot drive the terminal '%s'\n",
 			getenv("TERM") ? getenv("TERM") : "(TERM unset)");
-		as_trainer_free(t);
+		while (u.n_runs > 0)
+			close_run(&u, u.n_runs - 1, NULL, 0);
 		as_dataset_free(ds);
 		return 1;
 	}
-	struct ui_state u;
-	memset(&u, 0, sizeof u);
-	u.t = t;
-	u.out_dir = out;
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -434,20 +808,22 @@ int ui_main(struct cli_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	if (as_trainer_start(t, &err) != AS_OK) {
-		endwin();
-		fprintf(stderr, "autoscope: %s\n", err.msg);
-		as_trainer_free(t);
-		as_dataset_free(ds);
-		return 1;
-	}
-	uint64_t drawn = 0;
 	int dirty = 1;
 	while (!u.quit && !got_signal) {
-		const struct as_snapshot *s = as_snapshot_acquire(&t->pub);
-		if (dirty || (s && s->generation != drawn)) {
+		take_forks(&u);
+		int changed = 0;
+		for (int i = 0; i < u.n_runs; i++) {
+			struct ui_run *r = &u.runs[i];
+			r->s = as_snapshot_acquire(&r->t->pub);
+			changed |= r->s && r->s->generation != r->drawn;
+		}
+		const struct as_snapshot *s = u.runs[u.focus].s;
+		if (dirty || changed) {
 			ui_draw(&u, s);
-			drawn = s ? s->generation : 0;
+			for (int i = 0; i < u.n_runs; i++)
+				u.runs[i].drawn =
+					u.runs[i].s ? u.runs[i].s->generation
+						    : 0;
 			dirty = 0;
 		}
 		int ch = getch();
@@ -455,16 +831,38 @@ int ui_main(struct cli_opts *o)
 			key(&u, s, ch);
 			dirty = 1;
 		}
-		as_snapshot_release(&t->pub);
+		int request = u.request;
+		u.request = UI_REQ_NONE;
+		if (request == UI_REQ_NEW)
+			new_run(&u, s);
+		for (int i = 0; i < u.n_runs; i++) {
+			if (u.runs[i].s)
+				as_snapshot_release(&u.runs[i].t->pub);
+			u.runs[i].s = NULL;
+		}
+		if (request == UI_REQ_CLOSE)
+			close_run(&u, u.focus, NULL, 0);
+		else if (request == UI_REQ_LESSON)
+			start_lesson(&u, o, as_lesson_at((size_t)u.request_arg),
+				     out, &ds, 1);
 	}
-	/* q, or a signal: save first, then give the terminal back */
-	push(&u, AS_CMD_SAVE, 0, 0);
-	as_trainer_stop(t);
+	/* q, or a signal: save every run first, then give the terminal
+	 * back and say where each went */
+	char said[AS_RUNS_MAX][240];
+	char label[AS_RUNS_MAX][32];
+	int n = u.n_runs, rc = 0;
+	for (int i = 0; i < n; i++) {
+		snprintf(label[i], sizeof label[i], "%s", u.runs[0].label);
+		rc |= close_run(&u, 0, said[i], sizeof said[i]);
+	}
 	endwin();
 	delscreen(scr);
-	printf("autoscope: %s\n", t->message[0] ? t->message : "stopped");
-	int rc = strstr(t->message, "failed") ? 1 : 0;
-	as_trainer_free(t);
+	for (int i = 0; i < n; i++)
+		if (n > 1)
+			printf("autoscope: %s: %s\n", label[i], said[i]);
+		else
+			printf("autoscope: %s\n", said[i]);
 	as_dataset_free(ds);
+	as_pace_destroy(&u.pace);
 	return got_signal ? 128 + got_signal : rc;
 }

@@ -10,19 +10,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autoscope/lesson.h"
 #include "autoscope/snapshot.h"
 #include "autoscope/trainer.h"
 #include "layout.h"
 
 enum ui_colors { UI_MONO = 0, UI_COLOR8, UI_COLOR256 };
 
-struct ui_state {
+/* the lower left of the screen shows one of these (i cycles) */
+enum ui_pane { UI_PANE_RECON = 0, UI_PANE_RUNS, UI_PANE_LESSON, UI_PANES };
+
+/* One run on the screen: its trainer (own thread), its caption and the
+ * snapshot held while a frame is drawn. */
+struct ui_run {
 	struct as_trainer *t;
+	char label[32];
+	const struct as_snapshot *s; /* NULL outside a frame */
+	uint64_t drawn;		     /* generation last drawn */
+};
+
+struct ui_state {
+	struct ui_run runs[AS_RUNS_MAX];
+	int n_runs;
+	int focus;		     /* the run the panel and keys edit */
+	struct as_trainer *t;	     /* = runs[focus].t */
+	const struct as_dataset *ds; /* the runs' data (read-only) */
+	const struct as_lesson *lesson; /* NULL: free play */
+	char root[2048];  /* new runs write into root/<label> */
+	int pane;	  /* enum ui_pane */
+	int menu;	  /* the lesson menu is open */
+	int menu_sel;
+	int query;	  /* hashing pane: the held-out digit shown */
+	int request;	  /* what the loop does between frames */
+	int request_arg;
+	int fork_pending; /* forks asked for, not yet handed over */
+	struct as_pace pace; /* the runs keep step in examples */
 	int colors; /* enum ui_colors */
 	int half;   /* half blocks + gray ramp (UTF-8 and 256 colours) */
 	int mouse;
 	struct ui_layout lay;
-	struct ui_tiles ftiles; /* the filter grid as last drawn */
+	struct ui_tiles ftiles; /* the focused run's filter grid as drawn */
+	struct ui_rect frect;	/* and where */
 	int sel;		/* selected panel row */
 	int filter_page;
 	int filter_sel; /* selected filter (zoom, mouse) */
@@ -52,7 +80,9 @@ enum {
 	UI_P_PCA,
 	UI_P_MARK,
 	UI_P_DIM,
-	UI_P_GRAY0 = 16, /* 24 x 24 pairs of the gray ramp follow */
+	UI_P_RUN0,	 /* 4 pairs: the runs' curves and captions */
+	UI_P_LABEL0 = UI_P_RUN0 + 4, /* 10 pairs: digit labels */
+	UI_P_GRAY0 = 32, /* 24 x 24 pairs of the gray ramp follow */
 };
 
 void ui_colors_init(struct ui_state *u);
@@ -67,6 +97,14 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s);
 void ui_view_panel(struct ui_state *u, const struct as_snapshot *s);
 void ui_view_status(struct ui_state *u, const struct as_snapshot *s);
 void ui_view_help(struct ui_state *u);
+/* The lower-left pane in a lesson or with several runs: the explanation
+ * and a table of every run's numbers (view_lesson.c), the 2-D scatter of
+ * codes or the Hamming neighbours (view_lesson.c); the lesson menu. */
+void ui_view_runs(struct ui_state *u, const struct ui_rect *r);
+void ui_view_lesson(struct ui_state *u, const struct ui_rect *r);
+void ui_view_menu(struct ui_state *u);
+/* The symbol and colour of run i on the chart and in captions. */
+char ui_run_symbol(int i);
 
 /* What the views share (draw.c): a colour role on and off (nothing on a
  * monochrome terminal), a box with a title, an image of rows x cols
@@ -82,6 +120,9 @@ void ui_image(const struct ui_state *u, int y, int x, const float *img,
 double ui_wall_s(void);
 void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A run's caption: "2 noise 25%" (and the focus mark). */
+void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n);
 
 /* Help lines of the key table, for the overlay (explorer.c). */
 size_t ui_key_help_count(void);

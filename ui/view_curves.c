@@ -17,26 +17,63 @@ static void fmt_count(double v, char *buf, size_t n)
 		snprintf(buf, n, "%.0f", v);
 }
 
+/* a curve: one symbol per column, ':' bridging jumps of several rows */
+static void curve(const struct ui_state *u, const struct ui_chart *c,
+		  const float *v, int x0, int y0, int pair, char sym)
+{
+	int prev = -1;
+	for (int i = 0; i < c->w; i++) {
+		int row = ui_chart_row(c, v[i]);
+		if (row < 0)
+			continue;
+		ui_on(pair, u);
+		if (prev >= 0 && abs(prev - row) > 1) {
+			int a = prev < row ? prev : row;
+			int b = prev < row ? row : prev;
+			for (int k = a + 1; k < b; k++)
+				mvaddch(y0 + k, x0 + i, ':');
+		}
+		mvaddch(y0 + row, x0 + i, (chtype)sym);
+		ui_off(pair, u);
+		prev = row;
+	}
+}
+
 void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 {
 	const struct ui_rect *r = &u->lay.curves;
+	int several = u->n_runs > 1;
 	char title[96];
-	snprintf(title, sizeof title, "loss per example%s%s",
-		 u->log_scale ? ", log" : "", u->smooth ? ", EMA" : "");
-	ui_box(r, title, u);
+	snprintf(title, sizeof title, "%s loss per example%s%s",
+		 several ? "training" : "", u->log_scale ? ", log" : "",
+		 u->smooth ? ", EMA" : "");
+	ui_box(r, title + (several ? 0 : 1), u);
 	const int yl = 8; /* y labels */
 	const struct as_history *h = &s->history;
 	size_t first;
-	int legend = ui_legend_fit(h, r->w - 2, 3, &first);
-	if (legend == 0)
-		legend = 1; /* the key: train, held-out, PCA */
+	int legend = ui_legend_fit(h, r->w - 2, several ? 2 : 3, &first);
+	if (legend == 0 || several)
+		legend++; /* the key: train, held-out, PCA; or the runs */
 	int pw = r->w - 2 - yl, ph = r->h - 4 - legend;
 	if (pw < 4 || ph < 2)
 		return;
 	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error);
-	struct ui_chart c;
-	ui_chart_compute(&s->history, pw, ph, u->log_scale,
-			 u->smooth ? 0.9 : 0.0, pca ? s->pca_error : NAN, &c);
+	struct ui_chart c, cs[AS_RUNS_MAX];
+	if (several) {
+		const struct as_history *hs[AS_RUNS_MAX];
+		int n = 0;
+		for (int i = 0; i < u->n_runs; i++)
+			if (u->runs[i].s)
+				hs[n++] = &u->runs[i].s->history;
+		ui_chart_overlay(hs, (size_t)n, pw, ph, u->log_scale,
+				 u->smooth ? 0.9 : 0.0,
+				 pca ? s->pca_error : NAN, cs);
+		c = cs[0];
+	} else {
+		ui_chart_compute(&s->history, pw, ph, u->log_scale,
+				 u->smooth ? 0.9 : 0.0,
+				 pca ? s->pca_error : NAN, &c);
+	}
 	int x0 = r->x + 1 + yl, y0 = r->y + 1;
 	for (int k = 0; k < 3; k++) {
 		int row = k * (ph - 1) / 2;
@@ -62,31 +99,27 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 		mvprintw(y0 + row, x0 + pw - 4, "PCA");
 		ui_off(UI_P_PCA, u);
 	}
-	int prev = -1;
-	for (int i = 0; i < pw; i++) {
-		int row = ui_chart_row(&c, c.train[i]);
-		if (row < 0)
-			continue;
-		ui_on(UI_P_TRAIN, u);
-		if (prev >= 0 && abs(prev - row) > 1) {
-			int a = prev < row ? prev : row;
-			int b = prev < row ? row : prev;
-			for (int k = a + 1; k < b; k++)
-				mvaddch(y0 + k, x0 + i, ':');
+	if (several) {
+		int k = 0;
+		for (int i = 0; i < u->n_runs; i++) {
+			if (!u->runs[i].s)
+				continue;
+			curve(u, &cs[k], cs[k].train, x0, y0, UI_P_RUN0 + i,
+			      ui_run_symbol(i));
+			k++;
 		}
-		mvaddch(y0 + row, x0 + i, '*');
-		ui_off(UI_P_TRAIN, u);
-		prev = row;
-	}
-	for (int i = 0; i < pw; i++) {
-		int row = ui_chart_row(&c, c.heldout[i]);
-		if (row < 0)
-			continue;
-		ui_on(UI_P_HELDOUT, u);
-		attron(A_BOLD);
-		mvaddch(y0 + row, x0 + i, 'o');
-		attroff(A_BOLD);
-		ui_off(UI_P_HELDOUT, u);
+	} else {
+		curve(u, &c, c.train, x0, y0, UI_P_TRAIN, '*');
+		for (int i = 0; i < pw; i++) {
+			int row = ui_chart_row(&c, c.heldout[i]);
+			if (row < 0)
+				continue;
+			ui_on(UI_P_HELDOUT, u);
+			attron(A_BOLD);
+			mvaddch(y0 + row, x0 + i, 'o');
+			attroff(A_BOLD);
+			ui_off(UI_P_HELDOUT, u);
+		}
 	}
 	/* change markers: a digit on the x axis, explained below it */
 	char xmax[16];
@@ -97,6 +130,31 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 		 xmax);
 	ui_off(UI_P_DIM, u);
 	int lx = r->x + 1, ly = y0 + ph + 2;
+	if (several) {
+		/* the runs' key first, then the focused run's changes */
+		for (int i = 0; i < u->n_runs; i++) {
+			char cap[48];
+			ui_run_caption(u, i, cap, sizeof cap);
+			int len = (int)strlen(cap) + 2;
+			if (lx + len > r->x + r->w - 1)
+				break;
+			ui_on(UI_P_RUN0 + i, u);
+			if (i == u->focus)
+				attron(A_BOLD);
+			mvprintw(ly, lx, "%s", cap);
+			attroff(A_BOLD);
+			ui_off(UI_P_RUN0 + i, u);
+			lx += len;
+		}
+		if (pca) {
+			ui_on(UI_P_PCA, u);
+			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx,
+				 "- PCA");
+			ui_off(UI_P_PCA, u);
+		}
+		lx = r->x + 1;
+		ly++;
+	}
 	for (size_t i = first; i < h->n_changes; i++) {
 		const struct as_change *ch = &h->changes[i];
 		int col = ui_chart_col(&c, (double)ch->examples);
@@ -117,7 +175,7 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 		attroff(A_BOLD);
 		ui_off(UI_P_MARK, u);
 	}
-	if (h->n_changes == 0) {
+	if (h->n_changes == 0 && !several) {
 		ui_on(UI_P_TRAIN, u);
 		mvprintw(ly, lx, "* train");
 		ui_off(UI_P_TRAIN, u);

@@ -8,7 +8,14 @@
 void ui_view_panel(struct ui_state *u, const struct as_snapshot *s)
 {
 	const struct ui_rect *r = &u->lay.panel;
-	ui_box(r, "controls (jk select, hl change, Enter)", u);
+	char title[96];
+	if (u->n_runs > 1)
+		snprintf(title, sizeof title, "controls of run %d %s (Tab)",
+			 u->focus + 1, u->runs[u->focus].label);
+	else
+		snprintf(title, sizeof title,
+			 "controls (jk select, hl change, Enter)");
+	ui_box(r, title, u);
 	int n = (int)as_param_count(), rows = r->h - 2;
 	/* scrolled so that the selected row is always in view */
 	int top = ui_panel_top(u->sel, rows);
@@ -54,6 +61,8 @@ void ui_view_status(struct ui_state *u, const struct as_snapshot *s)
 	printw(" %s ", s->paused ? "PAUSED " : "RUNNING");
 	attroff(A_BOLD);
 	ui_off(warn ? UI_P_OK : UI_P_WARN, u);
+	if (u->n_runs > 1)
+		printw(" run %d/%d", u->focus + 1, u->n_runs);
 	double frac = s->epoch_len ? (double)s->epoch_pos / s->epoch_len : 0;
 	char bar[11];
 	for (int i = 0; i < 10; i++)
@@ -91,6 +100,10 @@ void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
 	printw(" autoscope ");
 	attroff(A_BOLD);
 	ui_off(UI_P_TITLE, u);
+	if (u->lesson)
+		printw(" lesson %s |", u->lesson->name);
+	if (u->n_runs > 1)
+		printw(" %d %s:", u->focus + 1, u->runs[u->focus].label);
 	printw(" %zu-%zu %s, %s, %s %.2f", s->n_visible, s->n_hidden,
 	       s->tied ? "tied" : "untied",
 	       s->config.loss == AS_LOSS_CE ? "sigmoid/cross-entropy"

@@ -17,7 +17,7 @@ enum as_score_kind {
 	AS_SCORE_LOCAL = 1 << 2,   /* localisation of the filters */
 	AS_SCORE_HASH = 1 << 3,	   /* semantic hashing precision */
 	AS_SCORE_SCATTER = 1 << 4, /* 2-D projection of the codes */
-	AS_SCORE_NOISE = 1 << 5,   /* reconstruction of pure noise */
+	AS_SCORE_NOISE = 1 << 5,   /* R^2 rebuilding binary noise vs digits */
 };
 
 #define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
@@ -36,7 +36,8 @@ struct as_scores {
 	double angle_mean_deg;
 	double localisation; /* as_filter_localisation, half-size windows */
 	double hash_precision, pixel_precision; /* at AS_HASH_K */
-	double noise_loss;   /* reconstruction loss of uniform noise images */
+	double noise_r2; /* R^2 of rebuilt binary noise (1: copies it) */
+	double digit_r2; /* R^2 of rebuilt clean held-out examples */
 	size_t n_scatter;
 	float code_xy[AS_SCATTER_N][2];	 /* top-2 PCA of the codes */
 	float pixel_xy[AS_SCATTER_N][2]; /* top-2 PCA of the raw input */

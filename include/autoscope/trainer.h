@@ -29,6 +29,7 @@
 #include "autoscope/history.h"
 #include "autoscope/measure.h"
 #include "autoscope/model.h"
+#include "autoscope/pace.h"
 #include "autoscope/params.h"
 #include "autoscope/rng.h"
 #include "autoscope/scores.h"
@@ -68,6 +69,8 @@ struct as_trainer_opts {
 	double publish_min_s; /* seconds between snapshots (0.08) */
 	unsigned score_every_epoch; /* threaded: as_trainer_score(these)
 				     * after each epoch (0: never) */
+	struct as_pace *pace; /* threaded: keep step with other runs (NULL:
+			       * alone); joined on start, left on stop */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
@@ -133,6 +136,7 @@ struct as_trainer {
 	/* a fork made by AS_CMD_FORK, waiting for as_trainer_take_fork
 	 * (under qlock) */
 	struct as_trainer *forked;
+	int pace_slot;
 };
 
 /* A new run of cfg on ds (ds must outlive the trainer). */
