@@ -137,6 +137,18 @@ static void put(struct as_config *cfg, const struct as_param *p, double v)
 	}
 }
 
+/* The range as the field stores it: a float field holds 1e-6 as
+ * 9.99999997e-7, which a double bound of 1e-6 would refuse. */
+static double lo_of(const struct as_param *p)
+{
+	return p->type == AS_PT_FLOAT ? (double)(float)p->min : p->min;
+}
+
+static double hi_of(const struct as_param *p)
+{
+	return p->type == AS_PT_FLOAT ? (double)(float)p->max : p->max;
+}
+
 void as_config_default(struct as_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -149,7 +161,7 @@ enum as_status as_config_validate(const struct as_config *cfg,
 {
 	for (size_t i = 0; i < N_PARAMS; i++) {
 		double v = as_param_get(cfg, &table[i]);
-		if (!(v >= table[i].min && v <= table[i].max))
+		if (!(v >= lo_of(&table[i]) && v <= hi_of(&table[i])))
 			return as_error_set(err, AS_ERR_INVALID,
 					    "%s = %g is outside [%g, %g]",
 					    table[i].name, v, table[i].min,
@@ -178,7 +190,8 @@ static const char *kind_words(const struct as_param *p, char *buf, size_t n)
 enum as_status as_param_set(struct as_config *cfg, const struct as_param *p,
 			    double value, struct as_error *err)
 {
-	if (!isfinite(value) || value < p->min || value > p->max)
+	double stored = p->type == AS_PT_FLOAT ? (double)(float)value : value;
+	if (!isfinite(value) || stored < lo_of(p) || stored > hi_of(p))
 		return as_error_set(err, AS_ERR_INVALID,
 				    "%s must be between %g and %g, not %g",
 				    p->name, p->min, p->max, value);

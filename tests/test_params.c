@@ -71,6 +71,42 @@ START_TEST(test_cross_field)
 }
 END_TEST
 
+/* Both ends of every range are accepted, set and validated, and just
+ * past them refused: a float field stores 1e-6 as 9.99999997e-7, which
+ * once failed its own lower bound of 1e-6. */
+START_TEST(test_range_ends)
+{
+	for (size_t i = 0; i < as_param_count(); i++) {
+		const struct as_param *p = as_param_at(i);
+		if (p->type == AS_PT_ENUM || p->type == AS_PT_BOOL)
+			continue;
+		const double ends[2] = {p->min, p->max};
+		for (int k = 0; k < 2; k++) {
+			struct as_config cfg;
+			as_config_default(&cfg);
+			/* sparsity needs the sigmoid encoder (the default) */
+			struct as_error err;
+			ck_assert_msg(as_param_set(&cfg, p, ends[k], &err) ==
+					      AS_OK,
+				      "%s = %g: %s", p->name, ends[k],
+				      err.msg);
+			ck_assert_msg(as_config_validate(&cfg, &err) == AS_OK,
+				      "%s = %g: %s", p->name, ends[k],
+				      err.msg);
+		}
+		struct as_config cfg;
+		as_config_default(&cfg);
+		struct as_error err;
+		double below = p->min - (fabs(p->min) * 0.01 + 1e-9);
+		double above = p->max + (fabs(p->max) * 0.01 + 1);
+		ck_assert_int_eq(as_param_set(&cfg, p, below, &err),
+				 AS_ERR_INVALID);
+		ck_assert_int_eq(as_param_set(&cfg, p, above, &err),
+				 AS_ERR_INVALID);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("params");
@@ -78,6 +114,7 @@ int main(void)
 	tcase_add_test(tc, test_defaults_are_valid_and_in_range);
 	tcase_add_test(tc, test_parse_and_format);
 	tcase_add_test(tc, test_cross_field);
+	tcase_add_test(tc, test_range_ends);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
