@@ -116,6 +116,7 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, train);
 	csv_num(f, s->heldout);
 	csv_num(f, s->recon_clean);
+	csv_num(f, s->variance);
 	csv_num(f, s->probe_codes);
 	csv_num(f, s->probe_raw);
 	csv_num(f, s->pca_error);
@@ -145,6 +146,8 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		       s->angle_mean_deg);
 	if (s->have & AS_SCORE_LOCAL)
 		printf("  localisation %.3f", s->localisation);
+	if (isfinite(s->variance) && !isfinite(s->pca_error))
+		printf("  variance %.3f", s->variance);
 	if (s->have & AS_SCORE_HASH)
 		printf("  precision@%d Hamming %.3f pixels %.3f", AS_HASH_K,
 		       s->hash_precision, s->pixel_precision);
@@ -184,7 +187,7 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		return 1;
 	}
 	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
-		     "recon_clean,probe_codes,probe_raw,pca_error,pca_ratio,"
+		     "recon_clean,variance,probe_codes,probe_raw,pca_error,pca_ratio,"
 		     "angle_max_deg,angle_mean_deg,localisation,"
 		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
 	if (!o->quiet) {

@@ -14,7 +14,7 @@
 void as_scores_clear(struct as_scores *s)
 {
 	memset(s, 0, sizeof *s);
-	s->heldout = s->recon_clean = NAN;
+	s->heldout = s->recon_clean = s->variance = NAN;
 	s->probe_codes = s->probe_raw = NAN;
 	s->pca_error = s->angle_max_deg = s->angle_mean_deg = NAN;
 	s->localisation = NAN;
@@ -282,6 +282,24 @@ static double score_noise(struct as_trainer *t)
 	return v;
 }
 
+/* mean over rows of 1/2 ||x - mean||^2, the mean over the same rows */
+static double variance(const float *x, size_t n, size_t d)
+{
+	double total = 0;
+	for (size_t j = 0; j < d; j++) {
+		double m = 0, v = 0;
+		for (size_t i = 0; i < n; i++)
+			m += x[i * d + j];
+		m /= (double)n;
+		for (size_t i = 0; i < n; i++) {
+			double e = x[i * d + j] - m;
+			v += e * e;
+		}
+		total += v;
+	}
+	return 0.5 * total / (double)n;
+}
+
 enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 				struct as_error *err)
 {
@@ -298,6 +316,8 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 		s->recon_clean =
 			as_model_eval(t->model, &t->cfg,
 				      ds->x + ds->n_train * ds->d, nte, NULL);
+	if (nte && t->cfg.loss == AS_LOSS_MSE)
+		s->variance = variance(ds->x + ds->n_train * ds->d, nte, ds->d);
 	enum as_status st = AS_OK;
 	if ((which & AS_SCORE_PROBE) && labelled) {
 		st = as_trainer_probe(t, err);

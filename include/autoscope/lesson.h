@@ -29,6 +29,7 @@ struct as_lesson {
 	const char *title;    /* one line */
 	const char *data;     /* a --data spec */
 	float whiten_eps;     /* patches: data; 0: the default */
+	size_t n_patches;     /* patches: data; 0: the default */
 	const char *settings; /* for every run, on top of the defaults */
 	size_t n_runs;
 	struct as_lesson_run runs[AS_RUNS_MAX];

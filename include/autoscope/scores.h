@@ -30,6 +30,8 @@ struct as_scores {
 	uint64_t step, epoch, examples;
 	double heldout;	    /* the training objective on held-out */
 	double recon_clean; /* reconstruction loss of clean held-out input */
+	double variance;    /* mean 1/2 ||x - mean x||^2 over held-out: the
+			     * squared error of drawing the mean (MSE only) */
 	double probe_codes, probe_raw;
 	double pca_error;     /* rank-n_hidden PCA on held-out (MSE units) */
 	double angle_max_deg; /* principal angles, decoder subspace vs PCA */
