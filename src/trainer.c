@@ -603,11 +603,10 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		} else if (as_trainer_fork(t, NULL, &f, &err) != AS_OK) {
 			say(t, "fork failed: %s", err.msg);
 		} else {
+			/* the taker says where the fork went */
 			pthread_mutex_lock(&t->qlock);
 			t->forked = f;
 			pthread_mutex_unlock(&t->qlock);
-			say(t, "forked at step %llu",
-			    (unsigned long long)t->step);
 		}
 		break;
 	}

@@ -198,14 +198,22 @@ void ui_draw(struct ui_state *u, const struct as_snapshot *s)
 		refresh();
 		return;
 	}
-	if (s->message_id != u->seen_msg_id) {
-		u->seen_msg_id = s->message_id;
-		if (s->message[0])
-			ui_say(u,
-			       strstr(s->message, "refused") ||
-				       strstr(s->message, "diverged") ||
-				       strstr(s->message, "failed"),
-			       "%s", s->message);
+	/* every run's news, the newest last: a run diverging in the
+	 * background is said too, with its number */
+	for (int i = 0; i < u->n_runs; i++) {
+		const struct as_snapshot *rs = u->runs[i].s;
+		if (!rs || rs->message_id == u->runs[i].seen_msg_id)
+			continue;
+		u->runs[i].seen_msg_id = rs->message_id;
+		if (!rs->message[0])
+			continue;
+		int warn = strstr(rs->message, "refused") ||
+			   strstr(rs->message, "diverged") ||
+			   strstr(rs->message, "failed");
+		if (u->n_runs > 1)
+			ui_say(u, warn, "run %d: %s", i + 1, rs->message);
+		else
+			ui_say(u, warn, "%s", rs->message);
 	}
 	ui_view_title(u, s);
 	ui_view_filters(u, s);

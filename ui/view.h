@@ -27,6 +27,7 @@ struct ui_run {
 	char label[32];
 	const struct as_snapshot *s; /* NULL outside a frame */
 	uint64_t drawn;		     /* generation last drawn */
+	uint64_t seen_msg_id;	     /* its trainer's last message shown */
 };
 
 struct ui_state {
@@ -63,7 +64,6 @@ struct ui_state {
 	char msg[200];
 	int msg_warn;
 	double msg_until;
-	uint64_t seen_msg_id;
 	int quit;
 	const char *out_dir;
 };

@@ -132,9 +132,20 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 	int lx = r->x + 1, ly = y0 + ph + 2;
 	if (several) {
 		/* the runs' key first, then the focused run's changes */
+		/* each caption gets an equal share of the line when they do
+		 * not all fit */
+		int room = r->w - 2 - (pca ? 6 : 0), need = 0;
 		for (int i = 0; i < u->n_runs; i++) {
 			char cap[48];
 			ui_run_caption(u, i, cap, sizeof cap);
+			need += (int)strlen(cap) + 2;
+		}
+		int share = need > room ? room / u->n_runs - 2 : 48;
+		for (int i = 0; i < u->n_runs; i++) {
+			char cap[48];
+			ui_run_caption(u, i, cap, sizeof cap);
+			if (share >= 2 && share < (int)sizeof cap)
+				cap[share] = 0;
 			int len = (int)strlen(cap) + 2;
 			if (lx + len > r->x + r->w - 1)
 				break;

@@ -106,8 +106,7 @@ void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
 		printw(" %d %s:", u->focus + 1, u->runs[u->focus].label);
 	printw(" %zu-%zu %s, %s, %s %.2f", s->n_visible, s->n_hidden,
 	       s->tied ? "tied" : "untied",
-	       s->config.loss == AS_LOSS_CE ? "sigmoid/cross-entropy"
-					    : "linear/squared error",
+	       s->config.loss == AS_LOSS_CE ? "cross-entropy" : "squared error",
 	       as_param_find("corruption")->choices[s->config.corruption],
 	       s->config.corruption_level);
 	if (u->msg[0] && ui_wall_s() < u->msg_until) {
