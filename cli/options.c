@@ -29,8 +29,8 @@ static const struct extra extras[] = {
 	 "whitening regulariser added to each variance (default 0.01; larger "
 	 "keeps more low-frequency contrast)"},
 	{"lesson", "NAME",
-	 "start a lesson's runs side by side: denoising, pca, capacity, "
-	 "edges, codes, contractive, hashing (or its number, 1-7)"},
+	 "start a lesson (below, by name or number): its runs side by side; "
+	 "with train, into DIR/<run>/ and DIR/lesson.csv"},
 	{"epochs", "N", "train: stop at N epochs in all (default 10; a "
 	 "lesson's own number with --lesson)"},
 	{"out", "DIR",
@@ -84,7 +84,16 @@ void cli_usage(FILE *f)
 			 extras[i].arg ? extras[i].arg : "");
 		fprintf(f, "%-28s %s\n", line, extras[i].help);
 	}
+	fprintf(f, "\nlessons (--lesson NAME, or L in the explorer):\n");
+	for (size_t i = 0; i < as_lesson_count(); i++) {
+		const struct as_lesson *l = as_lesson_at(i);
+		fprintf(f, "  %zu %-12s %s (%zu run%s, %d epochs)\n", i + 1,
+			l->name, l->title, l->n_runs, l->n_runs > 1 ? "s" : "",
+			l->epochs);
+	}
 	fprintf(f, "\nexamples:\n"
+		   "  autoscope --lesson denoising\n"
+		   "  autoscope train --lesson edges --out edges-run\n"
 		   "  autoscope train --epochs 5 --corruption-level 0.5\n"
 		   "  autoscope train --loss mse --encoder linear --hidden 30 "
 		   "--tied off\n"
