@@ -273,11 +273,14 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	return AS_OK;
 }
 
-struct as_trainer *as_trainer_take_fork(struct as_trainer *t)
+struct as_trainer *as_trainer_take_fork(struct as_trainer *t, int *failed)
 {
 	pthread_mutex_lock(&t->qlock);
 	struct as_trainer *f = t->forked;
 	t->forked = NULL;
+	if (failed)
+		*failed = t->forks_failed;
+	t->forks_failed = 0;
 	pthread_mutex_unlock(&t->qlock);
 	return f;
 }
@@ -598,10 +601,15 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		pthread_mutex_lock(&t->qlock);
 		int waiting = t->forked != NULL;
 		pthread_mutex_unlock(&t->qlock);
-		if (waiting) {
-			say(t, "refused: the last fork is not taken yet");
-		} else if (as_trainer_fork(t, NULL, &f, &err) != AS_OK) {
-			say(t, "fork failed: %s", err.msg);
+		if (waiting || as_trainer_fork(t, NULL, &f, &err) != AS_OK) {
+			if (waiting)
+				say(t, "refused: the last fork is not taken "
+				       "yet");
+			else
+				say(t, "fork failed: %s", err.msg);
+			pthread_mutex_lock(&t->qlock);
+			t->forks_failed++;
+			pthread_mutex_unlock(&t->qlock);
 		} else {
 			/* the taker says where the fork went */
 			pthread_mutex_lock(&t->qlock);

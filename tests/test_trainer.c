@@ -354,7 +354,7 @@ START_TEST(test_threaded_fork_is_handed_over)
 	struct as_error err;
 	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &t, &err), AS_OK);
 	ck_assert_int_eq(as_trainer_start(t, &err), AS_OK);
-	ck_assert_ptr_null(as_trainer_take_fork(t));
+	ck_assert_ptr_null(as_trainer_take_fork(t, NULL));
 	struct as_command pause = {AS_CMD_PAUSE, 0, 1};
 	struct as_command fork = {AS_CMD_FORK, 0, 0};
 	ck_assert_int_eq(as_trainer_push(t, &pause), AS_OK);
@@ -363,10 +363,10 @@ START_TEST(test_threaded_fork_is_handed_over)
 	for (int i = 0; i < 5000 && !f; i++) { /* up to 5 s */
 		struct timespec ms = {0, 1000000};
 		nanosleep(&ms, NULL);
-		f = as_trainer_take_fork(t);
+		f = as_trainer_take_fork(t, NULL);
 	}
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_null(as_trainer_take_fork(t));
+	ck_assert_ptr_null(as_trainer_take_fork(t, NULL));
 	as_trainer_stop(t);
 	ck_assert(same_params(t, f));
 	ck_assert_uint_eq(f->step, t->step);

@@ -631,7 +631,11 @@ static int close_run(struct ui_state *u, int i, char *said, size_t n)
 		snprintf(said, n, "%s", t->message[0] ? t->message : "stopped");
 	else
 		ui_say(u, bad, "closed %s: %s", u->runs[i].label, t->message);
-	struct as_trainer *f = as_trainer_take_fork(t);
+	int failed = 0;
+	struct as_trainer *f = as_trainer_take_fork(t, &failed);
+	u->fork_pending -= failed + (f != NULL); /* asked of this run */
+	if (u->fork_pending < 0)
+		u->fork_pending = 0;
 	as_trainer_free(f);
 	as_trainer_free(t);
 	for (int k = i; k + 1 < u->n_runs; k++)
@@ -648,18 +652,22 @@ static int close_run(struct ui_state *u, int i, char *said, size_t n)
 static void take_forks(struct ui_state *u)
 {
 	for (int i = 0; i < u->n_runs && u->fork_pending > 0; i++) {
-		struct as_trainer *f = as_trainer_take_fork(u->runs[i].t);
+		int failed = 0;
+		struct as_trainer *f = as_trainer_take_fork(u->runs[i].t,
+							    &failed);
+		u->fork_pending -= failed; /* the run says why */
 		if (!f)
 			continue;
 		u->fork_pending--;
 		char label[40];
 		snprintf(label, sizeof label, "%.19s fork", u->runs[i].label);
+		/* read before its thread starts: then it is the thread's */
+		unsigned long long step = (unsigned long long)f->step;
 		if (add_run(u, f, label) == 0) {
 			u->focus = u->n_runs - 1;
 			u->t = u->runs[u->focus].t;
 			ui_say(u, 0, "run %d is a fork of run %d at step %llu",
-			       u->n_runs, i + 1,
-			       (unsigned long long)f->step);
+			       u->n_runs, i + 1, step);
 		}
 	}
 }

@@ -136,6 +136,7 @@ struct as_trainer {
 	/* a fork made by AS_CMD_FORK, waiting for as_trainer_take_fork
 	 * (under qlock) */
 	struct as_trainer *forked;
+	int forks_failed; /* AS_CMD_FORKs that made nothing (under qlock) */
 	int pace_slot;
 };
 
@@ -160,8 +161,9 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 			       const struct as_trainer_opts *opts,
 			       struct as_trainer **out, struct as_error *err);
 /* Threaded mode: the fork made by the last AS_CMD_FORK, once, or NULL
- * (not made yet). The caller owns it; it is not started. */
-struct as_trainer *as_trainer_take_fork(struct as_trainer *t);
+ * (not made yet). The caller owns it; it is not started. failed (if not
+ * NULL) receives how many forks failed since the last call. */
+struct as_trainer *as_trainer_take_fork(struct as_trainer *t, int *failed);
 /* Sets the output directory of a run that is not running (creating it
  * and opening a fresh log.csv). */
 enum as_status as_trainer_set_out_dir(struct as_trainer *t, const char *dir,
