@@ -185,6 +185,7 @@ void as_trainer_publish(struct as_trainer *t)
 	s->elapsed_s = t->elapsed_s;
 	s->examples_per_s = t->rate;
 	s->paused = t->paused;
+	s->waiting = t->wait_share > 0.3;
 	s->tied = m->tied;
 	s->rows = ds->rows;
 	s->cols = ds->cols;
@@ -230,9 +231,12 @@ static void *run(void *arg)
 			break;
 		/* ahead of the runs beside it: let them catch up (a
 		 * command still gets through at once) */
-		if (!had_commands && t->opts.pace &&
-		    as_pace_ahead(t->opts.pace, t->pace_slot, t->examples,
-				  !t->paused)) {
+		t->waiting = !had_commands && t->opts.pace &&
+			     as_pace_ahead(t->opts.pace, t->pace_slot,
+					   t->examples, !t->paused);
+		/* share of recent rounds spent waiting, for the status */
+		t->wait_share = 0.95 * t->wait_share + 0.05 * t->waiting;
+		if (t->waiting) {
 			struct timespec nap = {0, 2000000};
 			nanosleep(&nap, NULL);
 			if (clock_s() - t->last_publish_s >= 0.25)

@@ -69,9 +69,13 @@ void ui_view_status(struct ui_state *u, const struct as_snapshot *s)
 		bar[i] = i < (int)(frac * 10) ? '#' : '.';
 	bar[10] = 0;
 	long el = lround(s->elapsed_s);
-	printw(" epoch %llu [%s] %3.0f%%  %6.0f ex/s  %ld:%02ld  step %llu",
-	       (unsigned long long)s->epoch + 1, bar, frac * 100,
-	       s->examples_per_s, el / 60, el % 60,
+	printw(" epoch %llu [%s] %3.0f%%  ", (unsigned long long)s->epoch + 1,
+	       bar, frac * 100);
+	if (s->waiting && !s->paused)
+		printw("keeps pace");
+	else
+		printw("%6.0f ex/s", s->examples_per_s);
+	printw("  %ld:%02ld  step %llu", el / 60, el % 60,
 	       (unsigned long long)s->step);
 	if (isfinite(s->heldout_loss))
 		printw("  held-out %.2f", s->heldout_loss);

@@ -30,6 +30,7 @@ struct as_snapshot {
 	double elapsed_s;
 	double examples_per_s; /* recent training speed */
 	int paused;
+	int waiting; /* ahead of the runs beside it: waiting for them */
 	int tied;
 	size_t n_visible, n_hidden, rows, cols;
 	float *w;      /* n_hidden x n_visible, the encoder filters */
