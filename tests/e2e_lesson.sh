@@ -7,42 +7,7 @@
 # it), a second lesson replaces the first, the terminal shrinks to 80x24
 # and back, and q saves every run. Usage: e2e_lesson.sh path/to/autoscope
 set -eu
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-sock="autoscope-lesson-$$"
-
-tm() { tmux -L "$sock" "$@"; }
-cleanup() {
-	tm kill-server 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-screen() { tm capture-pane -p -t e2e 2>/dev/null || true; }
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	screen
-	[ -f "$work/err" ] && { echo "--- stderr:"; cat "$work/err"; }
-	exit 1
-}
-# wait_for PATTERN [seconds]: poll the screen until a line matches the
-# extended regular expression
-wait_for() {
-	end=$(($(date +%s) + ${2:-30}))
-	while [ "$(date +%s)" -le "$end" ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "the screen never showed /$1/"
-}
-wait_gone() {
-	end=$(($(date +%s) + ${2:-10}))
-	while [ "$(date +%s)" -le "$end" ]; do
-		screen | grep -qE -- "$1" || return 0
-		sleep 0.1
-	done
-	fail "the screen still shows /$1/"
-}
+. "$(dirname "$0")/tui_lib.sh"
 
 # a bad lesson name is refused before the terminal is touched
 if "$bin" --lesson nope --out "$work/bad" 2>"$work/bad.err"; then
@@ -51,75 +16,68 @@ fi
 grep -q "no lesson 'nope'" "$work/bad.err" || fail "no one-line refusal"
 [ ! -e "$work/bad" ] || fail "a refused start wrote $work/bad"
 
-tm new-session -d -s e2e -x 120 -y 40 \
-	"cd '$work' && TERM=tmux-256color '$bin' --out '$work/out' \
-	2>'$work/err'; echo \$? > '$work/exit'"
-wait_for "RUNNING"
+start --out "'$work/out'"
+wait_re "RUNNING"
 
 # the menu lists the seven lessons; 1 Enter starts the first
 tm send-keys -t e2e L
-wait_for "lessons \(Enter starts, Esc closes\)"
-wait_for "7 hashing"
+wait_re "lessons \(Enter starts, Esc closes\)"
+wait_re "7 hashing"
 tm send-keys -t e2e 1 Enter
-wait_for "lesson denoising \|"
-wait_for "\*1 noise 0%"
-wait_for "\+2 noise 25%"
-wait_for "x3 noise 50%"
-wait_for "lesson 1/7 denoising"
+wait_re "lesson denoising \|"
+wait_re "\*1 noise 0%"
+wait_re "\+2 noise 25%"
+wait_re "x3 noise 50%"
+wait_re "lesson 1/7 denoising"
 # side by side: three filter grids, one chart key, each run's numbers
-wait_for "mask 0\.25 1-"
-wait_for "\*1 noise 0%  \+2 noise 25%  x3 noise 50%"
-wait_for "\*1 noise 0% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
-wait_for "x3 noise 50% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
+wait_re "mask 0\.25 1-"
+wait_re "\*1 noise 0%  \+2 noise 25%  x3 noise 50%"
+wait_re "\*1 noise 0% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
+wait_re "x3 noise 50% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
 
 # focus run 2, fork it, change the fork's noise
 tm send-keys -t e2e Tab
-wait_for "controls of run 2 noise 25%"
+wait_re "controls of run 2 noise 25%"
 tm send-keys -t e2e f
-wait_for "run 4 is a fork of run 2"
-wait_for "#4 noise 25% f"
-wait_for "controls of run 4 noise 25% fork"
+wait_re "run 4 is a fork of run 2"
+wait_re "#4 noise 25% f"
+wait_re "controls of run 4 noise 25% fork"
 tm send-keys -t e2e c
-wait_for "1 corruption_level 0\.25>0\.3"
-wait_for "corruption +0\.3 "
+wait_re "1 corruption_level 0\.25>0\.3"
+wait_re "corruption +0\.3 "
 
 # the lower pane cycles to the focused run's digits and back
 tm send-keys -t e2e i
-wait_for "held-out digits"
+wait_re "held-out digits"
 tm send-keys -t e2e i
-wait_for "lesson 1/7 denoising"
+wait_re "lesson 1/7 denoising"
 
 # the smallest terminal still draws every run; back to full size
 tm resize-window -t e2e -x 80 -y 24
-wait_for "controls of run 4"
-wait_for "RUNNING +run 4/4"
+wait_re "controls of run 4"
+wait_re "RUNNING +run 4/4"
 tm resize-window -t e2e -x 120 -y 40
-wait_for "lesson 1/7 denoising"
+wait_re "lesson 1/7 denoising"
 
 # x closes the focused fork, saving it
 tm send-keys -t e2e x
-wait_for "closed noise 25% fork: saved"
+wait_re "closed noise 25% fork: saved"
 wait_gone "#4 noise 25% fork"
 [ -f "$work/out/denoising/noise-25-fork/checkpoint.ascp" ] ||
 	fail "the closed fork left no checkpoint"
 
 # another lesson from the menu replaces these runs (they are saved)
 tm send-keys -t e2e L 5 Enter
-wait_for "lesson codes \|"
-wait_for "raw pixels, top-2 PCA"
-wait_for "\+2 2 units"
+wait_re "lesson codes \|"
+wait_re "raw pixels, top-2 PCA"
+wait_re "\+2 2 units"
 for r in noise-0 noise-25 noise-50; do
 	[ -f "$work/out/denoising/$r/checkpoint.ascp" ] ||
 		fail "lesson switch did not save $r"
 done
 
 tm send-keys -t e2e q
-end=$(($(date +%s) + 30))
-while [ ! -f "$work/exit" ] && [ "$(date +%s)" -le "$end" ]; do
-	sleep 0.1
-done
-[ -f "$work/exit" ] || fail "q did not quit"
-[ "$(cat "$work/exit")" = 0 ] || fail "exit status $(cat "$work/exit")"
+wait_exit 30
 for r in 500-units 2-units; do
 	[ "$(head -c 8 "$work/out/codes/$r/checkpoint.ascp")" = "ASCKPT01" ] ||
 		fail "no checkpoint for $r after q"

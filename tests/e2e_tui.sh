@@ -6,41 +6,8 @@
 # a resize below the minimum and back keeps it alive, and that q saves a
 # checkpoint. Usage: e2e_tui.sh path/to/autoscope
 set -eu
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-work=$(mktemp -d)
-sock="autoscope-e2e-$$"
+. "$(dirname "$0")/tui_lib.sh"
 
-tm() { tmux -L "$sock" "$@"; }
-cleanup() {
-	tm kill-server 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-screen() { tm capture-pane -p -t e2e 2>/dev/null || true; }
-fail() {
-	echo "FAIL: $*"
-	echo "--- screen:"
-	screen
-	[ -f "$work/err" ] && { echo "--- stderr:"; cat "$work/err"; }
-	exit 1
-}
-# wait_for TEXT [seconds]: poll the screen until it shows TEXT
-wait_for() {
-	end=$(($(date +%s) + ${2:-20}))
-	while [ "$(date +%s)" -le "$end" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "the screen never showed '$1'"
-}
-wait_gone() {
-	end=$(($(date +%s) + ${2:-10}))
-	while [ "$(date +%s)" -le "$end" ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-	done
-	fail "the screen still shows '$1'"
-}
 # csv_has NAME=VALUE...: some row of the log has all these values
 csv_has() {
 	awk -F, -v want="$*" '
@@ -64,9 +31,7 @@ wait_csv() {
 	fail "log.csv never recorded $*"
 }
 
-tm new-session -d -s e2e -x 120 -y 40 \
-	"cd '$work' && TERM=tmux-256color '$bin' --out '$work/out' \
-	--seed 3 2>'$work/err'; echo \$? > '$work/exit'"
+start --out "'$work/out'" --seed 3
 
 wait_for "RUNNING"
 wait_for "corruption     0.25"
@@ -112,16 +77,11 @@ tm send-keys -t e2e '?'
 wait_for "keys (any key closes)"
 wait_for "tie / untie the weights"
 tm send-keys -t e2e x
-wait_gone "keys (any key closes)"
+wait_gone "keys \(any key closes\)"
 
 # q saves a checkpoint first and gives the terminal back
 tm send-keys -t e2e q
-end=$(($(date +%s) + 20))
-while [ ! -f "$work/exit" ] && [ "$(date +%s)" -le "$end" ]; do
-	sleep 0.1
-done
-[ -f "$work/exit" ] || fail "q did not quit"
-[ "$(cat "$work/exit")" = 0 ] || fail "exit status $(cat "$work/exit")"
+wait_exit 20
 [ "$(head -c 8 "$work/out/checkpoint.ascp")" = "ASCKPT01" ] ||
 	fail "no checkpoint after q"
 # and the saved run loads again (already past epoch 1: nothing to train)

@@ -1,0 +1,57 @@
+# Shared by the tmux end-to-end scripts (sourced, not run): the binary,
+# a scratch directory, a private tmux server and session "e2e", and
+# polling helpers that read the screen with capture-pane. The caller sets
+# $1 (the binary) before sourcing and starts the session itself.
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d)
+sock="autoscope-$(basename "$0" .sh)-$$"
+
+tm() { tmux -L "$sock" "$@"; }
+cleanup() {
+	tm kill-server 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+screen() { tm capture-pane -p -t e2e 2>/dev/null || true; }
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	screen
+	[ -f "$work/err" ] && { echo "--- stderr:"; cat "$work/err"; }
+	exit 1
+}
+# wait_for TEXT [seconds] (fixed text), wait_re PATTERN [seconds] (an
+# extended regular expression): poll the screen until a line matches
+wait_match() {
+	end=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -le "$end" ]; do
+		screen | grep -q"$1" -- "$2" && return 0
+		sleep 0.1
+	done
+	fail "the screen never showed '$2'"
+}
+wait_for() { wait_match F "$1" "${2:-20}"; }
+wait_re() { wait_match E "$1" "${2:-30}"; }
+wait_gone() {
+	end=$(($(date +%s) + ${2:-10}))
+	while [ "$(date +%s)" -le "$end" ]; do
+		screen | grep -qE -- "$1" || return 0
+		sleep 0.1
+	done
+	fail "the screen still shows '$1'"
+}
+# start ARGS...: the explorer in session e2e at 120x40, its stderr and
+# exit status kept in $work; wait_exit [seconds] waits for it to end
+start() {
+	tm new-session -d -s e2e -x 120 -y 40 \
+		"cd '$work' && TERM=tmux-256color '$bin' $* \
+		2>'$work/err'; echo \$? > '$work/exit'"
+}
+wait_exit() {
+	end=$(($(date +%s) + ${1:-20}))
+	while [ ! -f "$work/exit" ] && [ "$(date +%s)" -le "$end" ]; do
+		sleep 0.1
+	done
+	[ -f "$work/exit" ] || fail "it did not quit"
+	[ "$(cat "$work/exit")" = 0 ] || fail "exit status $(cat "$work/exit")"
+}
