@@ -23,11 +23,17 @@ int as_pace_join(struct as_pace *p, uint64_t examples)
 		if (!p->used[i])
 			slot = i;
 	if (slot >= 0) {
-		/* a newcomer starts level with the slowest running run */
-		uint64_t least = UINT64_MAX;
-		for (int i = 0; i < AS_PACE_SLOTS; i++)
+		/* a newcomer starts level with the slowest running run, or
+		 * with the slowest run at all when every one is paused */
+		uint64_t least = UINT64_MAX, least_any = UINT64_MAX;
+		for (int i = 0; i < AS_PACE_SLOTS; i++) {
 			if (p->used[i] && p->active[i] && p->done[i] < least)
 				least = p->done[i];
+			if (p->used[i] && p->done[i] < least_any)
+				least_any = p->done[i];
+		}
+		if (least == UINT64_MAX)
+			least = least_any;
 		p->used[slot] = 1;
 		p->active[slot] = 0;
 		p->done[slot] = least == UINT64_MAX ? 0 : least;

@@ -231,9 +231,10 @@ static void *run(void *arg)
 			break;
 		/* ahead of the runs beside it: let them catch up (a
 		 * command still gets through at once) */
-		t->waiting = !had_commands && t->opts.pace &&
-			     as_pace_ahead(t->opts.pace, t->pace_slot,
-					   t->examples, !t->paused);
+		int ahead = t->opts.pace &&
+			    as_pace_ahead(t->opts.pace, t->pace_slot,
+					  t->examples, !t->paused);
+		t->waiting = !had_commands && ahead;
 		/* share of recent rounds spent waiting, for the status */
 		t->wait_share = 0.95 * t->wait_share + 0.05 * t->waiting;
 		if (t->waiting) {
@@ -247,6 +248,10 @@ static void *run(void *arg)
 		int stepped = as_trainer_step(t);
 		if (t->quit)
 			break;
+		/* a pause (asked for, or after a divergence) is known to the
+		 * pace before this thread sleeps, so it holds nobody back */
+		if (t->opts.pace && t->paused)
+			as_pace_ahead(t->opts.pace, t->pace_slot, t->examples, 0);
 		/* the PCA line is drawn for squared error: fit it once, after
 		 * the first frame is out */
 		if (!t->has_pca && t->cfg.loss == AS_LOSS_MSE) {
@@ -261,10 +266,11 @@ static void *run(void *arg)
 			struct as_error err;
 			t->scored_epoch = t->epoch;
 			if (as_trainer_score(t, t->opts.score_every_epoch,
-					     &err) != AS_OK)
+					     &err) != AS_OK) {
 				snprintf(t->message, sizeof t->message,
 					 "scores: %.150s", err.msg);
-			t->message_id++;
+				t->message_id++;
+			}
 		}
 		if (had_commands || !stepped ||
 		    clock_s() - t->last_publish_s >= t->opts.publish_min_s)

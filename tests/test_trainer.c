@@ -223,7 +223,7 @@ static const struct as_snapshot *wait_for(struct as_trainer *t,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		const struct as_snapshot *s = as_snapshot_acquire(&t->pub);
-		if (s && ok(s))
+		if (s && (!ok || ok(s)))
 			return s;
 		as_snapshot_release(&t->pub);
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -415,6 +415,57 @@ START_TEST(test_pace)
 }
 END_TEST
 
+static uint64_t far_examples;
+
+static int is_paused(const struct as_snapshot *s)
+{
+	return s->paused;
+}
+
+static int is_far(const struct as_snapshot *s)
+{
+	return s->examples > far_examples;
+}
+
+/* Two threaded runs on one pace: they keep step while both run; once one
+ * is paused the other trains on far past it (pausing once held every
+ * other run back, as the pause was never told to the pace). */
+START_TEST(test_pause_holds_nobody_back)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_pace pace;
+	as_pace_init(&pace, 100);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.publish = 1;
+	o.pace = &pace;
+	struct as_trainer *a, *b;
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &a, &err), AS_OK);
+	cfg.n_hidden = 16;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &b, &err), AS_OK);
+	ck_assert_int_eq(as_trainer_start(a, &err), AS_OK);
+	ck_assert_int_eq(as_trainer_start(b, &err), AS_OK);
+	ck_assert_ptr_nonnull(wait_for(a, has_steps));
+	as_snapshot_release(&a->pub);
+	struct as_command pause = {AS_CMD_PAUSE, 0, 1};
+	ck_assert_int_eq(as_trainer_push(a, &pause), AS_OK);
+	const struct as_snapshot *sa = wait_for(a, is_paused);
+	ck_assert_ptr_nonnull(sa);
+	uint64_t a_examples = sa->examples;
+	as_snapshot_release(&a->pub);
+	far_examples = a_examples + 20 * pace.slack;
+	ck_assert_ptr_nonnull(wait_for(b, is_far));
+	as_snapshot_release(&b->pub);
+	as_trainer_free(a);
+	as_trainer_free(b);
+	as_pace_destroy(&pace);
+	as_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(test_cross_entropy_needs_unit_range)
 {
 	float *x = malloc(20 * 4 * sizeof *x);
@@ -457,6 +508,7 @@ int main(void)
 	tcase_add_test(tc, test_fork_is_exact_and_diverges_only_by_the_change);
 	tcase_add_test(tc, test_threaded_fork_is_handed_over);
 	tcase_add_test(tc, test_pace);
+	tcase_add_test(tc, test_pause_holds_nobody_back);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
