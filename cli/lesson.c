@@ -89,9 +89,15 @@ struct epoch_job {
 static void *run_epoch(void *arg)
 {
 	struct epoch_job *j = arg;
-	while (j->t->epoch < j->target && !*j->stop)
-		as_trainer_step(j->t);
 	j->st = AS_OK;
+	while (j->t->epoch < j->target && !*j->stop) {
+		if (!as_trainer_step(j->t) && j->t->paused) {
+			/* it paused itself: diverged at the smallest lr */
+			j->st = as_error_set(&j->err, AS_ERR_STATE, "%s",
+					     j->t->message);
+			return NULL;
+		}
+	}
 	if (!*j->stop)
 		j->st = as_trainer_score(j->t, j->scores, &j->err);
 	return NULL;
@@ -207,6 +213,7 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		fflush(stdout);
 	}
 	int rc = 0;
+	uint64_t said[AS_RUNS_MAX] = {0};
 	for (int e = 1; e <= epochs && !*stop && !rc; e++) {
 		struct epoch_job job[AS_RUNS_MAX];
 		pthread_t th[AS_RUNS_MAX];
@@ -229,6 +236,12 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		if (!o->quiet)
 			printf("epoch %d/%d\n", e, epochs);
 		for (size_t i = 0; i < n; i++) {
+			if (runs[i]->message_id != said[i] && !o->quiet &&
+			    job[i].st == AS_OK) {
+				said[i] = runs[i]->message_id;
+				printf("  note: %s: %s\n", l->runs[i].label,
+				       runs[i]->message);
+			}
 			if (job[i].st != AS_OK) {
 				fprintf(stderr, "autoscope: %s: %s\n",
 					l->runs[i].label, job[i].err.msg);

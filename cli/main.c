@@ -114,7 +114,14 @@ static int train(struct cli_opts *o)
 	int rc = 0;
 	while (t->epoch < target && !stop_requested) {
 		uint64_t epoch = t->epoch;
-		as_trainer_step(t);
+		if (!as_trainer_step(t) && t->paused) {
+			/* it paused itself: diverged at the smallest lr */
+			if (tty)
+				fprintf(stderr, "\r\033[K");
+			fprintf(stderr, "autoscope: %s\n", t->message);
+			rc = 1;
+			break;
+		}
 		double now = mono_s();
 		if (t->message_id != said && !o->quiet) {
 			said = t->message_id;

@@ -177,6 +177,7 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 	if (st != AS_OK)
 		goto out;
 	s->n_queries = nq < AS_HASH_QUERIES ? nq : AS_HASH_QUERIES;
+	s->hash_k = k;
 	for (size_t i = 0; i < s->n_queries; i++) {
 		s->query[i] = (uint32_t)(ntr + i);
 		for (size_t j = 0; j < AS_HASH_K; j++)

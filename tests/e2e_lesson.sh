@@ -65,6 +65,14 @@ wait_re "closed noise 25% fork: saved"
 wait_gone "#4 noise 25% fork"
 [ -f "$work/out/denoising/noise-25-fork/checkpoint.ascp" ] ||
 	fail "the closed fork left no checkpoint"
+# a second fork of run 2 gets a new name and directory: the closed one's
+# files stay as they were saved
+cp "$work/out/denoising/noise-25-fork/checkpoint.ascp" "$work/kept.ascp"
+tm send-keys -t e2e 2 f
+wait_re "run 4 is a fork of run 2"
+wait_re "controls of run 4 noise 25% fork 2"
+cmp -s "$work/kept.ascp" "$work/out/denoising/noise-25-fork/checkpoint.ascp" ||
+	fail "the second fork wrote over the first one's checkpoint"
 
 # another lesson from the menu replaces these runs (they are saved)
 tm send-keys -t e2e L 5 Enter
@@ -76,10 +84,15 @@ for r in noise-0 noise-25 noise-50; do
 		fail "lesson switch did not save $r"
 done
 
+# the same lesson again goes to a new directory
+tm send-keys -t e2e L 5 Enter
+wait_file "$work/out/codes-2/500-units/log.csv"
+wait_file "$work/out/codes/500-units/checkpoint.ascp"
+
 tm send-keys -t e2e q
 wait_exit 30
 for r in 500-units 2-units; do
-	[ "$(head -c 8 "$work/out/codes/$r/checkpoint.ascp")" = "ASCKPT01" ] ||
+	[ "$(head -c 8 "$work/out/codes-2/$r/checkpoint.ascp")" = "ASCKPT01" ] ||
 		fail "no checkpoint for $r after q"
 done
 echo "ok: e2e lessons and side-by-side runs"

@@ -40,6 +40,15 @@ wait_gone() {
 	done
 	fail "the screen still shows '$1'"
 }
+# wait_file PATH [seconds]: poll until the file exists
+wait_file() {
+	end=$(($(date +%s) + ${2:-20}))
+	while [ "$(date +%s)" -le "$end" ]; do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "no $1"
+}
 # start ARGS...: the explorer in session e2e at 120x40, its stderr and
 # exit status kept in $work; wait_exit [seconds] waits for it to end
 start() {

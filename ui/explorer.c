@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "autoscope/blas.h"
@@ -580,14 +581,27 @@ static int label_taken(const struct ui_state *u, const char *label)
 	return 0;
 }
 
-/* base, or "base 2", "base 3"...: no two runs share a caption or a
- * directory */
+static int path_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+/* base, or "base 2", "base 3"...: no two runs share a caption, and a new
+ * directory never reuses an old run's (a closed run's files stay as they
+ * were saved) */
 static void unique_label(const struct ui_state *u, const char *base,
-			 char *out, size_t n)
+			 int needs_dir, char *out, size_t n)
 {
 	snprintf(out, n, "%.24s", base);
-	for (int k = 2; label_taken(u, out) && k < 100; k++)
+	for (int k = 2; k < 1000; k++) {
+		char slug[64], dir[4096];
+		as_lesson_slug(out, slug, sizeof slug);
+		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
+		if (!label_taken(u, out) && !(needs_dir && path_exists(dir)))
+			return;
 		snprintf(out, n, "%.24s %d", base, k);
+	}
 }
 
 /* Gives t a directory under the root (unless it has one), starts its
@@ -597,7 +611,7 @@ static int add_run(struct ui_state *u, struct as_trainer *t, const char *label)
 	struct as_error err;
 	enum as_status st = AS_OK;
 	char name[32];
-	unique_label(u, label, name, sizeof name);
+	unique_label(u, label, t->opts.out_dir == NULL, name, sizeof name);
 	if (!t->opts.out_dir) {
 		char slug[64], dir[4096];
 		as_lesson_slug(name, slug, sizeof slug);
@@ -714,9 +728,14 @@ static int start_lesson(struct ui_state *u, struct cli_opts *o,
 	if (from_menu) { /* the lesson as written, not the line's options */
 		memset(lo.given, 0, sizeof lo.given);
 		lo.data = NULL;
+		as_data_opts_default(&lo.data_opts);
 	}
 	char root[2048], why[512];
+	/* out/<lesson>, or out/<lesson>-2...: a lesson opened again never
+	 * writes over the runs it saved before */
 	snprintf(root, sizeof root, "%s/%s", out, l->name);
+	for (int k = 2; path_exists(root) && k < 1000; k++)
+		snprintf(root, sizeof root, "%s/%s-%d", out, l->name, k);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
 	topts.publish = 1;

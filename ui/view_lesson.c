@@ -210,12 +210,13 @@ static void scatter_pane(struct ui_state *u, const struct ui_rect *r)
 }
 
 static void neighbours(struct ui_state *u, int y, int x, int px, int ph,
-		       const char *name, const uint32_t *nn, uint8_t want)
+		       const char *name, const uint32_t *nn, int k,
+		       uint8_t want)
 {
 	const struct as_dataset *ds = u->ds;
 	mvprintw(y + ph / 2, x, "%s", name);
 	int right = 0;
-	for (int j = 0; j < AS_HASH_K; j++) {
+	for (int j = 0; j < k; j++) {
 		int tx = x + 9 + j * (px + 1);
 		ui_image(u, y, tx, ds->x + (size_t)nn[j] * ds->d, ds->rows,
 			 ds->cols, px, 0);
@@ -225,7 +226,7 @@ static void neighbours(struct ui_state *u, int y, int x, int px, int ph,
 		mvprintw(y + ph, tx, "%d", lab);
 		ui_off(lab == want ? UI_P_OK : UI_P_WARN, u);
 	}
-	mvprintw(y + ph / 2 + 1, x, "%d/%d", right, AS_HASH_K);
+	mvprintw(y + ph / 2 + 1, x, "%d/%d", right, k);
 }
 
 static void hash_pane(struct ui_state *u, const struct ui_rect *r)
@@ -275,9 +276,11 @@ static void hash_pane(struct ui_state *u, const struct ui_rect *r)
 	mvprintw(y + ph / 2, x + 11 + px, "%.*s", r->x + r->w - x - 13 - px,
 		 "< > another held-out digit; green: same label");
 	ui_off(UI_P_DIM, u);
-	neighbours(u, y + ph + 1, x, px, ph, "Hamming", sc->hash_nn[q], want);
-	neighbours(u, y + 2 * (ph + 1), x, px, ph, "pixels", sc->pixel_nn[q],
+	int k = (int)sc->hash_k;
+	neighbours(u, y + ph + 1, x, px, ph, "Hamming", sc->hash_nn[q], k,
 		   want);
+	neighbours(u, y + 2 * (ph + 1), x, px, ph, "pixels", sc->pixel_nn[q],
+		   k, want);
 }
 
 void ui_view_lesson(struct ui_state *u, const struct ui_rect *r)

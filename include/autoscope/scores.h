@@ -44,7 +44,7 @@ struct as_scores {
 	float code_xy[AS_SCATTER_N][2];	 /* top-2 PCA of the codes */
 	float pixel_xy[AS_SCATTER_N][2]; /* top-2 PCA of the raw input */
 	uint8_t scatter_label[AS_SCATTER_N];
-	size_t n_queries;
+	size_t n_queries, hash_k; /* queries kept, neighbours of each */
 	uint32_t query[AS_HASH_QUERIES]; /* example rows (held-out part) */
 	uint32_t hash_nn[AS_HASH_QUERIES][AS_HASH_K];  /* training rows */
 	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K]; /* training rows */
