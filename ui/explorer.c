@@ -776,6 +776,18 @@ static int start_lesson(struct ui_state *u, struct cli_opts *o,
 	return u->n_runs ? 0 : -1;
 }
 
+/* A run finishing a measurement can take a few seconds to stop: say so
+ * on the status line before waiting for it. */
+static void busy(const char *what)
+{
+	move(LINES - 1, 0);
+	clrtoeol();
+	attron(A_BOLD);
+	printw(" %.*s", COLS > 2 ? COLS - 2 : 0, what);
+	attroff(A_BOLD);
+	refresh();
+}
+
 int ui_main(struct cli_opts *o)
 {
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
@@ -867,14 +879,19 @@ int ui_main(struct cli_opts *o)
 				as_snapshot_release(&u.runs[i].t->pub);
 			u.runs[i].s = NULL;
 		}
-		if (request == UI_REQ_CLOSE)
+		if (request == UI_REQ_CLOSE) {
+			busy("saving and closing the run...");
 			close_run(&u, u.focus, NULL, 0);
-		else if (request == UI_REQ_LESSON)
+		} else if (request == UI_REQ_LESSON) {
+			busy("loading the lesson, then saving the runs on "
+			     "screen...");
 			start_lesson(&u, o, as_lesson_at((size_t)u.request_arg),
 				     out, &ds, 1);
+		}
 	}
 	/* q, or a signal: save every run first, then give the terminal
 	 * back and say where each went */
+	busy("saving every run...");
 	char said[AS_RUNS_MAX][240];
 	char label[AS_RUNS_MAX][32];
 	int n = u.n_runs, rc = 0;
