@@ -7,7 +7,7 @@
 void ui_view_help(struct ui_state *u)
 {
 	int n = (int)ui_key_help_count();
-	const int cw = 62; /* one column: keys, then the help line */
+	const int cw = 68; /* one column: keys, then the help line */
 	int cols = n + 4 > LINES && COLS >= 2 * cw + 2 ? 2 : 1;
 	int per = (n + cols - 1) / cols;
 	int w = cols * cw + 2, h = per + 4;
