@@ -197,10 +197,10 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "angle_max_deg,angle_mean_deg,localisation,"
 		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
 	if (!o->quiet) {
-		printf("lesson %s: %s\n%zu runs on %s (%zu train, %zu "
+		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",
-		       l->name, l->title, n, ds->name, ds->n_train,
-		       ds->n - ds->n_train, epochs, out);
+		       l->name, l->title, n, n > 1 ? "s" : "", ds->name,
+		       ds->n_train, ds->n - ds->n_train, epochs, out);
 		for (size_t i = 0; i < n; i++) {
 			char slug[64];
 			as_lesson_slug(l->runs[i].label, slug, sizeof slug);

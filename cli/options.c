@@ -87,7 +87,8 @@ void cli_usage(FILE *f)
 	fprintf(f, "\nlessons (--lesson NAME, or L in the explorer):\n");
 	for (size_t i = 0; i < as_lesson_count(); i++) {
 		const struct as_lesson *l = as_lesson_at(i);
-		fprintf(f, "  %zu %-12s %s (%zu run%s, %d epochs)\n", i + 1,
+		fprintf(f, "  %zu %-12s %s (%zu run%s; train: %d epochs)\n",
+			i + 1,
 			l->name, l->title, l->n_runs, l->n_runs > 1 ? "s" : "",
 			l->epochs);
 	}

@@ -71,7 +71,7 @@ static const struct as_lesson lessons[] = {
 			"a copy, 0: gray), beside R2digit. The plain 1000-unit "
 			"run copies dots; 30 units cannot; masking or sparsity "
 			"cut it.\n"
-			"Try: weight_decay 0.01 on the noisy run for clear "
+			"Try: weight decay 0.01 on the noisy run for clear "
 			"strokes.",
 	},
 	{
@@ -95,9 +95,9 @@ static const struct as_lesson lessons[] = {
 			"weight decay turns filters into small oriented edges, "
 			"like V1 simple cells; without it they stay noise.\n"
 			"Look: local, the share of a filter's energy in its best "
-			"4x4 window (random 0.33, edge near 1): past 0.7 in ~150 "
-			"epochs.\n"
-			"Try: sparsity_target 0.05, or less weight decay.",
+			"4x4 window (random 0.33, edge near 1): past 0.7 in about "
+			"20 s.\n"
+			"Try: target rho 0.05, or less weight decay.",
 	},
 	{
 		.name = "codes",
@@ -111,7 +111,7 @@ static const struct as_lesson lessons[] = {
 		.scores = AS_SCORE_SCATTER | AS_SCORE_PROBE,
 		.text = "Hinton & Salakhutdinov 2006, fig. 3. The codes of 1000 "
 			"held-out digits on their top two principal components "
-			"(a 2-unit run: the code itself), drawn as their "
+			"(for 2 units, a turn of the code itself), drawn as their "
 			"labels, beside the same view of raw pixels.\n"
 			"Look: digit clusters form and separate as the run "
 			"learns; a deep 784-1000-500-250-2 net does far better "
@@ -136,7 +136,7 @@ static const struct as_lesson lessons[] = {
 			"Look: both regularised runs beat the plain one on the "
 			"probe; half the contractive filters become smooth "
 			"strokes. From lambda 1 up, units freeze instead.\n"
-			"Try: change contractive_weight (h / l).",
+			"Try: change contractive (select it, h / l).",
 	},
 	{
 		.name = "hashing",

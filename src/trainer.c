@@ -562,6 +562,9 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		as_model_init(t->model, &t->cfg, &t->rng_init);
 		t->ref_loss = NAN;
 		guard_restart(t);
+		/* the old weights' numbers are gone with them */
+		t->probe_accuracy = NAN;
+		as_scores_clear(&t->scores);
 		record_change(t, "reset", "-", "new init");
 		say(t, "new initialisation at step %llu",
 		    (unsigned long long)t->step);

@@ -77,7 +77,7 @@ cmp -s "$work/kept.ascp" "$work/out/denoising/noise-25-fork/checkpoint.ascp" ||
 # another lesson from the menu replaces these runs (they are saved)
 tm send-keys -t e2e L 5 Enter
 wait_re "lesson codes \|"
-wait_re "raw pixels, top-2 PCA"
+wait_re "raw pixels, PCA"
 wait_re "\+2 2 units"
 for r in noise-0 noise-25 noise-50; do
 	[ -f "$work/out/denoising/$r/checkpoint.ascp" ] ||

@@ -205,6 +205,33 @@ START_TEST(test_chart_overlay)
 }
 END_TEST
 
+/* Axis labels are always 7 characters; a loss axis never goes below 0. */
+START_TEST(test_axis)
+{
+	const double v[] = {0, 3.14159, 66.87, 1314.5, 28750, 1.487e4,
+			    -960.9, 1e300, -1e300, 1e-9};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char b[32];
+		ui_axis_label(v[i], b, sizeof b);
+		ck_assert_msg(strlen(b) == 7, "'%s' for %g", b, v[i]);
+	}
+	char b[32];
+	ui_axis_label(28750, b, sizeof b);
+	ck_assert_str_eq(b, "2.9e+04");
+	static struct as_history h;
+	as_history_clear(&h);
+	for (int i = 1; i <= 20; i++) {
+		struct as_point p = {.examples = (uint64_t)i * 1000,
+				     .train_loss = i < 3 ? 30000.0f : 50.0f,
+				     .heldout_loss = NAN};
+		as_history_add_point(&h, &p);
+	}
+	struct ui_chart c;
+	ui_chart_compute(&h, 40, 10, 0, 0, NAN, &c);
+	ck_assert(c.y_lo == 0 && c.y_hi > 30000);
+}
+END_TEST
+
 START_TEST(test_split_and_scatter)
 {
 	struct ui_rect r = {1, 0, 20, 73}, c;
@@ -279,6 +306,7 @@ int main(void)
 	tcase_add_test(tc, test_panel_steps);
 	tcase_add_test(tc, test_chart_overlay);
 	tcase_add_test(tc, test_split_and_scatter);
+	tcase_add_test(tc, test_axis);
 	tcase_add_test(tc, test_legend_keeps_the_newest);
 	tcase_add_test(tc, test_mouse_hits);
 	suite_add_tcase(s, tc);

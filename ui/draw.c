@@ -25,7 +25,7 @@ void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
 	va_end(ap);
 	u->msg_warn = warn;
-	u->msg_until = ui_wall_s() + 6;
+	u->msg_until = ui_wall_s() + 8;
 }
 
 void ui_colors_init(struct ui_state *u)

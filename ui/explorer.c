@@ -813,6 +813,8 @@ int ui_main(struct cli_opts *o)
 		as_trainer_opts_default(&topts);
 		topts.publish = 1;
 		topts.pace = &u.pace;
+		/* the runs table shows each epoch's clean error */
+		topts.score_every_epoch = AS_SCORE_LOSS;
 		struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);
 		if (!t)
 			return 1;

@@ -218,7 +218,9 @@ static void chart_at(const struct as_history *h, int w, int h_cells, int log,
 		lo -= 0.5;
 	}
 	double pad = 0.05 * (hi - lo);
-	c->y_lo = lo - pad;
+	/* losses are never negative: the axis stops at 0 rather than
+	 * padding below it */
+	c->y_lo = !log && lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
 	c->y_hi = hi + pad;
 }
 
@@ -258,6 +260,15 @@ int ui_legend_fit(const struct as_history *h, int width, int max_lines,
 		f--;
 	*first = f;
 	return f < n ? legend_lines(h, f, width) : 0;
+}
+
+void ui_axis_label(double v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%7.4g", v);
+	if (strlen(buf) > 7)
+		snprintf(buf, n, "%7.1e", v);
+	if (strlen(buf) > 7) /* e+100 and beyond: say it is huge */
+		snprintf(buf, n, "%7s", v < 0 ? "-huge" : "huge");
 }
 
 int ui_chart_row(const struct ui_chart *c, double loss)

@@ -95,6 +95,9 @@ int ui_legend_fit(const struct as_history *h, int width, int max_lines,
 /* The text of one legend item (mark is '1'..'9'). */
 void ui_legend_item(const struct as_change *c, char mark, char *buf, size_t n);
 
+/* A y-axis label in exactly 7 characters: 3.142, 1.5e+04. */
+void ui_axis_label(double v, char *buf, size_t n);
+
 /* Row (0 = top) of a loss value in the chart, or -1 if not finite. */
 int ui_chart_row(const struct ui_chart *c, double loss);
 

@@ -51,9 +51,19 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 	const int yl = 8; /* y labels */
 	const struct as_history *h = &s->history;
 	size_t first;
-	int legend = ui_legend_fit(h, r->w - 2, several ? 2 : 3, &first);
-	if (legend == 0 || several)
-		legend++; /* the key: train, held-out, PCA; or the runs */
+	/* several runs: their key on one line, or two when it is long */
+	int need = 0;
+	for (int i = 0; several && i < u->n_runs; i++) {
+		char cap[48];
+		ui_run_caption(u, i, cap, sizeof cap);
+		need += (int)strlen(cap) + 2;
+	}
+	int run_lines = !several ? 0 : need + 6 <= r->w - 2 ? 1 : 2;
+	int legend = ui_legend_fit(h, r->w - 2, 3 - (run_lines ? run_lines : 0),
+				   &first);
+	if (legend == 0 && !several)
+		legend = 1; /* the key: train, held-out, PCA */
+	legend += run_lines;
 	int pw = r->w - 2 - yl, ph = r->h - 4 - legend;
 	if (pw < 4 || ph < 2)
 		return;
@@ -82,7 +92,9 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 		if (c.log)
 			y = pow(10, y);
 		ui_on(UI_P_DIM, u);
-		mvprintw(y0 + row, r->x + 1, "%7.4g", y);
+		char lab[16];
+		ui_axis_label(y, lab, sizeof lab);
+		mvprintw(y0 + row, r->x + 1, "%s", lab);
 		ui_off(UI_P_DIM, u);
 		mvaddch(y0 + row, x0 - 1, ACS_RTEE);
 	}
@@ -96,7 +108,6 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 		ui_on(UI_P_PCA, u);
 		for (int i = 0; i < pw; i += 2)
 			mvaddch(y0 + row, x0 + i, '-');
-		mvprintw(y0 + row, x0 + pw - 4, "PCA");
 		ui_off(UI_P_PCA, u);
 	}
 	if (several) {
@@ -121,6 +132,12 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 			ui_off(UI_P_HELDOUT, u);
 		}
 	}
+	if (pca) { /* the line's name over any curve point */
+		ui_on(UI_P_PCA, u);
+		mvprintw(y0 + ui_chart_row(&c, s->pca_error), x0 + pw - 4,
+			 "PCA");
+		ui_off(UI_P_PCA, u);
+	}
 	/* change markers: a digit on the x axis, explained below it */
 	char xmax[16];
 	fmt_count(c.x_max, xmax, sizeof xmax);
@@ -132,32 +149,31 @@ void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
 	int lx = r->x + 1, ly = y0 + ph + 2;
 	if (several) {
 		/* the runs' key first, then the focused run's changes */
-		/* each caption gets an equal share of the line when they do
-		 * not all fit */
-		int room = r->w - 2 - (pca ? 6 : 0), need = 0;
+		/* captions flow over run_lines lines; one still too long
+		 * for a line is cut */
+		int line = 0;
 		for (int i = 0; i < u->n_runs; i++) {
 			char cap[48];
 			ui_run_caption(u, i, cap, sizeof cap);
-			need += (int)strlen(cap) + 2;
-		}
-		int share = need > room ? room / u->n_runs - 2 : 48;
-		for (int i = 0; i < u->n_runs; i++) {
-			char cap[48];
-			ui_run_caption(u, i, cap, sizeof cap);
-			if (share >= 2 && share < (int)sizeof cap)
-				cap[share] = 0;
 			int len = (int)strlen(cap) + 2;
-			if (lx + len > r->x + r->w - 1)
+			if (lx > r->x + 1 && lx + len > r->x + r->w - 1 &&
+			    line + 1 < run_lines) {
+				line++;
+				ly++;
+				lx = r->x + 1;
+			}
+			int fit = r->x + r->w - 1 - lx;
+			if (fit < 4)
 				break;
 			ui_on(UI_P_RUN0 + i, u);
 			if (i == u->focus)
 				attron(A_BOLD);
-			mvprintw(ly, lx, "%s", cap);
+			mvprintw(ly, lx, "%.*s", fit, cap);
 			attroff(A_BOLD);
 			ui_off(UI_P_RUN0 + i, u);
 			lx += len;
 		}
-		if (pca) {
+		if (pca && r->x + r->w - 1 - lx > 0) {
 			ui_on(UI_P_PCA, u);
 			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx,
 				 "- PCA");

@@ -2,6 +2,7 @@
  * several runs, one grid per run side by side, captioned. */
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 #include <math.h>
 
 #include "view.h"
@@ -9,7 +10,10 @@
 static void zoom(struct ui_state *u, const struct as_snapshot *s,
 		 const struct ui_rect *r)
 {
-	int n = (int)s->n_hidden, k = u->filter_sel;
+	int n = (int)s->n_hidden;
+	if (u->filter_sel >= n)
+		u->filter_sel = n - 1;
+	int k = u->filter_sel;
 	const float *w = s->w + (size_t)k * s->n_visible;
 	float lo = INFINITY, hi = -INFINITY;
 	double norm = 0;
@@ -76,14 +80,18 @@ static void grid(struct ui_state *u, const struct as_snapshot *s,
 		attroff(A_REVERSE);
 	if (several) {
 		/* the run's settings that tell it apart, under the title */
-		char line[128];
-		snprintf(line, sizeof line, "%s %.2g%s%s %d-%d/%d",
+		/* the settings that tell runs apart, then the page if it
+		 * fits whole (a cut "1-6/50" would misread 500) */
+		char line[128], page[32];
+		snprintf(line, sizeof line, "%s %.2g%s%s %dh",
 			 as_param_find("corruption")
 				 ->choices[s->config.corruption],
 			 s->config.corruption_level,
 			 s->config.sparsity_weight > 0 ? " sparse" : "",
-			 s->config.contractive_weight > 0 ? " contr" : "",
-			 first + 1, last, n);
+			 s->config.contractive_weight > 0 ? " contr" : "", n);
+		snprintf(page, sizeof page, " %d-%d", first + 1, last);
+		if ((int)(strlen(line) + strlen(page)) <= r->w - 2)
+			strcat(line, page);
 		ui_on(UI_P_DIM, u);
 		mvprintw(r->y + 1, r->x + 1, "%.*s", r->w - 2, line);
 		ui_off(UI_P_DIM, u);
@@ -108,6 +116,18 @@ static void grid(struct ui_state *u, const struct as_snapshot *s,
 
 void ui_view_filters(struct ui_state *u, const struct as_snapshot *s)
 {
+	if (u->n_runs > 1 && u->zoom) {
+		/* the focused run's filter, zoomed across all the columns */
+		const struct ui_rect *r = &u->lay.filters;
+		char title[96];
+		ui_run_caption(u, u->focus, title, sizeof title);
+		strncat(title, ": zoom (z: back)",
+			sizeof title - strlen(title) - 1);
+		ui_box(r, title, u);
+		u->frect = *r;
+		zoom(u, s, r);
+		return;
+	}
 	if (u->n_runs <= 1) {
 		grid(u, s, &u->lay.filters, u->focus, 0);
 		return;

@@ -7,12 +7,21 @@
 
 #include "view.h"
 
-/* Word-wraps text (paragraphs split by '\n') into rows y0..y1 of width w
- * at column x; returns the next free row. */
-static int wrap(int y, int y1, int x, int w, const char *text)
+/* Word-wraps text (paragraphs split by '\n') into rows y..y1 of width w
+ * at column x; returns the next free row. Text that does not fit ends in
+ * a note on the last row. */
+static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
+		const char *text)
 {
 	const char *p = text;
 	while (*p && y < y1) {
+		if (y == y1 - 1 && (strlen(p) > (size_t)w || strchr(p, '\n'))) {
+			ui_on(UI_P_DIM, u);
+			mvprintw(y++, x, "%.*s", w,
+				 "(more on a taller terminal)");
+			ui_off(UI_P_DIM, u);
+			break;
+		}
 		size_t para = strcspn(p, "\n");
 		const char *end = p + para;
 		while (p < end && y < y1) {
@@ -57,8 +66,8 @@ static void score_row(const struct ui_state *u, int i, char *buf, size_t n)
 	char a[24], b[24], c[24];
 	size_t len = (size_t)snprintf(buf, n, "%-16.16s %5llu ", cap,
 				      (unsigned long long)sc->epoch);
-	num(sc->heldout, "%.3g", a, sizeof a);
-	len += (size_t)snprintf(buf + len, n - len, "%8s", a);
+	num(sc->recon_clean, "%.3g", a, sizeof a);
+	len += (size_t)snprintf(buf + len, n - len, "%9s", a);
 	if (want & AS_SCORE_PROBE) {
 		num(sc->have & AS_SCORE_PROBE ? sc->probe_codes
 					      : s->probe_accuracy,
@@ -91,8 +100,8 @@ static void score_row(const struct ui_state *u, int i, char *buf, size_t n)
 static void score_header(const struct ui_state *u, char *buf, size_t n)
 {
 	unsigned want = u->lesson ? u->lesson->scores : AS_SCORE_PROBE;
-	size_t len = (size_t)snprintf(buf, n, "%-16s %5s %8s", "run", "epoch",
-				      "held-out");
+	size_t len = (size_t)snprintf(buf, n, "%-16s %5s %9s", "run", "epoch",
+				      "clean err");
 	if (want & AS_SCORE_PROBE)
 		len += (size_t)snprintf(buf + len, n - len, "  %6s", "probe");
 	if (want & AS_SCORE_PCA)
@@ -130,7 +139,7 @@ void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
 		attron(A_BOLD);
 		mvprintw(y++, x, "%.*s", w, l->title);
 		attroff(A_BOLD);
-		y = wrap(y, y1, x, w, l->text);
+		y = wrap(u, y, y1, x, w, l->text);
 	}
 	y = y1 > y ? y1 : y;
 	char line[256];
@@ -150,8 +159,10 @@ void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
 	if (y < r->y + r->h - 1) {
 		ui_on(UI_P_DIM, u);
 		mvprintw(y, x, "%.*s", w,
-			 l ? "numbers after each epoch; p: the focused run now"
-			   : "p: linear probe of the focused run");
+			 l ? "after each epoch; clean err: loss rebuilding "
+			     "clean held-out input; p: now"
+			   : "after each epoch; p: linear probe of the focused "
+			     "run");
 		ui_off(UI_P_DIM, u);
 	}
 }
@@ -195,7 +206,7 @@ static void scatter_pane(struct ui_state *u, const struct ui_rect *r)
 	b.x = r->x + a.w;
 	b.w = r->w - a.w;
 	char title[96];
-	snprintf(title, sizeof title, "codes of %d %s, top-2 PCA", u->focus + 1,
+	snprintf(title, sizeof title, "codes of %d %s, PCA", u->focus + 1,
 		 u->runs[u->focus].label);
 	if (!s || !(s->scores.have & AS_SCORE_SCATTER)) {
 		ui_box(r, title, u);
@@ -205,7 +216,7 @@ static void scatter_pane(struct ui_state *u, const struct ui_rect *r)
 	}
 	const struct as_scores *sc = &s->scores;
 	scatter(u, &a, title, sc->code_xy, sc->scatter_label, sc->n_scatter);
-	scatter(u, &b, "raw pixels, top-2 PCA", sc->pixel_xy,
+	scatter(u, &b, "raw pixels, PCA", sc->pixel_xy,
 		sc->scatter_label, sc->n_scatter);
 }
 
@@ -242,9 +253,10 @@ static void hash_pane(struct ui_state *u, const struct ui_rect *r)
 	}
 	const struct as_scores *sc = &s->scores;
 	snprintf(title, sizeof title,
-		 "%d %s: %zu bits; precision@%d Hamming %.3f, pixels %.3f",
-		 u->focus + 1, u->runs[u->focus].label, s->n_hidden, AS_HASH_K,
-		 sc->hash_precision, sc->pixel_precision);
+		 "run %d, %zu-bit codes: precision@%zu Hamming %.3f, pixels "
+		 "%.3f",
+		 u->focus + 1, s->n_hidden, sc->hash_k, sc->hash_precision,
+		 sc->pixel_precision);
 	ui_box(r, title, u);
 	if (u->query >= (int)sc->n_queries)
 		u->query = (int)sc->n_queries - 1;

@@ -99,30 +99,37 @@ void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
 	const struct ui_rect *r = &u->lay.title;
 	move(r->y, 0);
 	clrtoeol();
+	/* the message has the right-hand side first: the title gives way */
+	int msg = u->msg[0] && ui_wall_s() < u->msg_until;
+	int len = msg ? (int)strlen(u->msg) : 0;
+	int mx = r->w - len - 1;
+	if (mx < 12)
+		mx = 12;
+	char text[256];
+	int n = 0;
+	if (u->lesson)
+		n += snprintf(text + n, sizeof text - (size_t)n, "%s | ",
+			      u->lesson->name);
+	if (u->n_runs > 1)
+		n += snprintf(text + n, sizeof text - (size_t)n, "%d %s: ",
+			      u->focus + 1, u->runs[u->focus].label);
+	snprintf(text + n, sizeof text - (size_t)n, "%zu-%zu %s, %s, %s %.2f",
+		 s->n_visible, s->n_hidden, s->tied ? "tied" : "untied",
+		 s->config.loss == AS_LOSS_CE ? "cross-entropy"
+					      : "squared error",
+		 as_param_find("corruption")->choices[s->config.corruption],
+		 s->config.corruption_level);
 	ui_on(UI_P_TITLE, u);
 	attron(A_BOLD);
 	printw(" autoscope ");
 	attroff(A_BOLD);
 	ui_off(UI_P_TITLE, u);
-	if (u->lesson)
-		printw(" lesson %s |", u->lesson->name);
-	if (u->n_runs > 1)
-		printw(" %d %s:", u->focus + 1, u->runs[u->focus].label);
-	printw(" %zu-%zu %s, %s, %s %.2f", s->n_visible, s->n_hidden,
-	       s->tied ? "tied" : "untied",
-	       s->config.loss == AS_LOSS_CE ? "cross-entropy" : "squared error",
-	       as_param_find("corruption")->choices[s->config.corruption],
-	       s->config.corruption_level);
-	if (u->msg[0] && ui_wall_s() < u->msg_until) {
-		int len = (int)strlen(u->msg);
-		int x = r->w - len - 1;
-		int cy, cx;
-		getyx(stdscr, cy, cx);
-		(void)cy;
-		if (x < cx + 2)
-			x = cx + 2;
+	int room = (msg ? mx - 2 : r->w) - 12;
+	if (room > 0)
+		printw(" %.*s", room, text);
+	if (msg) {
 		ui_on(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
-		mvprintw(r->y, x, "%.*s", r->w - x - 1, u->msg);
+		mvprintw(r->y, mx, "%.*s", r->w - mx, u->msg);
 		ui_off(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
 	}
 }

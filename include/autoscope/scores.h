@@ -18,6 +18,7 @@ enum as_score_kind {
 	AS_SCORE_HASH = 1 << 3,	   /* semantic hashing precision */
 	AS_SCORE_SCATTER = 1 << 4, /* 2-D projection of the codes */
 	AS_SCORE_NOISE = 1 << 5,   /* R^2 rebuilding binary noise vs digits */
+	AS_SCORE_LOSS = 1 << 6,	   /* only the held-out losses (always in) */
 };
 
 #define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
