@@ -26,8 +26,7 @@ void as_scores_clear(struct as_scores *s)
  * directions, found by orthogonal (block power) iteration on X^T X through
  * two sgemm calls a round: for codes of a few hundred units this costs a
  * few MFLOP a round where a full eigen-decomposition would cost seconds.
- * Signs: the largest entry of each direction is positive, so the picture
- * does not flip from one epoch to the next. */
+ * Signs as below. */
 static int top2(const float *x, size_t n, size_t d, float (*xy)[2])
 {
 	float *xc = malloc(n * d * sizeof *xc);
@@ -76,20 +75,19 @@ static int top2(const float *x, size_t n, size_t d, float (*xy)[2])
 		if (change < 1e-10)
 			break;
 	}
-	for (int c = 0; c < 2; c++) {
-		float *vc = v + c * d;
-		size_t big = 0;
-		for (size_t j = 1; j < d; j++)
-			if (fabsf(vc[j]) > fabsf(vc[big]))
-				big = j;
-		if (vc[big] < 0)
-			for (size_t j = 0; j < d; j++)
-				vc[j] = -vc[j];
-	}
+	/* Signs: each axis points where its projections have their long
+	 * tail (positive third moment). The direction's largest entry, the
+	 * usual rule, changes hands between epochs as a run learns and made
+	 * the picture flip; the skew of a cloud of digits stays put. */
 	as_sgemm(0, 1, n, 2, d, 1.0f, xc, d, v, d, 0.0f, p, 2);
-	for (size_t i = 0; i < n; i++) {
-		xy[i][0] = p[2 * i];
-		xy[i][1] = p[2 * i + 1];
+	for (int c = 0; c < 2; c++) {
+		double m3 = 0;
+		for (size_t i = 0; i < n; i++)
+			m3 += (double)p[2 * i + c] * p[2 * i + c] *
+			      p[2 * i + c];
+		float sign = m3 < 0 ? -1.0f : 1.0f;
+		for (size_t i = 0; i < n; i++)
+			xy[i][c] = sign * p[2 * i + c];
 	}
 	rc = 0;
 out:

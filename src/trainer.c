@@ -511,8 +511,15 @@ static void minibatch(struct as_trainer *t)
 			       ? t->examples - t->last_eval_examples >=
 					 t->opts.eval_every
 			       : epoch_end;
-	if (epoch_end || eval_due || t->acc_examples >= t->opts.point_every)
+	int time_ok = t->opts.point_min_s <= 0 ||
+		      now_s() - t->last_point_s >= t->opts.point_min_s;
+	eval_due = eval_due && (epoch_end || time_ok);
+	int point_due = t->acc_examples >= t->opts.point_every && time_ok;
+	if (epoch_end || eval_due || point_due) {
 		as_trainer_point(t, eval_due || epoch_end);
+		if (t->opts.point_min_s > 0)
+			t->last_point_s = now_s();
+	}
 	double t1 = now_s(), dt = t1 - t0;
 	t->last_tick = t1;
 	t->elapsed_s += dt;

@@ -30,7 +30,7 @@ wait_re "\+2 noise 25%"
 wait_re "x3 noise 50%"
 wait_re "lesson 1/7 denoising"
 # side by side: three filter grids, one chart key, each run's numbers
-wait_re "mask 0\.25 1-"
+wait_re "mask 0\.25 500h"
 wait_re "\*1 noise 0%  \+2 noise 25%  x3 noise 50%"
 wait_re "\*1 noise 0% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
 wait_re "x3 noise 50% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60

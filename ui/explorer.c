@@ -740,6 +740,7 @@ static int start_lesson(struct ui_state *u, struct cli_opts *o,
 	as_trainer_opts_default(&topts);
 	topts.publish = 1;
 	topts.pace = &u->pace;
+	topts.point_min_s = 0.1;
 	struct as_trainer *runs[AS_RUNS_MAX];
 	struct as_dataset *nds;
 	struct as_error err;
@@ -813,6 +814,7 @@ int ui_main(struct cli_opts *o)
 		as_trainer_opts_default(&topts);
 		topts.publish = 1;
 		topts.pace = &u.pace;
+		topts.point_min_s = 0.1;
 		/* the runs table shows each epoch's clean error */
 		topts.score_every_epoch = AS_SCORE_LOSS;
 		struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);

@@ -108,7 +108,7 @@ void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
 	char text[256];
 	int n = 0;
 	if (u->lesson)
-		n += snprintf(text + n, sizeof text - (size_t)n, "%s | ",
+		n += snprintf(text + n, sizeof text - (size_t)n, "lesson %s | ",
 			      u->lesson->name);
 	if (u->n_runs > 1)
 		n += snprintf(text + n, sizeof text - (size_t)n, "%d %s: ",

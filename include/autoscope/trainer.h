@@ -62,6 +62,8 @@ struct as_trainer_opts {
 	int csv;	      /* write <out>/log.csv */
 	int append_csv;	      /* a resumed run appends */
 	size_t point_every;   /* examples between history points (1000) */
+	double point_min_s;   /* and at least these seconds (0: no limit),
+			       * so a fast run does not flood log.csv */
 	size_t eval_every;    /* examples between held-out evals (4000) */
 	size_t eval_max;      /* held-out examples used per eval (1000) */
 	size_t good_every;    /* steps between last-good copies (50) */
@@ -98,6 +100,7 @@ struct as_trainer {
 	uint64_t step, epoch, examples;
 	double elapsed_s; /* wall time spent running (not paused) */
 	double last_tick; /* end of the last minibatch, 0: not running */
+	double last_point_s; /* wall clock of the last history point */
 	double last_heldout;
 	/* loss since the last history point */
 	double acc_loss;
