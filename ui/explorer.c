@@ -807,8 +807,11 @@ int ui_main(struct cli_opts *o)
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
 	if (o->lesson) {
-		if (start_lesson(&u, o, o->lesson, out, &ds, 0) != 0)
+		if (start_lesson(&u, o, o->lesson, out, &ds, 0) != 0) {
+			as_dataset_free(ds);
+			as_pace_destroy(&u.pace);
 			return 1;
+		}
 	} else {
 		struct as_trainer_opts topts;
 		as_trainer_opts_default(&topts);
@@ -818,13 +821,16 @@ int ui_main(struct cli_opts *o)
 		/* the runs table shows each epoch's clean error */
 		topts.score_every_epoch = AS_SCORE_LOSS;
 		struct as_trainer *t = cli_open_run(o, out, &topts, NULL, &ds);
-		if (!t)
+		if (!t) {
+			as_pace_destroy(&u.pace);
 			return 1;
+		}
 		u.ds = ds;
 		snprintf(u.root, sizeof u.root, "%s", out);
 		if (add_run(&u, t, "run 1") != 0) {
 			fprintf(stderr, "autoscope: %s\n", u.msg);
 			as_dataset_free(ds);
+			as_pace_destroy(&u.pace);
 			return 1;
 		}
 		u.t = t;
