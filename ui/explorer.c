@@ -8,11 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "autoscope/blas.h"
-#include "autoscope/fileio.h"
 #include "../cli/options.h"
 #include "ui.h"
 #include "view.h"
@@ -571,212 +569,6 @@ static int terminal_usable(void)
 	return ok;
 }
 
-/* ---- runs: added, forked, closed, replaced by a lesson's ---- */
-
-static int label_taken(const struct ui_state *u, const char *label)
-{
-	for (int i = 0; i < u->n_runs; i++)
-		if (!strcmp(u->runs[i].label, label))
-			return 1;
-	return 0;
-}
-
-static int path_exists(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0;
-}
-
-/* base, or "base 2", "base 3"...: no two runs share a caption, and a new
- * directory never reuses an old run's (a closed run's files stay as they
- * were saved) */
-static void unique_label(const struct ui_state *u, const char *base,
-			 int needs_dir, char *out, size_t n)
-{
-	snprintf(out, n, "%.24s", base);
-	for (int k = 2; k < 1000; k++) {
-		char slug[64], dir[4096];
-		as_lesson_slug(out, slug, sizeof slug);
-		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
-		if (!label_taken(u, out) && !(needs_dir && path_exists(dir)))
-			return;
-		snprintf(out, n, "%.24s %d", base, k);
-	}
-}
-
-/* Gives t a directory under the root (unless it has one), starts its
- * thread and puts it on the screen; t is freed on failure. */
-static int add_run(struct ui_state *u, struct as_trainer *t, const char *label)
-{
-	struct as_error err;
-	enum as_status st = AS_OK;
-	char name[32];
-	unique_label(u, label, t->opts.out_dir == NULL, name, sizeof name);
-	if (!t->opts.out_dir) {
-		char slug[64], dir[4096];
-		as_lesson_slug(name, slug, sizeof slug);
-		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
-		st = as_trainer_set_out_dir(t, dir, &err);
-	}
-	if (st == AS_OK)
-		st = as_trainer_start(t, &err);
-	if (st != AS_OK) {
-		ui_say(u, 1, "no new run: %s", err.msg);
-		as_trainer_free(t);
-		return -1;
-	}
-	struct ui_run *r = &u->runs[u->n_runs++];
-	memset(r, 0, sizeof *r);
-	r->t = t;
-	snprintf(r->label, sizeof r->label, "%s", name);
-	return 0;
-}
-
-/* Saves, stops and frees run i; its last word goes to said (if not
- * NULL) or the message line. Returns 0 if its save went well. */
-static int close_run(struct ui_state *u, int i, char *said, size_t n)
-{
-	struct as_trainer *t = u->runs[i].t;
-	struct as_command c = {AS_CMD_SAVE, 0, 0};
-	as_trainer_push(t, &c);
-	as_trainer_stop(t);
-	int bad = strstr(t->message, "failed") != NULL;
-	if (said)
-		snprintf(said, n, "%s", t->message[0] ? t->message : "stopped");
-	else
-		ui_say(u, bad, "closed %s: %s", u->runs[i].label, t->message);
-	int failed = 0;
-	struct as_trainer *f = as_trainer_take_fork(t, &failed);
-	u->fork_pending -= failed + (f != NULL); /* asked of this run */
-	if (u->fork_pending < 0)
-		u->fork_pending = 0;
-	as_trainer_free(f);
-	as_trainer_free(t);
-	for (int k = i; k + 1 < u->n_runs; k++)
-		u->runs[k] = u->runs[k + 1];
-	u->n_runs--;
-	if (u->focus >= u->n_runs)
-		u->focus = u->n_runs - 1;
-	if (u->focus < 0)
-		u->focus = 0;
-	u->t = u->n_runs ? u->runs[u->focus].t : NULL;
-	return bad;
-}
-
-static void take_forks(struct ui_state *u)
-{
-	for (int i = 0; i < u->n_runs && u->fork_pending > 0; i++) {
-		int failed = 0;
-		struct as_trainer *f = as_trainer_take_fork(u->runs[i].t,
-							    &failed);
-		u->fork_pending -= failed; /* the run says why */
-		if (!f)
-			continue;
-		u->fork_pending--;
-		char label[40];
-		snprintf(label, sizeof label, "%.19s fork", u->runs[i].label);
-		/* read before its thread starts: then it is the thread's */
-		unsigned long long step = (unsigned long long)f->step;
-		if (add_run(u, f, label) == 0) {
-			u->focus = u->n_runs - 1;
-			u->t = u->runs[u->focus].t;
-			ui_say(u, 0, "run %d is a fork of run %d at step %llu",
-			       u->n_runs, i + 1, step);
-		}
-	}
-}
-
-/* N: the focused run's settings now, from its seed's initialisation */
-static void new_run(struct ui_state *u, const struct as_snapshot *s)
-{
-	if (!s)
-		return;
-	struct as_trainer_opts o = u->t->opts;
-	o.out_dir = NULL;
-	o.append_csv = 0;
-	struct as_trainer *t;
-	struct as_error err;
-	if (as_trainer_create(&s->config, u->ds, &o, &t, &err) != AS_OK) {
-		ui_say(u, 1, "no new run: %s", err.msg);
-		return;
-	}
-	char label[40];
-	snprintf(label, sizeof label, "%.20s new", u->runs[u->focus].label);
-	if (add_run(u, t, label) == 0) {
-		u->focus = u->n_runs - 1;
-		u->t = t;
-		ui_say(u, 0, "run %d: the initialisation of seed %llu, step 0",
-		       u->n_runs, (unsigned long long)s->config.seed);
-	}
-}
-
-static void default_pane(struct ui_state *u)
-{
-	u->pane = !u->lesson ? UI_PANE_RECON
-		  : u->lesson->scores & (AS_SCORE_SCATTER | AS_SCORE_HASH)
-			  ? UI_PANE_LESSON
-			  : UI_PANE_RUNS;
-}
-
-/* Opens lesson l's runs under out/<name>; only once they are made are
- * the runs on screen saved and closed, so a failure loses nothing. */
-static int start_lesson(struct ui_state *u, struct cli_opts *o,
-			const struct as_lesson *l, const char *out,
-			struct as_dataset **ds, int from_menu)
-{
-	struct cli_opts lo = *o;
-	if (from_menu) { /* the lesson as written, not the line's options */
-		memset(lo.given, 0, sizeof lo.given);
-		lo.data = NULL;
-		as_data_opts_default(&lo.data_opts);
-	}
-	char root[2048], why[512];
-	/* out/<lesson>, or out/<lesson>-2...: a lesson opened again never
-	 * writes over the runs it saved before */
-	snprintf(root, sizeof root, "%s/%s", out, l->name);
-	for (int k = 2; path_exists(root) && k < 1000; k++)
-		snprintf(root, sizeof root, "%s/%s-%d", out, l->name, k);
-	struct as_trainer_opts topts;
-	as_trainer_opts_default(&topts);
-	topts.publish = 1;
-	topts.pace = &u->pace;
-	topts.point_min_s = 0.1;
-	struct as_trainer *runs[AS_RUNS_MAX];
-	struct as_dataset *nds;
-	struct as_error err;
-	size_t n = 0;
-	if (as_mkdir(out, &err) != AS_OK)
-		snprintf(why, sizeof why, "%s", err.msg);
-	else
-		n = cli_open_lesson(&lo, l, root, &topts, runs, &nds, why,
-				    sizeof why);
-	if (!n) {
-		if (from_menu)
-			ui_say(u, 1, "lesson %s: %s", l->name, why);
-		else
-			fprintf(stderr, "autoscope: %s\n", why);
-		return -1;
-	}
-	while (u->n_runs > 0)
-		close_run(u, u->n_runs - 1, NULL, 0);
-	as_dataset_free(*ds);
-	*ds = nds;
-	u->ds = nds;
-	u->lesson = l;
-	snprintf(u->root, sizeof u->root, "%s", root);
-	u->focus = 0;
-	u->filter_page = u->filter_sel = u->query = 0;
-	u->zoom = 0;
-	for (size_t i = 0; i < n; i++)
-		add_run(u, runs[i], l->runs[i].label);
-	u->t = u->n_runs ? u->runs[0].t : NULL;
-	default_pane(u);
-	if (from_menu)
-		ui_say(u, 0, "lesson %s: %zu runs; i cycles the lower pane",
-		       l->name, n);
-	return u->n_runs ? 0 : -1;
-}
-
 /* A run finishing a measurement can take a few seconds to stop: say so
  * on the status line before waiting for it. */
 static void busy(const char *what)
@@ -807,7 +599,7 @@ int ui_main(struct cli_opts *o)
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
 	if (o->lesson) {
-		if (start_lesson(&u, o, o->lesson, out, &ds, 0) != 0) {
+		if (ui_lesson_start(&u, o, o->lesson, out, &ds, 0) != 0) {
 			as_dataset_free(ds);
 			as_pace_destroy(&u.pace);
 			return 1;
@@ -827,7 +619,7 @@ int ui_main(struct cli_opts *o)
 		}
 		u.ds = ds;
 		snprintf(u.root, sizeof u.root, "%s", out);
-		if (add_run(&u, t, "run 1") != 0) {
+		if (ui_run_add(&u, t, "run 1") != 0) {
 			fprintf(stderr, "autoscope: %s\n", u.msg);
 			as_dataset_free(ds);
 			as_pace_destroy(&u.pace);
@@ -841,7 +633,7 @@ int ui_main(struct cli_opts *o)
 		fprintf(stderr, "autoscope: cannot drive the terminal '%s'\n",
 			getenv("TERM") ? getenv("TERM") : "(TERM unset)");
 		while (u.n_runs > 0)
-			close_run(&u, u.n_runs - 1, NULL, 0);
+			ui_run_close(&u, u.n_runs - 1, NULL, 0);
 		as_dataset_free(ds);
 		return 1;
 	}
@@ -859,7 +651,7 @@ int ui_main(struct cli_opts *o)
 	signal(SIGHUP, on_signal);
 	int dirty = 1;
 	while (!u.quit && !got_signal) {
-		take_forks(&u);
+		ui_runs_take_forks(&u);
 		int changed = 0;
 		for (int i = 0; i < u.n_runs; i++) {
 			struct ui_run *r = &u.runs[i];
@@ -883,7 +675,7 @@ int ui_main(struct cli_opts *o)
 		int request = u.request;
 		u.request = UI_REQ_NONE;
 		if (request == UI_REQ_NEW)
-			new_run(&u, s);
+			ui_run_new(&u, s);
 		for (int i = 0; i < u.n_runs; i++) {
 			if (u.runs[i].s)
 				as_snapshot_release(&u.runs[i].t->pub);
@@ -891,11 +683,11 @@ int ui_main(struct cli_opts *o)
 		}
 		if (request == UI_REQ_CLOSE) {
 			busy("saving and closing the run...");
-			close_run(&u, u.focus, NULL, 0);
+			ui_run_close(&u, u.focus, NULL, 0);
 		} else if (request == UI_REQ_LESSON) {
 			busy("loading the lesson, then saving the runs on "
 			     "screen...");
-			start_lesson(&u, o, as_lesson_at((size_t)u.request_arg),
+			ui_lesson_start(&u, o, as_lesson_at((size_t)u.request_arg),
 				     out, &ds, 1);
 		}
 	}
@@ -907,7 +699,7 @@ int ui_main(struct cli_opts *o)
 	int n = u.n_runs, rc = 0;
 	for (int i = 0; i < n; i++) {
 		snprintf(label[i], sizeof label[i], "%s", u.runs[0].label);
-		rc |= close_run(&u, 0, said[i], sizeof said[i]);
+		rc |= ui_run_close(&u, 0, said[i], sizeof said[i]);
 	}
 	endwin();
 	delscreen(scr);

@@ -124,6 +124,24 @@ void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 /* A run's caption: "2 noise 25%" (and the focus mark). */
 void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n);
 
+/* The runs (runs.c). add: gives t a directory under the root unless it
+ * has one, starts it and shows it (t is freed on failure, -1). close:
+ * saves, stops and frees run i, its last word to said or the message
+ * line; 0 if the save went well. take_forks: shows the forks that are
+ * ready. new: a run of s's settings from its seed's initialisation.
+ * lesson_start: opens lesson l's runs under out/<name> (a new directory
+ * each time) and only then closes the runs on screen; *ds becomes the
+ * lesson's data. */
+int ui_run_add(struct ui_state *u, struct as_trainer *t, const char *label);
+int ui_run_close(struct ui_state *u, int i, char *said, size_t n);
+void ui_runs_take_forks(struct ui_state *u);
+void ui_run_new(struct ui_state *u, const struct as_snapshot *s);
+void ui_default_pane(struct ui_state *u);
+struct cli_opts;
+int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
+		    const struct as_lesson *l, const char *out,
+		    struct as_dataset **ds, int from_menu);
+
 /* Help lines of the key table, for the overlay (explorer.c). */
 size_t ui_key_help_count(void);
 const char *ui_key_help(size_t i, const char **keys);
