@@ -157,12 +157,21 @@ void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
 		ui_off(UI_P_RUN0 + i, u);
 	}
 	if (y < r->y + r->h - 1) {
+		/* the probe's yardstick: the same regression on raw input */
+		double raw = NAN;
+		for (int i = 0; i < u->n_runs && !isfinite(raw); i++)
+			if (u->runs[i].s)
+				raw = u->runs[i].s->probe_raw;
+		char foot[160] = "";
+		if (isfinite(raw))
+			snprintf(foot, sizeof foot, "probe on raw pixels %.3f; ",
+				 raw);
+		snprintf(foot + strlen(foot), sizeof foot - strlen(foot), "%s",
+			 l ? "clean err: the loss rebuilding clean held-out "
+			     "input"
+			   : "p: linear probe of the focused run");
 		ui_on(UI_P_DIM, u);
-		mvprintw(y, x, "%.*s", w,
-			 l ? "after each epoch; clean err: loss rebuilding "
-			     "clean held-out input; p: now"
-			   : "after each epoch; p: linear probe of the focused "
-			     "run");
+		mvprintw(y, x, "%.*s", w, foot);
 		ui_off(UI_P_DIM, u);
 	}
 }
