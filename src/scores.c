@@ -150,6 +150,16 @@ static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
 	return st;
 }
 
+/* The first queries' neighbours (nq x k) into a fixed table, padded
+ * with row 0 past k (the pane shows only hash_k of them). */
+static void keep_nn(uint32_t (*dst)[AS_HASH_K], const uint32_t *nn,
+		    size_t queries, size_t k)
+{
+	for (size_t i = 0; i < queries; i++)
+		for (size_t j = 0; j < AS_HASH_K; j++)
+			dst[i][j] = j < k ? nn[i * k + j] : 0;
+}
+
 /* Query rows (held-out) and database rows (training part): codes of both
  * go to the Hamming search; pixels to the Euclidean one, once per run. */
 static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
@@ -176,11 +186,9 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		goto out;
 	s->n_queries = nq < AS_HASH_QUERIES ? nq : AS_HASH_QUERIES;
 	s->hash_k = k;
-	for (size_t i = 0; i < s->n_queries; i++) {
+	for (size_t i = 0; i < s->n_queries; i++)
 		s->query[i] = (uint32_t)(ntr + i);
-		for (size_t j = 0; j < AS_HASH_K; j++)
-			s->hash_nn[i][j] = j < k ? nn[i * k + j] : 0;
-	}
+	keep_nn(s->hash_nn, nn, s->n_queries, k);
 	if (isnan(t->pixel_precision)) {
 		st = as_knn_precision(ds->x, ds->labels, ntr,
 				      ds->x + ntr * ds->d, ds->labels + ntr, nq,
@@ -188,9 +196,7 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 				      err);
 		if (st != AS_OK)
 			goto out;
-		for (size_t i = 0; i < s->n_queries; i++)
-			for (size_t j = 0; j < AS_HASH_K; j++)
-				t->pixel_nn[i][j] = j < k ? nn[i * k + j] : 0;
+		keep_nn(t->pixel_nn, nn, s->n_queries, k);
 	}
 	s->pixel_precision = t->pixel_precision;
 	memcpy(s->pixel_nn, t->pixel_nn, sizeof s->pixel_nn);

@@ -246,28 +246,11 @@ static void focus_run(struct ui_state *u, int i)
 	u->t = u->runs[i].t;
 }
 
-static void act_focus1(struct ui_state *u, const struct as_snapshot *s)
+/* 1-4: the digit pressed is the run */
+static void act_focus_n(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	focus_run(u, 0);
-}
-
-static void act_focus2(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	focus_run(u, 1);
-}
-
-static void act_focus3(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	focus_run(u, 2);
-}
-
-static void act_focus4(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	focus_run(u, 3);
+	focus_run(u, u->last_key - '1');
 }
 
 static int room_for_a_run(struct ui_state *u)
@@ -378,10 +361,8 @@ static const struct binding bindings[] = {
 	{'p', 0, 0, "p", "linear probe (in a lesson: its numbers now)",
 	 act_probe},
 	{'\t', 0, 0, "Tab 1-4", "focus the next run / run N", act_focus_next},
-	{'1', 0, 0, NULL, NULL, act_focus1},
-	{'2', 0, 0, NULL, NULL, act_focus2},
-	{'3', 0, 0, NULL, NULL, act_focus3},
-	{'4', 0, 0, NULL, NULL, act_focus4},
+	{'1', '2', '3', NULL, NULL, act_focus_n},
+	{'4', 0, 0, NULL, NULL, act_focus_n},
 	{'f', 0, 0, "f", "fork the focused run (exact copy, trains on)",
 	 act_fork},
 	{'N', 0, 0, "N", "new run: same initialisation, current settings",
@@ -521,6 +502,7 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		const struct binding *b = &bindings[i];
 		if (ch == b->key || (b->key2 && ch == b->key2) ||
 		    (b->key3 && ch == b->key3)) {
+			u->last_key = ch;
 			b->fn(u, s);
 			return;
 		}

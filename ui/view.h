@@ -65,6 +65,7 @@ struct ui_state {
 	int msg_warn;
 	double msg_until;
 	int quit;
+	int last_key; /* the key behind the action being run */
 	const char *out_dir;
 };
 
