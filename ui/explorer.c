@@ -683,6 +683,10 @@ int ui_main(struct cli_opts *o)
 		snprintf(label[i], sizeof label[i], "%s", u.runs[0].label);
 		rc |= ui_run_close(&u, 0, said[i], sizeof said[i]);
 	}
+	/* a terminal without an alternate screen (vt100) keeps what is on
+	 * it after endwin: leave it blank rather than a stale frame */
+	erase();
+	refresh();
 	endwin();
 	delscreen(scr);
 	for (int i = 0; i < n; i++)
