@@ -185,9 +185,14 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 			err, AS_ERR_INVALID,
 			"the checkpoint was trained on %zu values x "
 			"%zu training examples, but %s has %zu x "
-			"%zu",
+			"%zu%s",
 			ck->n_visible, ck->n_order, ds->name, ds->d,
-			ds->n_train);
+			ds->n_train,
+			strncmp(ds->name, "patches:", 8) == 0
+				? " (give the --patches, --patch-size and "
+				  "--whiten options it was made with; the "
+				  "edges lesson used --patches 50000)"
+				: "");
 	if (ck->cursor > ck->n_order)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "checkpoint cursor %zu is past its epoch "
