@@ -243,9 +243,11 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 				       runs[i]->message);
 			}
 			if (job[i].st != AS_OK) {
+				/* no row of numbers from before the failure */
 				fprintf(stderr, "autoscope: %s: %s\n",
 					l->runs[i].label, job[i].err.msg);
 				rc = 1;
+				continue;
 			}
 			csv_row(csv, l, i, runs[i]);
 			if (!o->quiet)

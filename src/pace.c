@@ -58,14 +58,21 @@ int as_pace_ahead(struct as_pace *p, int slot, uint64_t examples, int running)
 	if (slot < 0 || slot >= AS_PACE_SLOTS)
 		return 0;
 	pthread_mutex_lock(&p->lock);
-	p->active[slot] = running;
-	int64_t done = (int64_t)examples + p->offset[slot];
-	p->done[slot] = done > 0 ? (uint64_t)done : 0;
 	uint64_t least = UINT64_MAX;
 	for (int i = 0; i < AS_PACE_SLOTS; i++)
 		if (i != slot && p->used[i] && p->active[i] &&
 		    p->done[i] < least)
 			least = p->done[i];
+	int64_t done = (int64_t)examples + p->offset[slot];
+	/* back from a pause: level with the slowest running run, so the
+	 * others do not wait while it trains the whole pause over again */
+	if (running && !p->active[slot] && least != UINT64_MAX &&
+	    done < (int64_t)least) {
+		p->offset[slot] += (int64_t)least - done;
+		done = (int64_t)least;
+	}
+	p->active[slot] = running;
+	p->done[slot] = done > 0 ? (uint64_t)done : 0;
 	int ahead = running && least != UINT64_MAX &&
 		    p->done[slot] > least + p->slack;
 	pthread_mutex_unlock(&p->lock);

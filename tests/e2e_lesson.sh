@@ -79,10 +79,14 @@ tm send-keys -t e2e L 5 Enter
 wait_re "lesson codes \|"
 wait_re "raw pixels, PCA"
 wait_re "\+2 2 units"
-for r in noise-0 noise-25 noise-50; do
+for r in noise-0 noise-25 noise-50 noise-25-fork-2; do
 	[ -f "$work/out/denoising/$r/checkpoint.ascp" ] ||
 		fail "lesson switch did not save $r"
 done
+# the second fork saved into its own directory, the first one's file is
+# as it was
+cmp -s "$work/kept.ascp" "$work/out/denoising/noise-25-fork/checkpoint.ascp" ||
+	fail "the second fork wrote over the first one's checkpoint"
 
 # the same lesson again goes to a new directory
 tm send-keys -t e2e L 5 Enter

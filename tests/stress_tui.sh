@@ -33,7 +33,9 @@ quit_clean
 [ "$(head -c 8 "$work/out/checkpoint.ascp")" = "ASCKPT01" ] ||
 	fail "no checkpoint after q"
 
-# runs side by side: forks, new runs and closes in bursts
+# runs side by side: forks, new runs and closes in bursts (on a new
+# tmux server: the last one may still be closing its session)
+tm kill-server 2>/dev/null || true
 rm -f "$work/exit" "$work/err"
 start --lesson denoising --out "'$work/out2'"
 wait_for "RUNNING"

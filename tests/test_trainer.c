@@ -398,13 +398,17 @@ START_TEST(test_pace)
 	ck_assert_int_eq(as_pace_ahead(&p, b, 5101, 1), 1);
 	ck_assert_int_eq(as_pace_ahead(&p, a, 2, 0), 0); /* a pauses */
 	ck_assert_int_eq(as_pace_ahead(&p, b, 9000, 1), 0);
-	ck_assert_int_eq(as_pace_ahead(&p, a, 2, 1), 0); /* behind */
-	ck_assert_int_eq(as_pace_ahead(&p, b, 9000, 1), 1);
-	/* a newcomer joins level with a (the slowest), not at zero */
+	/* a resumes level with b: b is not held while a trains the pause
+	 * over again (it once was) */
+	ck_assert_int_eq(as_pace_ahead(&p, a, 2, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, b, 9000, 1), 0);
+	ck_assert_int_eq(as_pace_ahead(&p, b, 9101, 1), 1);
+	ck_assert_int_eq(as_pace_ahead(&p, a, 200, 1), 0); /* 9198 now */
+	ck_assert_int_eq(as_pace_ahead(&p, b, 9101, 1), 0);
+	/* a newcomer joins level with the slowest running run, not at 0 */
 	int c = as_pace_join(&p, 0);
 	ck_assert_int_eq(as_pace_ahead(&p, c, 0, 1), 0);
-	ck_assert_int_eq(as_pace_ahead(&p, a, 50, 1), 0);
-	ck_assert_int_eq(as_pace_ahead(&p, c, 200, 1), 1);
+	ck_assert_int_eq(as_pace_ahead(&p, c, 300, 1), 1);
 	as_pace_leave(&p, a);
 	as_pace_leave(&p, b);
 	ck_assert_int_eq(as_pace_ahead(&p, c, 1000000, 1), 0); /* alone */
@@ -456,9 +460,22 @@ START_TEST(test_pause_holds_nobody_back)
 	ck_assert_ptr_nonnull(sa);
 	uint64_t a_examples = sa->examples;
 	as_snapshot_release(&a->pub);
-	far_examples = a_examples + 20 * pace.slack;
+	far_examples = a_examples + 200 * pace.slack;
+	const struct as_snapshot *sb = wait_for(b, is_far);
+	ck_assert_ptr_nonnull(sb);
+	uint64_t b_examples = sb->examples;
+	as_snapshot_release(&b->pub);
+	/* a resumes level with b: b goes on at once, it does not wait while
+	 * a trains the whole pause over again */
+	struct as_command go = {AS_CMD_PAUSE, 0, 0};
+	ck_assert_int_eq(as_trainer_push(a, &go), AS_OK);
+	far_examples = b_examples + 20 * pace.slack;
 	ck_assert_ptr_nonnull(wait_for(b, is_far));
 	as_snapshot_release(&b->pub);
+	sa = as_snapshot_acquire(&a->pub);
+	/* a is still far behind: b did not wait for it to catch up */
+	ck_assert(sa && sa->examples + 10 * pace.slack < b_examples);
+	as_snapshot_release(&a->pub);
 	as_trainer_free(a);
 	as_trainer_free(b);
 	as_pace_destroy(&pace);

@@ -218,6 +218,10 @@ START_TEST(test_axis)
 	char b[32];
 	ui_axis_label(28750, b, sizeof b);
 	ck_assert_str_eq(b, "2.9e+04");
+	ui_axis_label(-12345, b, sizeof b);
+	ck_assert_str_eq(b, " -1e+04");
+	ui_axis_label(-0.0001234, b, sizeof b);
+	ck_assert_str_eq(b, " -1e-04");
 	static struct as_history h;
 	as_history_clear(&h);
 	for (int i = 1; i <= 20; i++) {
@@ -229,6 +233,14 @@ START_TEST(test_axis)
 	struct ui_chart c;
 	ui_chart_compute(&h, 40, 10, 0, 0, NAN, &c);
 	ck_assert(c.y_lo == 0 && c.y_hi > 30000);
+	/* one point: the flat range widens up, not below 0 */
+	static struct as_history one;
+	as_history_clear(&one);
+	struct as_point p = {.examples = 100, .train_loss = 0.2f,
+			     .heldout_loss = NAN};
+	as_history_add_point(&one, &p);
+	ui_chart_compute(&one, 40, 10, 0, 0, NAN, &c);
+	ck_assert(c.y_lo == 0 && c.y_hi > 0.2);
 }
 END_TEST
 

@@ -440,7 +440,7 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 	}
 	/* a click in another run's filter column focuses that run */
 	const struct ui_rect *f = &u->lay.filters;
-	if (u->n_runs > 1 && ev.y >= f->y && ev.y < f->y + f->h &&
+	if (u->n_runs > 1 && !u->zoom && ev.y >= f->y && ev.y < f->y + f->h &&
 	    ev.x >= f->x && ev.x < f->x + f->w) {
 		for (int i = 0; i < u->n_runs; i++) {
 			struct ui_rect c;

@@ -213,14 +213,15 @@ static void chart_at(const struct as_history *h, int w, int h_cells, int log,
 		lo = 0;
 		hi = 1;
 	}
+	/* losses are never negative: the axis stops at 0 rather than
+	 * widening or padding below it */
+	int floor0 = !log && lo >= 0;
 	if (hi - lo < 1e-9) {
 		hi += 0.5;
 		lo -= 0.5;
 	}
 	double pad = 0.05 * (hi - lo);
-	/* losses are never negative: the axis stops at 0 rather than
-	 * padding below it */
-	c->y_lo = !log && lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+	c->y_lo = floor0 && lo - pad < 0 ? 0 : lo - pad;
 	c->y_hi = hi + pad;
 }
 
@@ -267,6 +268,8 @@ void ui_axis_label(double v, char *buf, size_t n)
 	snprintf(buf, n, "%7.4g", v);
 	if (strlen(buf) > 7)
 		snprintf(buf, n, "%7.1e", v);
+	if (strlen(buf) > 7) /* negative: one digit less */
+		snprintf(buf, n, "%7.0e", v);
 	if (strlen(buf) > 7) /* e+100 and beyond: say it is huge */
 		snprintf(buf, n, "%7s", v < 0 ? "-huge" : "huge");
 }

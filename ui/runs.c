@@ -33,14 +33,16 @@ static int path_exists(const char *path)
 static void unique_label(const struct ui_state *u, const char *base,
 			 int needs_dir, char *out, size_t n)
 {
-	snprintf(out, n, "%.24s", base);
-	for (int k = 2; k < 1000; k++) {
+	for (int k = 1; k < 10000; k++) {
+		if (k == 1)
+			snprintf(out, n, "%.24s", base);
+		else
+			snprintf(out, n, "%.24s %d", base, k);
 		char slug[64], dir[4096];
 		as_lesson_slug(out, slug, sizeof slug);
 		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
 		if (!label_taken(u, out) && !(needs_dir && path_exists(dir)))
 			return;
-		snprintf(out, n, "%.24s %d", base, k);
 	}
 }
 
@@ -174,7 +176,7 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	/* out/<lesson>, or out/<lesson>-2...: a lesson opened again never
 	 * writes over the runs it saved before */
 	snprintf(root, sizeof root, "%s/%s", out, l->name);
-	for (int k = 2; path_exists(root) && k < 1000; k++)
+	for (int k = 2; path_exists(root) && k < 10000; k++)
 		snprintf(root, sizeof root, "%s/%s-%d", out, l->name, k);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);

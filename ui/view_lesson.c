@@ -15,30 +15,30 @@ static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
 {
 	const char *p = text;
 	while (*p && y < y1) {
-		if (y == y1 - 1 && (strlen(p) > (size_t)w || strchr(p, '\n'))) {
+		const char *end = p + strcspn(p, "\n");
+		size_t take = (size_t)(end - p);
+		if ((int)take > w) {
+			take = (size_t)w;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = (size_t)w;
+		}
+		const char *next = p + take;
+		while (next < end && *next == ' ')
+			next++;
+		if (next == end && *end)
+			next = end + 1; /* the paragraph's break */
+		if (y == y1 - 1 && *next) {
+			/* the last row, and text after it: say so instead */
 			ui_on(UI_P_DIM, u);
 			mvprintw(y++, x, "%.*s", w,
 				 "(more on a taller terminal)");
 			ui_off(UI_P_DIM, u);
 			break;
 		}
-		size_t para = strcspn(p, "\n");
-		const char *end = p + para;
-		while (p < end && y < y1) {
-			size_t take = (size_t)(end - p);
-			if ((int)take > w) {
-				take = (size_t)w;
-				while (take > 0 && p[take] != ' ')
-					take--;
-				if (take == 0)
-					take = (size_t)w;
-			}
-			mvprintw(y++, x, "%.*s", (int)take, p);
-			p += take;
-			while (p < end && *p == ' ')
-				p++;
-		}
-		p = *end ? end + 1 : end;
+		mvprintw(y++, x, "%.*s", (int)take, p);
+		p = next;
 	}
 	return y;
 }

@@ -5,8 +5,9 @@
  * slack ahead of the slowest running one waits (briefly, polling), so a
  * tiny model does not race a large one off the chart's scale and the
  * cores go to whichever run is behind. Paused runs do not hold others
- * back. Progress counts from joining, so a new run or a fork does not
- * stall the others while it catches up.
+ * back. Progress counts from joining, and a run back from a pause starts
+ * level too, so a new run, a fork or a resumed run does not stall the
+ * others while it catches up.
  * Threading: every function may be called from any thread (one mutex). */
 #ifndef AUTOSCOPE_PACE_H
 #define AUTOSCOPE_PACE_H
