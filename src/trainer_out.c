@@ -234,10 +234,10 @@ static void *run(void *arg)
 		int ahead = t->opts.pace &&
 			    as_pace_ahead(t->opts.pace, t->pace_slot,
 					  t->examples, !t->paused);
-		t->waiting = !had_commands && ahead;
+		int waiting = !had_commands && ahead;
 		/* share of recent rounds spent waiting, for the status */
-		t->wait_share = 0.95 * t->wait_share + 0.05 * t->waiting;
-		if (t->waiting) {
+		t->wait_share = 0.95 * t->wait_share + 0.05 * waiting;
+		if (waiting) {
 			struct timespec nap = {0, 2000000};
 			nanosleep(&nap, NULL);
 			if (clock_s() - t->last_publish_s >= 0.25)

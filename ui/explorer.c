@@ -577,7 +577,6 @@ int ui_main(struct cli_opts *o)
 	as_blas_set_threads(o->threads);
 	struct ui_state u;
 	memset(&u, 0, sizeof u);
-	u.out_dir = out;
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
 	if (o->lesson) {

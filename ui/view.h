@@ -66,7 +66,6 @@ struct ui_state {
 	double msg_until;
 	int quit;
 	int last_key; /* the key behind the action being run */
-	const char *out_dir;
 };
 
 /* colour pair roles */

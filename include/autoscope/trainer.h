@@ -140,7 +140,6 @@ struct as_trainer {
 	 * (under qlock) */
 	struct as_trainer *forked;
 	int forks_failed; /* AS_CMD_FORKs that made nothing (under qlock) */
-	int waiting;	   /* held back by the pace this round */
 	double wait_share; /* moving share of rounds held back */
 	int pace_slot;
 };
