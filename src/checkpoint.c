@@ -522,6 +522,17 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	return st;
 }
 
+enum as_status as_checkpoint_parse(const unsigned char *buf, size_t len,
+				   const char *name, struct as_checkpoint *ck,
+				   struct as_error *err)
+{
+	memset(ck, 0, sizeof *ck);
+	enum as_status st = parse(buf, len, name, ck, err);
+	if (st != AS_OK)
+		as_checkpoint_release(ck);
+	return st;
+}
+
 enum as_status as_checkpoint_load(const char *path, struct as_checkpoint *ck,
 				  struct as_error *err)
 {

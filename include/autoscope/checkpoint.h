@@ -54,6 +54,11 @@ enum as_status as_checkpoint_save(const char *path,
  * (release with as_checkpoint_release); on failure ck is zeroed. */
 enum as_status as_checkpoint_load(const char *path, struct as_checkpoint *ck,
 				  struct as_error *err);
+/* The same from a buffer already in memory (name is used in messages
+ * only), so the loader can be fuzzed. */
+enum as_status as_checkpoint_parse(const unsigned char *buf, size_t len,
+				   const char *name, struct as_checkpoint *ck,
+				   struct as_error *err);
 void as_checkpoint_release(struct as_checkpoint *ck);
 
 #endif
