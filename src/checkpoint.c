@@ -23,6 +23,12 @@ enum tag {
 	TAG_COUNT = TAG_HISTORY,
 };
 
+/* set on a section a reader must not skip even if it does not know it
+ * (it changes what the rest means) */
+#define TAG_CRITICAL 0x80000000u
+
+#define SECTIONS_MAX 1024
+
 /* ---- writing: everything little-endian into one growing buffer ---- */
 
 struct out {
@@ -278,59 +284,79 @@ static enum as_status bad(struct as_error *err, const char *path,
 	return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path, what);
 }
 
+/* One "name=value" line per setting. Settings the file leaves out take
+ * their defaults (a checkpoint older than the setting); a setting this
+ * program does not know is skipped, unless the writer marked it critical
+ * with a leading '!' (it changes what the weights mean). */
 static enum as_status read_config(struct in *r, const char *path,
 				  struct as_config *cfg, struct as_error *err)
 {
 	as_config_default(cfg);
 	char line[256];
-	size_t seen = 0;
+	unsigned char seen[64] = {0};
 	while (r->at < r->len) {
 		const unsigned char *s = r->p + r->at;
 		const unsigned char *nl = memchr(s, '\n', r->len - r->at);
 		size_t n = nl ? (size_t)(nl - s) : r->len - r->at;
-		if (!nl || n >= sizeof line)
-			return bad(err, path, "malformed config section");
+		if (!nl || n >= sizeof line || memchr(s, 0, n))
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: malformed config section at "
+					    "byte %zu",
+					    path, r->at);
 		memcpy(line, s, n);
 		line[n] = 0;
 		r->at += n + 1;
-		char *eq = strchr(line, '=');
+		char *name = line;
+		int critical = name[0] == '!';
+		if (critical)
+			name++;
+		char *eq = strchr(name, '=');
 		if (!eq)
 			return as_error_set(err, AS_ERR_FORMAT,
-					    "%s: config line '%s' has no '='",
+					    "%s: config line '%.60s' has no "
+					    "'='",
 					    path, line);
 		*eq = 0;
-		const struct as_param *p = as_param_find(line);
-		if (!p)
+		const struct as_param *p = as_param_find(name);
+		if (!p) {
+			if (critical)
+				return as_error_set(
+					err, AS_ERR_FORMAT,
+					"%s: the run needs the setting "
+					"'%.60s', which this autoscope does "
+					"not know (saved by a newer version)",
+					path, name);
+			continue;
+		}
+		int k = as_param_index(p);
+		if (k < 0 || (size_t)k >= sizeof seen || seen[k]++)
 			return as_error_set(err, AS_ERR_FORMAT,
-					    "%s: unknown setting '%s' in the "
-					    "config",
-					    path, line);
+					    "%s: setting '%s' given twice",
+					    path, p->name);
 		struct as_error e2;
 		if (as_param_parse(cfg, p, eq + 1, &e2) != AS_OK)
 			return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path,
 					    e2.msg);
-		seen++;
 	}
-	if (seen != as_param_count())
-		return as_error_set(err, AS_ERR_FORMAT,
-				    "%s: config has %zu settings, expected "
-				    "%zu",
-				    path, seen, as_param_count());
 	struct as_error e2;
 	if (as_config_validate(cfg, &e2) != AS_OK)
 		return as_error_set(err, AS_ERR_FORMAT, "%s: %s", path, e2.msg);
 	return AS_OK;
 }
 
+/* n float32 values, proven by the bytes really there before anything is
+ * allocated: the section must hold exactly n * 4 bytes, compared by
+ * division so that no product of file sizes can wrap. */
 static enum as_status read_floats(struct in *r, const char *path,
 				  const char *what, size_t n, float **out,
 				  struct as_error *err)
 {
-	if (r->len - r->at != n * 4)
+	size_t have = r->len - r->at;
+	if (have % 4 != 0 || have / 4 != n)
 		return as_error_set(err, AS_ERR_FORMAT,
-				    "%s: %s section holds %zu bytes, expected "
-				    "%zu",
-				    path, what, r->len - r->at, n * 4);
+				    "%s: %s section holds %zu bytes, but the "
+				    "dimensions need %zu values of 4 bytes",
+				    path, what, have, n);
 	float *v = malloc(n ? n * sizeof(float) : 1);
 	if (!v)
 		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
@@ -357,7 +383,7 @@ static enum as_status read_history(struct in *r, const char *path,
 		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
 				    path);
 	h->n_points = get_u32(r);
-	if (h->n_points > AS_HISTORY_MAX)
+	if (h->n_points > AS_HISTORY_MAX || h->n_points > (r->len - r->at) / 32)
 		goto fail;
 	for (size_t i = 0; i < h->n_points; i++) {
 		struct as_point *p = &h->points[i];
@@ -397,6 +423,14 @@ void as_checkpoint_release(struct as_checkpoint *ck)
 	memset(ck, 0, sizeof *ck);
 }
 
+static const char *tag_name(uint32_t tag)
+{
+	static const char *const names[] = {
+		"?",	 "config",     "data",	    "counters", "generator",
+		"order", "dimensions", "parameter", "momentum", "history"};
+	return tag <= TAG_COUNT ? names[tag] : "?";
+}
+
 static enum as_status parse(const unsigned char *buf, size_t len,
 			    const char *path, struct as_checkpoint *ck,
 			    struct as_error *err)
@@ -415,26 +449,55 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 				    path, version, AS_CHECKPOINT_VERSION);
 	if (crc != (uint32_t)crc32(0L, buf, (uInt)(len - 4)))
 		return bad(err, path, "checksum mismatch (file corrupted)");
-	if (version != AS_CHECKPOINT_VERSION)
+	if (version < 1)
 		return as_error_set(err, AS_ERR_FORMAT,
 				    "%s: unknown checkpoint version %u", path,
 				    version);
 	uint32_t count = get_u32(&all);
-	if (count != TAG_COUNT)
-		return bad(err, path, "wrong number of sections");
+	if (all.short_read || count > SECTIONS_MAX)
+		return bad(err, path, "malformed section table");
 	struct in sec[TAG_COUNT + 1];
 	memset(sec, 0, sizeof sec);
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t tag = get_u32(&all);
 		uint64_t n = get_u64(&all);
-		if (all.short_read || tag < 1 || tag > TAG_COUNT ||
-		    sec[tag].p || n > all.len - all.at)
-			return bad(err, path, "malformed section table");
-		sec[tag] = (struct in){all.p + all.at, (size_t)n, 0, 0};
+		if (all.short_read || n > all.len - all.at)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: section %u claims %llu bytes, "
+					    "%zu are left",
+					    path, i, (unsigned long long)n,
+					    all.short_read ? 0
+							   : all.len - all.at);
+		const unsigned char *body = all.p + all.at;
 		all.at += (size_t)n;
+		uint32_t id = tag & ~TAG_CRITICAL;
+		if (id < 1 || id > TAG_COUNT) {
+			/* a newer version's section: skip it, unless the
+			 * writer said the run cannot do without it */
+			if (tag & TAG_CRITICAL)
+				return as_error_set(
+					err, AS_ERR_FORMAT,
+					"%s: the run needs section %u, which "
+					"this autoscope does not know (saved "
+					"by a newer version)",
+					path, id);
+			continue;
+		}
+		if (sec[id].p)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: two %s sections", path,
+					    tag_name(id));
+		sec[id] = (struct in){body, (size_t)n, 0, 0};
 	}
 	if (all.at != all.len)
 		return bad(err, path, "trailing bytes after the sections");
+	/* every section but the momentum (zero when absent) and the
+	 * history (empty) is needed to go on where the run stopped */
+	for (uint32_t id = 1; id <= TAG_COUNT; id++)
+		if (!sec[id].p && id != TAG_VELOCITY && id != TAG_HISTORY)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: no %s section", path,
+					    tag_name(id));
 	enum as_status st =
 		read_config(&sec[TAG_CONFIG], path, &ck->config, err);
 	if (st != AS_OK)
@@ -449,7 +512,7 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	ck->epoch = get_u64(r);
 	ck->examples = get_u64(r);
 	ck->elapsed_s = get_f64(r);
-	ck->cursor = (size_t)get_u64(r);
+	uint64_t cursor = get_u64(r);
 	ck->acc_loss = get_f64(r);
 	ck->acc_examples = get_u64(r);
 	ck->last_eval_examples = get_u64(r);
@@ -471,9 +534,12 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 		return bad(err, path, "malformed generator section");
 	r = &sec[TAG_ORDER];
 	uint64_t n_order = get_u64(r);
-	if (r->short_read || n_order > UINT32_MAX ||
-	    (r->len - r->at) != n_order * 4 || ck->cursor > n_order)
+	/* the count is proven by the bytes that follow it */
+	if (r->short_read || (r->len - r->at) % 4 != 0 ||
+	    n_order != (r->len - r->at) / 4 || n_order > UINT32_MAX ||
+	    cursor > n_order)
 		return bad(err, path, "malformed order section");
+	ck->cursor = (size_t)cursor;
 	ck->n_order = (size_t)n_order;
 	ck->order = malloc(ck->n_order ? ck->n_order * 4 : 1);
 	unsigned char *seen = calloc(ck->n_order ? ck->n_order : 1, 1);
@@ -494,32 +560,68 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	}
 	free(seen);
 	r = &sec[TAG_DIMS];
-	ck->n_visible = (size_t)get_u64(r);
-	ck->n_hidden = (size_t)get_u64(r);
+	uint64_t nv = get_u64(r), nh = get_u64(r);
 	uint32_t tied = get_u32(r);
-	ck->n_params = (size_t)get_u64(r);
-	size_t vh, expect;
-	if (r->short_read || r->at != r->len || tied > 1 ||
-	    ck->n_visible == 0 || ck->n_hidden == 0 ||
-	    !as_mul_ok(ck->n_visible, ck->n_hidden, &vh) ||
-	    vh > (SIZE_MAX / 8) || ck->n_hidden != (size_t)ck->config.n_hidden)
+	uint64_t n_params = get_u64(r);
+	if (r->short_read || r->at != r->len || tied > 1 || nv == 0 || nh == 0)
 		return bad(err, path, "malformed dimensions section");
-	expect = 2 * vh + ck->n_visible + ck->n_hidden;
-	if (ck->n_params != expect)
+	/* duplicates of the config are cross-checked, never trusted */
+	if (nh != (uint64_t)ck->config.n_hidden)
 		return as_error_set(err, AS_ERR_FORMAT,
-				    "%s: %zu parameters for a %zu x %zu model "
-				    "(expected %zu)",
-				    path, ck->n_params, ck->n_hidden,
-				    ck->n_visible, expect);
+				    "%s: the dimensions say %llu hidden units, "
+				    "the config hidden=%d",
+				    path, (unsigned long long)nh,
+				    ck->config.n_hidden);
+	if ((int)tied != ck->config.tied)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: the dimensions say %s weights, the "
+				    "config tied=%s",
+				    path, tied ? "tied" : "untied",
+				    ck->config.tied ? "on" : "off");
+	/* [W | b | c | W'] = 2 nv nh + nv + nh values: each step checked,
+	 * and the whole must fit the parameter section (below) */
+	size_t vh, expect;
+	if (nv > SIZE_MAX || !as_mul_ok((size_t)nv, (size_t)nh, &vh) ||
+	    !as_mul_ok(vh, 2, &expect) || expect > SIZE_MAX - nv - nh ||
+	    expect + nv + nh > SIZE_MAX / sizeof(float))
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: a %llu x %llu model is too large",
+				    path, (unsigned long long)nh,
+				    (unsigned long long)nv);
+	expect += (size_t)(nv + nh);
+	if (n_params != expect)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: %llu parameters for a %llu x %llu "
+				    "model (expected %zu)",
+				    path, (unsigned long long)n_params,
+				    (unsigned long long)nh,
+				    (unsigned long long)nv, expect);
+	ck->n_visible = (size_t)nv;
+	ck->n_hidden = (size_t)nh;
+	ck->n_params = expect;
 	ck->tied = (int)tied;
 	st = read_floats(&sec[TAG_PARAMS], path, "parameter", ck->n_params,
 			 &ck->params, err);
-	if (st == AS_OK)
+	if (st != AS_OK)
+		return st;
+	if (sec[TAG_VELOCITY].p) {
 		st = read_floats(&sec[TAG_VELOCITY], path, "momentum",
 				 ck->n_params, &ck->velocity, err);
-	if (st == AS_OK)
-		st = read_history(&sec[TAG_HISTORY], path, &ck->history, err);
-	return st;
+	} else {
+		ck->velocity = calloc(ck->n_params, sizeof(float));
+		if (!ck->velocity)
+			st = as_error_set(err, AS_ERR_NOMEM,
+					  "%s: out of memory", path);
+	}
+	if (st != AS_OK)
+		return st;
+	if (sec[TAG_HISTORY].p)
+		return read_history(&sec[TAG_HISTORY], path, &ck->history, err);
+	ck->history = calloc(1, sizeof *ck->history);
+	if (!ck->history)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	return AS_OK;
 }
 
 enum as_status as_checkpoint_parse(const unsigned char *buf, size_t len,

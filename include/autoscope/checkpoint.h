@@ -5,11 +5,26 @@
  *   sections (u32 tag, u64 length, bytes), then a CRC32 (zlib) of every byte
  *   before it. Sections: the config as "name=value\n" text generated from
  *   the params table, the data spec, counters and rng states, the epoch
- *   order, the parameter and momentum arenas (float32), and the history.
+ *   order, the dimensions, the parameter and momentum arenas (float32), and
+ *   the history.
+ * Growth without breaking old files (version 2; version 1 is the same
+ * layout without the marks below and still loads):
+ *  - a setting missing from the config takes its default; one this program
+ *    does not know is skipped, unless its line starts with '!' (critical);
+ *  - the momentum and history sections may be absent (zero, empty);
+ *    a section with an unknown tag is skipped unless its tag has the high
+ *    bit set (critical); any section or setting given twice is refused;
+ *  - what the file says twice is cross-checked: the dimensions' hidden
+ *    size and tied flag against the config, the parameter count against
+ *    the dimensions, every array's length against its section's bytes.
+ * Bump AS_CHECKPOINT_VERSION only for a change an old reader could not
+ * skip; add new settings and sections instead. tests/data/ keeps files of
+ * every version, and tests/test_checkpoint.c loads and resumes them.
  * Saving is atomic (temp file, fsync, rename): a crash mid-save leaves the
  * previous checkpoint intact. Loading checks the magic, version, CRC, every
- * length against the file and every value against its range before it
- * returns anything.
+ * length against the file (before anything is allocated, without products
+ * that could wrap) and every value against its range before it returns
+ * anything.
  * Threading: none shared; the trainer fills a struct as_checkpoint on its
  * own thread and may hand it to any thread to write. */
 #ifndef AUTOSCOPE_CHECKPOINT_H
@@ -23,7 +38,7 @@
 #include "autoscope/params.h"
 #include "autoscope/rng.h"
 
-#define AS_CHECKPOINT_VERSION 1
+#define AS_CHECKPOINT_VERSION 2
 
 struct as_checkpoint {
 	struct as_config config;
