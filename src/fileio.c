@@ -3,6 +3,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -92,20 +93,51 @@ enum as_status as_file_read_all(const char *path, size_t max_bytes,
 	return AS_OK;
 }
 
+/* The temporary file has one fixed name beside path (path.tmp), so a
+ * save killed half-way (kill -9, power cut) leaves at most that one file,
+ * which the next save truncates and reuses; an exclusive lock on it keeps
+ * two processes saving to the same path from writing into each other. */
 enum as_status as_atomic_open(struct as_atomic *a, const char *path,
 			      struct as_error *err)
 {
 	memset(a, 0, sizeof *a);
-	if (strlen(path) >= sizeof a->path)
+	if (strlen(path) + 5 > sizeof a->path)
 		return as_error_set(err, AS_ERR_INVALID, "%s: path too long",
 				    path);
 	strcpy(a->path, path);
-	snprintf(a->tmp, sizeof a->tmp, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(a->tmp);
+	snprintf(a->tmp, sizeof a->tmp, "%s.tmp", path);
+	int fd = open(a->tmp, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return as_error_set(err, AS_ERR_IO, "%s: cannot create: %s",
 				    path, strerror(errno));
-	fchmod(fd, 0644);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int saved = errno;
+		close(fd);
+		return as_error_set(err, AS_ERR_IO, "%s: %s", path,
+				    saved == EWOULDBLOCK
+					    ? "another process is saving to "
+					      "it right now"
+					    : strerror(saved));
+	}
+	/* locked, but is it still path.tmp? Another save may have renamed
+	 * it into place between our open and our lock: then this fd is the
+	 * real file, and truncating it would lose it. */
+	struct stat fs, ps;
+	if (fstat(fd, &fs) != 0 || stat(a->tmp, &ps) != 0 ||
+	    fs.st_ino != ps.st_ino || fs.st_dev != ps.st_dev) {
+		close(fd);
+		return as_error_set(err, AS_ERR_IO,
+				    "%s: another process is saving to it "
+				    "right now",
+				    path);
+	}
+	if (ftruncate(fd, 0) != 0) {
+		int saved = errno;
+		close(fd);
+		unlink(a->tmp);
+		return as_error_set(err, AS_ERR_IO, "%s: cannot create: %s",
+				    path, strerror(saved));
+	}
 	a->f = fdopen(fd, "wb");
 	if (!a->f) {
 		close(fd);
@@ -162,13 +194,36 @@ void as_atomic_abort(struct as_atomic *a)
 	}
 }
 
+/* As mkdir -p: every missing level is made in turn, and a failure names
+ * the level that could not be made. */
 enum as_status as_mkdir(const char *path, struct as_error *err)
 {
-	if (mkdir(path, 0755) == 0)
-		return AS_OK;
-	struct stat st;
-	if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return AS_OK;
-	return as_error_set(err, AS_ERR_IO, "%s: cannot create directory: %s",
-			    path, strerror(errno));
+	char p[4096];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof p)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "'%.200s': not a directory name", path);
+	memcpy(p, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != 0)
+			continue;
+		if (p[i - 1] == '/')
+			continue; /* "a//b", or a trailing slash */
+		char keep = p[i];
+		p[i] = 0;
+		struct stat st;
+		if (mkdir(p, 0755) != 0) {
+			int saved = errno;
+			if (!(saved == EEXIST && stat(p, &st) == 0 &&
+			      S_ISDIR(st.st_mode)))
+				return as_error_set(
+					err, AS_ERR_IO,
+					"%s: cannot create directory %s: %s",
+					path, p,
+					saved == EEXIST ? "a file is in the way"
+							: strerror(saved));
+		}
+		p[i] = keep;
+	}
+	return AS_OK;
 }

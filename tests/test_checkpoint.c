@@ -595,6 +595,58 @@ START_TEST(test_history_bounds)
 }
 END_TEST
 
+/* --out A/B with neither there: both made, as mkdir -p does; a file in
+ * the way is named */
+START_TEST(test_mkdir_makes_every_level)
+{
+	char p[512], q[512];
+	snprintf(p, sizeof p, "%s/one/two//three/", dir);
+	struct as_error err;
+	ck_assert_msg(as_mkdir(p, &err) == AS_OK, "%s", err.msg);
+	snprintf(q, sizeof q, "%s/one/two/three", dir);
+	struct stat st;
+	ck_assert(stat(q, &st) == 0 && S_ISDIR(st.st_mode));
+	ck_assert_int_eq(as_mkdir(p, &err), AS_OK); /* there already */
+	snprintf(q, sizeof q, "%s/one/file", dir);
+	spill(q, (const unsigned char *)"x", 1);
+	snprintf(p, sizeof p, "%s/one/file/four", dir);
+	ck_assert_int_eq(as_mkdir(p, &err), AS_ERR_IO);
+	ck_assert_msg(strstr(err.msg, q) && strstr(err.msg, "in the way"), "%s",
+		      err.msg);
+}
+END_TEST
+
+/* A save killed half-way leaves path.tmp behind: the next save reuses it
+ * and leaves nothing; two saves at once to one path cannot mix. */
+START_TEST(test_temporary_file)
+{
+	struct as_checkpoint ck, back;
+	fill(&ck);
+	char p[256], t[300];
+	path_of(p, sizeof p, "reuse.ascp");
+	snprintf(t, sizeof t, "%s.tmp", p);
+	spill(t, (const unsigned char *)"half a checkpoint", 17);
+	struct as_error err;
+	ck_assert_int_eq(as_checkpoint_save(p, &ck, &err), AS_OK);
+	struct stat st;
+	ck_assert_int_ne(stat(t, &st), 0);
+	ck_assert_int_eq(as_checkpoint_load(p, &back, &err), AS_OK);
+	as_checkpoint_release(&back);
+	struct as_atomic a, b;
+	ck_assert_int_eq(as_atomic_open(&a, p, &err), AS_OK);
+	ck_assert_int_eq(as_atomic_open(&b, p, &err), AS_ERR_IO);
+	ck_assert_msg(strstr(err.msg, "another process") != NULL, "%s",
+		      err.msg);
+	fputs("new", a.f);
+	ck_assert_int_eq(as_atomic_commit(&a, &err), AS_OK);
+	size_t len;
+	unsigned char *got = slurp(p, &len);
+	ck_assert(len == 3 && memcmp(got, "new", 3) == 0);
+	free(got);
+	ck_assert_int_ne(stat(t, &st), 0);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -604,6 +656,8 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_round_trip_exact);
 	tcase_add_test(tc, test_history_bounds);
+	tcase_add_test(tc, test_mkdir_makes_every_level);
+	tcase_add_test(tc, test_temporary_file);
 	suite_add_tcase(s, tc);
 	TCase *bad = tcase_create("malformed");
 	tcase_set_timeout(bad, 60);

@@ -24,7 +24,8 @@ struct as_atomic {
 	char tmp[4096 + 16];
 };
 
-/* Opens a temporary file beside path for writing. */
+/* Opens the temporary file path.tmp for writing, locked; fails if another
+ * process is saving to path. */
 enum as_status as_atomic_open(struct as_atomic *a, const char *path,
 			      struct as_error *err);
 /* Flushes, fsyncs, closes and renames over path; on any failure removes
@@ -33,7 +34,8 @@ enum as_status as_atomic_commit(struct as_atomic *a, struct as_error *err);
 /* Abandons the write: closes and removes the temporary file. */
 void as_atomic_abort(struct as_atomic *a);
 
-/* mkdir -p for one directory level; ok if it exists. */
+/* mkdir -p: makes every missing level; ok if it exists. The error names
+ * the level that could not be made. */
 enum as_status as_mkdir(const char *path, struct as_error *err);
 
 #endif
