@@ -2,6 +2,7 @@
 #include <math.h>
 #include <png.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,14 @@ void dsyev_(const char *jobz, const char *uplo, const int *n, double *a,
 	    int *info);
 
 #define PNG_MAX_SIDE 20000
+/* 2^25 pixels (a 24-megapixel photograph fits): at most 128 MiB of gray
+ * floats and 192 MiB of decoded 16-bit RGB rows for an interlaced image */
+#define PNG_MAX_PIXELS ((uint64_t)1 << 25)
+/* a file is read whole before it is decoded */
+#define PNG_MAX_FILE ((size_t)256 << 20)
+/* deflate's best ratio: 258 bytes from one 1-bit length code and one 1-bit
+ * distance code (RFC 1951), so n compressed bytes inflate to < 1032 n */
+#define DEFLATE_MAX_RATIO 1032
 
 struct png_fail {
 	char msg[200];
@@ -32,6 +41,21 @@ static void on_png_warning(png_structp png, png_const_charp msg)
 	(void)msg;
 }
 
+/* libpng reads through this from the buffer: never past its end */
+struct png_src {
+	const unsigned char *p;
+	size_t len, at;
+};
+
+static void on_png_read(png_structp png, png_bytep dst, size_t n)
+{
+	struct png_src *s = png_get_io_ptr(png);
+	if (s->len - s->at < n)
+		png_error(png, "file is truncated");
+	memcpy(dst, s->p + s->at, n);
+	s->at += n;
+}
+
 void as_image_free(struct as_image *img)
 {
 	if (!img)
@@ -40,9 +64,125 @@ void as_image_free(struct as_image *img)
 	memset(img, 0, sizeof *img);
 }
 
+/* One decoded row (ch samples of depth bits per pixel) to gray floats. */
+static void row_to_gray(const unsigned char *r, png_uint_32 w, int ch,
+			int depth, float *dst)
+{
+	float scale = depth == 16 ? 1.0f / 65535.0f : 1.0f / 255.0f;
+	for (png_uint_32 x = 0; x < w; x++) {
+		float c[3] = {0, 0, 0};
+		for (int k = 0; k < ch && k < 3; k++) {
+			size_t at = (size_t)x * ch + k;
+			c[k] = depth == 16
+				       ? (float)(r[2 * at] << 8 | r[2 * at + 1])
+				       : (float)r[at];
+		}
+		float g =
+			ch >= 3 ? 0.299f * c[0] + 0.587f * c[1] + 0.114f * c[2]
+				: c[0];
+		dst[x] = g * scale;
+	}
+}
+
 /* Gray in [0, 1] from gray, gray+alpha, RGB(A) or palette PNGs of any bit
  * depth; colour by Rec. 601 luma (0.299 R + 0.587 G + 0.114 B); alpha is
  * ignored. */
+enum as_status as_png_decode_gray(const unsigned char *buf, size_t len,
+				  const char *name, struct as_image *out,
+				  struct as_error *err)
+{
+	memset(out, 0, sizeof *out);
+	if (len < 8 || png_sig_cmp(buf, 0, 8) != 0)
+		return as_error_set(err, AS_ERR_FORMAT, "%s: not a PNG file",
+				    name);
+	struct png_fail fail = {""};
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &fail,
+						 on_png_error, on_png_warning);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	if (!png || !info) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    name);
+	}
+	struct png_src src = {buf, len, 8};
+	unsigned char *volatile raw = NULL;
+	png_bytep *volatile rows = NULL;
+	float *volatile px = NULL;
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_read_struct(&png, &info, NULL);
+		free(raw);
+		free(rows);
+		free(px);
+		return as_error_set(err, AS_ERR_FORMAT, "%s: bad PNG: %s", name,
+				    fail.msg);
+	}
+	png_set_read_fn(png, &src, on_png_read);
+	png_set_sig_bytes(png, 8);
+	png_set_user_limits(png, PNG_MAX_SIDE, PNG_MAX_SIDE);
+	png_read_info(png, info);
+	png_uint_32 w = png_get_image_width(png, info);
+	png_uint_32 h = png_get_image_height(png, info);
+	/* nothing is allocated for the pixels before the size is known to
+	 * be sane: no more pixel bytes than the file's compressed bytes can
+	 * inflate to (a 57-byte file that declares 20000 x 20000 is refused
+	 * here, not after a 2 GB malloc), and a bounded count */
+	uint64_t n_px = (uint64_t)w * h;
+	uint64_t bits = (uint64_t)png_get_bit_depth(png, info) *
+			png_get_channels(png, info);
+	char why[160];
+	if (n_px * bits / 8 > (uint64_t)len * DEFLATE_MAX_RATIO) {
+		snprintf(why, sizeof why,
+			 "%lu x %lu pixels cannot come from a %zu-byte file "
+			 "(truncated or corrupt)",
+			 (unsigned long)w, (unsigned long)h, len);
+		png_error(png, why);
+	}
+	if (n_px > PNG_MAX_PIXELS) {
+		snprintf(why, sizeof why, "%lu x %lu is more than %llu pixels",
+			 (unsigned long)w, (unsigned long)h,
+			 (unsigned long long)PNG_MAX_PIXELS);
+		png_error(png, why);
+	}
+	int type = png_get_color_type(png, info);
+	if (type == PNG_COLOR_TYPE_PALETTE)
+		png_set_palette_to_rgb(png);
+	if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8)
+		png_set_expand_gray_1_2_4_to_8(png);
+	png_set_strip_alpha(png);
+	int passes = png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	int depth = png_get_bit_depth(png, info);
+	int ch = png_get_channels(png, info);
+	size_t stride = png_get_rowbytes(png, info);
+	/* an interlaced image needs all its rows at once, a plain one one */
+	size_t n_raw = passes > 1 ? h : 1;
+	raw = malloc(stride * n_raw);
+	rows = malloc(n_raw * sizeof *rows);
+	px = malloc((size_t)n_px * sizeof(float));
+	if (!raw || !rows || !px)
+		png_error(png, "out of memory");
+	for (size_t y = 0; y < n_raw; y++)
+		rows[y] = raw + y * stride;
+	if (passes > 1) {
+		png_read_image(png, rows);
+		for (png_uint_32 y = 0; y < h; y++)
+			row_to_gray(rows[y], w, ch, depth, px + (size_t)y * w);
+	} else {
+		for (png_uint_32 y = 0; y < h; y++) {
+			png_read_row(png, raw, NULL);
+			row_to_gray(raw, w, ch, depth, px + (size_t)y * w);
+		}
+	}
+	png_read_end(png, NULL);
+	png_destroy_read_struct(&png, &info, NULL);
+	free(raw);
+	free(rows);
+	out->width = w;
+	out->height = h;
+	out->px = px;
+	return AS_OK;
+}
+
 enum as_status as_png_load_gray(const char *path, struct as_image *out,
 				struct as_error *err)
 {
@@ -51,85 +191,44 @@ enum as_status as_png_load_gray(const char *path, struct as_image *out,
 	if (!f)
 		return as_error_set(err, AS_ERR_IO, "%s: %s", path,
 				    strerror(errno));
-	unsigned char sig[8];
-	if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
-		fclose(f);
-		return as_error_set(err, AS_ERR_FORMAT, "%s: not a PNG file",
-				    path);
-	}
-	struct png_fail fail = {""};
-	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &fail,
-						 on_png_error, on_png_warning);
-	png_infop info = png ? png_create_info_struct(png) : NULL;
-	if (!png || !info) {
-		png_destroy_read_struct(&png, &info, NULL);
-		fclose(f);
-		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
-				    path);
-	}
-	unsigned char *volatile raw = NULL;
-	png_bytep *volatile rows = NULL;
-	float *volatile px = NULL;
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_read_struct(&png, &info, NULL);
-		fclose(f);
-		free(raw);
-		free(rows);
-		free(px);
-		return as_error_set(err, AS_ERR_FORMAT, "%s: bad PNG: %s", path,
-				    fail.msg);
-	}
-	png_init_io(png, f);
-	png_set_sig_bytes(png, 8);
-	png_set_user_limits(png, PNG_MAX_SIDE, PNG_MAX_SIDE);
-	png_read_info(png, info);
-	png_uint_32 w = png_get_image_width(png, info);
-	png_uint_32 h = png_get_image_height(png, info);
-	int type = png_get_color_type(png, info);
-	if (type == PNG_COLOR_TYPE_PALETTE)
-		png_set_palette_to_rgb(png);
-	if (type == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8)
-		png_set_expand_gray_1_2_4_to_8(png);
-	png_set_strip_alpha(png);
-	png_set_interlace_handling(png);
-	png_read_update_info(png, info);
-	int depth = png_get_bit_depth(png, info);
-	int ch = png_get_channels(png, info);
-	size_t stride = png_get_rowbytes(png, info);
-	raw = malloc(stride * h);
-	rows = malloc(h * sizeof *rows);
-	px = malloc((size_t)w * h * sizeof(float));
-	if (!raw || !rows || !px)
-		png_error(png, "out of memory");
-	for (png_uint_32 y = 0; y < h; y++)
-		rows[y] = raw + y * stride;
-	png_read_image(png, rows);
-	png_read_end(png, NULL);
-	float scale = depth == 16 ? 1.0f / 65535.0f : 1.0f / 255.0f;
-	for (png_uint_32 y = 0; y < h; y++) {
-		const unsigned char *r = rows[y];
-		for (png_uint_32 x = 0; x < w; x++) {
-			float c[3];
-			for (int k = 0; k < ch && k < 3; k++) {
-				size_t at = (size_t)x * ch + k;
-				c[k] = depth == 16 ? (float)(r[2 * at] << 8 |
-							     r[2 * at + 1])
-						   : (float)r[at];
+	/* the whole file, or PNG_MAX_FILE + 1 bytes to know it is larger */
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *buf = malloc(cap);
+	enum as_status st = buf ? AS_OK : AS_ERR_NOMEM;
+	while (st == AS_OK) {
+		if (n == cap) {
+			if (cap > PNG_MAX_FILE)
+				break;
+			size_t grown = cap * 2 > PNG_MAX_FILE ? PNG_MAX_FILE + 1
+							      : cap * 2;
+			unsigned char *nb = realloc(buf, grown);
+			if (!nb) {
+				st = AS_ERR_NOMEM;
+				break;
 			}
-			float g = ch >= 3 ? 0.299f * c[0] + 0.587f * c[1] +
-						    0.114f * c[2]
-					  : c[0];
-			px[(size_t)y * w + x] = g * scale;
+			buf = nb;
+			cap = grown;
 		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
 	}
-	png_destroy_read_struct(&png, &info, NULL);
+	if (st == AS_OK && ferror(f))
+		st = as_error_set(err, AS_ERR_IO, "%s: %s", path,
+				  strerror(errno));
+	else if (st == AS_ERR_NOMEM)
+		as_error_set(err, st, "%s: out of memory", path);
+	else if (n > PNG_MAX_FILE)
+		st = as_error_set(err, AS_ERR_FORMAT,
+				  "%s: larger than the %zu-byte limit for a "
+				  "PNG",
+				  path, PNG_MAX_FILE);
 	fclose(f);
-	free(raw);
-	free(rows);
-	out->width = w;
-	out->height = h;
-	out->px = px;
-	return AS_OK;
+	if (st == AS_OK)
+		st = as_png_decode_gray(buf, n, path, out, err);
+	free(buf);
+	return st;
 }
 
 enum as_status as_patches_sample(const struct as_image *imgs, size_t n_imgs,

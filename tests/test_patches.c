@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "autoscope/dataset.h"
 #include "autoscope/patches.h"
@@ -171,6 +172,129 @@ START_TEST(test_not_png_and_too_small)
 }
 END_TEST
 
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	long n = ftell(f);
+	ck_assert_int_gt(n, 0);
+	rewind(f);
+	unsigned char *b = malloc((size_t)n);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
+/* Decoding from memory gives what the file loader gives, for real
+ * photographs (gray and RGB); any cut of the buffer is an error. */
+START_TEST(test_decode_memory)
+{
+	const char *assets = as_assets_dir();
+	ck_assert_ptr_nonnull(assets);
+	const char *names[] = {"camera.png", "chelsea.png"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/images/%s", assets, names[i]);
+		size_t len;
+		unsigned char *buf = slurp(path, &len);
+		struct as_image a, b;
+		struct as_error err;
+		ck_assert_msg(as_png_load_gray(path, &a, &err) == AS_OK, "%s",
+			      err.msg);
+		ck_assert_msg(as_png_decode_gray(buf, len, names[i], &b,
+						 &err) == AS_OK,
+			      "%s", err.msg);
+		ck_assert_uint_eq(a.width, b.width);
+		ck_assert_uint_eq(a.height, b.height);
+		ck_assert_int_eq(
+			memcmp(a.px, b.px, a.width * a.height * sizeof(float)),
+			0);
+		as_image_free(&a);
+		as_image_free(&b);
+		size_t cuts[] = {0, 7, 8, 33, len / 2, len - 13, len - 1};
+		for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+			ck_assert_int_eq(as_png_decode_gray(buf, cuts[c], "cut",
+							    &b, &err),
+					 AS_ERR_FORMAT);
+			ck_assert_ptr_null(b.px);
+			ck_assert(strstr(err.msg, "cut") != NULL);
+		}
+		free(buf);
+	}
+}
+END_TEST
+
+/* A chunk with its length and CRC: 4 + 4 + n + 4 bytes at p. */
+static size_t put_chunk(unsigned char *p, const char *type,
+			const unsigned char *data, size_t n)
+{
+	p[0] = (unsigned char)(n >> 24);
+	p[1] = (unsigned char)(n >> 16);
+	p[2] = (unsigned char)(n >> 8);
+	p[3] = (unsigned char)n;
+	memcpy(p + 4, type, 4);
+	if (n)
+		memcpy(p + 8, data, n);
+	uLong crc = crc32(0L, p + 4, (uInt)(n + 4));
+	for (int i = 0; i < 4; i++)
+		p[8 + n + i] = (unsigned char)(crc >> (24 - 8 * i));
+	return 12 + n;
+}
+
+/* A gray 8-bit PNG that declares w x h and carries idat_len bytes of
+ * (not even valid) image data. */
+static size_t fake_png(unsigned char *p, unsigned w, unsigned h,
+		       size_t idat_len)
+{
+	memcpy(p, "\x89PNG\r\n\x1a\n", 8);
+	size_t n = 8;
+	unsigned char ihdr[13] = {0}; /* 8-bit gray, not interlaced */
+	for (int i = 0; i < 4; i++) {
+		ihdr[i] = (unsigned char)(w >> (24 - 8 * i));
+		ihdr[4 + i] = (unsigned char)(h >> (24 - 8 * i));
+	}
+	ihdr[8] = 8;
+	n += put_chunk(p + n, "IHDR", ihdr, 13);
+	unsigned char *idat = calloc(idat_len ? idat_len : 1, 1);
+	n += put_chunk(p + n, "IDAT", idat, idat_len);
+	free(idat);
+	n += put_chunk(p + n, "IEND", NULL, 0);
+	return n;
+}
+
+/* Sizes a file cannot back are refused before the pixels are allocated:
+ * 20000 x 20000 from 57 bytes, and more than 2^25 pixels even when the
+ * file could hold them. */
+START_TEST(test_declared_size)
+{
+	static unsigned char b[64 << 10];
+	struct as_image im;
+	struct as_error err;
+	size_t n = fake_png(b, 20000, 20000, 0);
+	ck_assert_int_eq(as_png_decode_gray(b, n, "huge", &im, &err),
+			 AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "cannot come from a") != NULL, "%s",
+		      err.msg);
+	ck_assert_ptr_null(im.px);
+	n = fake_png(b, 20001, 2, 0);
+	ck_assert_int_eq(as_png_decode_gray(b, n, "wide", &im, &err),
+			 AS_ERR_FORMAT);
+	n = fake_png(b, 6000, 6000, 40000); /* 36 M pixels, 40 kB of data */
+	ck_assert_int_eq(as_png_decode_gray(b, n, "big", &im, &err),
+			 AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "more than 33554432 pixels") != NULL,
+		      "%s", err.msg);
+	/* within both limits: refused by libpng for its bad data instead */
+	n = fake_png(b, 4000, 4000, 20000);
+	ck_assert_int_eq(as_png_decode_gray(b, n, "zeros", &im, &err),
+			 AS_ERR_FORMAT);
+	ck_assert(strstr(err.msg, "cannot come from") == NULL);
+	ck_assert(strstr(err.msg, "pixels") == NULL);
+}
+END_TEST
+
 /* ZCA: the covariance of whitened data is U diag(l / (l + eps)) U^T, so
  * with eps far below the variances it is close to the identity. */
 START_TEST(test_whitening)
@@ -298,6 +422,8 @@ int main(void)
 	TCase *bad = tcase_create("malformed");
 	tcase_add_test(bad, test_not_png_and_too_small);
 	tcase_add_test(bad, test_random_damage);
+	tcase_add_test(bad, test_decode_memory);
+	tcase_add_test(bad, test_declared_size);
 	suite_add_tcase(s, bad);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

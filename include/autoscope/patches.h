@@ -1,8 +1,12 @@
 /* patches: natural-image patches for sparse-coding experiments.
  *
  * Owns: loading a PNG as gray floats in [0,1] (gray, gray+alpha, RGB, RGBA,
- * palette, 1..16-bit; colour converted with Rec. 601 luma weights), sampling
- * random k x k patches, per-patch mean removal, and PCA/ZCA whitening.
+ * palette, 1..16-bit, interlaced or not; colour converted with Rec. 601
+ * luma weights), sampling random k x k patches, per-patch mean removal, and
+ * PCA/ZCA whitening. The decoder works on a buffer so it can be fuzzed; it
+ * refuses images wider or taller than 20000 or of more than 2^25 pixels,
+ * and any whose declared size its compressed bytes cannot hold, before it
+ * allocates for the pixels.
  * Threading: none shared. */
 #ifndef AUTOSCOPE_PATCHES_H
 #define AUTOSCOPE_PATCHES_H
@@ -17,8 +21,14 @@ struct as_image {
 	float *px; /* height x width, row-major, in [0,1] */
 };
 
+/* Reads the file whole (at most 256 MiB) and decodes it as below. */
 enum as_status as_png_load_gray(const char *path, struct as_image *out,
 				struct as_error *err);
+/* Decodes the PNG in buf[0, len) to gray floats in [0, 1]; name is used in
+ * messages only. On failure out is zeroed. */
+enum as_status as_png_decode_gray(const unsigned char *buf, size_t len,
+				  const char *name, struct as_image *out,
+				  struct as_error *err);
 void as_image_free(struct as_image *img);
 
 /* n patches of k x k from the images (each patch from an image chosen with
