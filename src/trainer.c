@@ -394,6 +394,24 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	return AS_OK;
 }
 
+enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err)
+{
+	if (!t->opts.out_dir) {
+		say(t, "no output directory: nothing saved");
+		return as_error_set(err, AS_ERR_STATE,
+				    "no output directory: nothing saved");
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s/checkpoint.ascp", t->opts.out_dir);
+	enum as_status st = as_trainer_save(t, path, err);
+	if (st != AS_OK)
+		say(t, "save failed: %.140s", err->msg);
+	else
+		say(t, "saved %.120s (step %llu)", path,
+		    (unsigned long long)t->step);
+	return st;
+}
+
 void as_trainer_point(struct as_trainer *t, int with_heldout)
 {
 	struct as_point p = {
@@ -565,7 +583,9 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		break;
 	}
 	case AS_CMD_PAUSE:
-		t->paused = c->value != 0;
+		/* a toggle flips the trainer's own state, so two quick
+		 * presses cancel out whatever the screen last showed */
+		t->paused = c->value < 0 ? !t->paused : c->value != 0;
 		say(t, "%s at step %llu", t->paused ? "paused" : "running",
 		    (unsigned long long)t->step);
 		break;
@@ -583,17 +603,10 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		break;
 	case AS_CMD_SAVE:
 	case AS_CMD_EXPORT:
-		if (!t->opts.out_dir) {
-			say(t, "no output directory: nothing saved");
-		} else if (c->kind == AS_CMD_SAVE) {
-			char path[4096];
-			snprintf(path, sizeof path, "%s/checkpoint.ascp",
-				 t->opts.out_dir);
-			if (as_trainer_save(t, path, &err) != AS_OK)
-				say(t, "save failed: %s", err.msg);
-			else
-				say(t, "saved %s (step %llu)", path,
-				    (unsigned long long)t->step);
+		if (c->kind == AS_CMD_SAVE) {
+			as_trainer_save_out(t, &err);
+		} else if (!t->opts.out_dir) {
+			say(t, "no output directory: nothing exported");
 		} else if (as_trainer_export(t, t->opts.out_dir, &err) !=
 			   AS_OK) {
 			say(t, "export failed: %s", err.msg);

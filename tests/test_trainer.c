@@ -118,6 +118,40 @@ END_TEST
 
 /* The explorer's case: a linear autoencoder on MNIST learning well, then
  * the learning rate typed as 10. */
+/* Toggles flip the trainer's own state, never a value the screen read a
+ * frame ago: two quick toggles of pause cancel out. */
+START_TEST(test_toggles_apply_to_the_trainers_state)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	struct as_command toggle = {AS_CMD_PAUSE, 0, -1};
+	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
+	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
+	ck_assert_int_eq(as_trainer_step(t), 1); /* both applied: running */
+	ck_assert_int_eq(t->paused, 0);
+	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
+	ck_assert_int_eq(as_trainer_step(t), 0);
+	ck_assert_int_eq(t->paused, 1);
+	struct as_command pause = {AS_CMD_PAUSE, 0, 1};
+	ck_assert_int_eq(as_trainer_push(t, &pause), AS_OK);
+	ck_assert_int_eq(as_trainer_step(t), 0); /* pause on pause: paused */
+	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
+	ck_assert_int_eq(as_trainer_step(t), 1);
+	/* tied goes by nudges of its bool: two of them leave it as it was */
+	int tied = as_param_index(as_param_find("tied"));
+	struct as_command flip = {AS_CMD_NUDGE, tied, 1};
+	ck_assert_int_eq(as_trainer_push(t, &flip), AS_OK);
+	ck_assert_int_eq(as_trainer_push(t, &flip), AS_OK);
+	as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.tied, 1);
+	ck_assert_int_eq(t->model->tied, 1);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(test_divergence_restores_and_halves_lr)
 {
 	struct as_data_opts dopts;
@@ -519,6 +553,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_commands_apply_and_are_recorded);
 	tcase_add_test(tc, test_divergence_restores_and_halves_lr);
+	tcase_add_test(tc, test_toggles_apply_to_the_trainers_state);
 	tcase_add_test(tc, test_resume_continues_the_same_run);
 	tcase_add_test(tc, test_threaded_run_publishes_and_obeys);
 	tcase_add_test(tc, test_cross_entropy_needs_unit_range);

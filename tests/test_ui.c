@@ -63,10 +63,19 @@ START_TEST(test_tiles_fit)
 	ck_assert_int_ge(t.cols * t.rows, 24);
 	ck_assert_int_le(t.cols * (t.cell_w + 1) - 1, 60);
 	ck_assert_int_le(t.rows * (t.cell_h + 1) - 1, 20);
-	struct ui_tiles bigger;
-	ui_tiles_fit(60, 20, 28, 28, 1, 24, t.px + 1, &bigger);
-	ck_assert(bigger.px == t.px || bigger.cols * bigger.rows < 24 ||
-		  bigger.px > t.px);
+	/* by hand: px pixels take px columns and ceil(px / 2) rows plus a
+	 * gap; at 8, 61 / 9 = 6 across and 21 / 5 = 4 down make 24; at 9,
+	 * 6 x 3 = 18 */
+	ck_assert_int_eq(t.px, 8);
+	ck_assert_int_eq(t.cols, 6);
+	ck_assert_int_eq(t.rows, 4);
+	/* and no larger size holds 24 */
+	for (int px = t.px + 1; px <= 28; px++) {
+		struct ui_tiles bigger;
+		ui_tiles_fit(60, 20, 28, 28, 1, 24, px, &bigger);
+		ck_assert_int_ge(bigger.px, px);
+		ck_assert_int_lt(bigger.cols * bigger.rows, 24);
+	}
 	/* nothing fits: all zero */
 	ui_tiles_fit(3, 1, 28, 28, 1, 24, 7, &t);
 	ck_assert_int_eq(t.cols * t.rows, 0);
@@ -74,6 +83,27 @@ START_TEST(test_tiles_fit)
 	ui_tiles_fit(200, 100, 8, 8, 1, 1, 4, &t);
 	ck_assert_int_eq(t.px, 8);
 	ck_assert_int_eq(t.cell_h, 4);
+}
+END_TEST
+
+/* ] pressed past the last page stays on it, so the first [ goes back */
+START_TEST(test_page_clamp)
+{
+	/* 500 filters at 18 a page: pages 0..27 */
+	ck_assert_int_eq(ui_page_clamp(0, 500, 18), 0);
+	ck_assert_int_eq(ui_page_clamp(27, 500, 18), 27);
+	ck_assert_int_eq(ui_page_clamp(30, 500, 18), 27);
+	ck_assert_int_eq(ui_page_clamp(-1, 500, 18), 0);
+	ck_assert_int_eq(ui_page_clamp(1, 18, 18), 0);
+	ck_assert_int_eq(ui_page_clamp(1, 19, 18), 1);
+	/* nothing drawn yet */
+	ck_assert_int_eq(ui_page_clamp(5, 500, 0), 0);
+	ck_assert_int_eq(ui_page_clamp(5, 0, 18), 0);
+	/* the page a click lands on is the page shown */
+	int page = 27;
+	for (int i = 0; i < 30; i++)
+		page = ui_page_clamp(page + 1, 500, 18);
+	ck_assert_int_eq(ui_page_clamp(page - 1, 500, 18), 26);
 }
 END_TEST
 
@@ -208,8 +238,8 @@ END_TEST
 /* Axis labels are always 7 characters; a loss axis never goes below 0. */
 START_TEST(test_axis)
 {
-	const double v[] = {0, 3.14159, 66.87, 1314.5, 28750, 1.487e4,
-			    -960.9, 1e300, -1e300, 1e-9};
+	const double v[] = {0,	     3.14159, 66.87, 1314.5, 28750,
+			    1.487e4, -960.9,  1e300, -1e300, 1e-9};
 	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
 		char b[32];
 		ui_axis_label(v[i], b, sizeof b);
@@ -236,8 +266,8 @@ START_TEST(test_axis)
 	/* one point: the flat range widens up, not below 0 */
 	static struct as_history one;
 	as_history_clear(&one);
-	struct as_point p = {.examples = 100, .train_loss = 0.2f,
-			     .heldout_loss = NAN};
+	struct as_point p = {
+		.examples = 100, .train_loss = 0.2f, .heldout_loss = NAN};
 	as_history_add_point(&one, &p);
 	ui_chart_compute(&one, 40, 10, 0, 0, NAN, &c);
 	ck_assert(c.y_lo == 0 && c.y_hi > 0.2);
@@ -314,6 +344,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_layout_every_size);
 	tcase_add_test(tc, test_tiles_fit);
+	tcase_add_test(tc, test_page_clamp);
 	tcase_add_test(tc, test_chart_mapping_and_markers);
 	tcase_add_test(tc, test_panel_steps);
 	tcase_add_test(tc, test_chart_overlay);

@@ -40,9 +40,13 @@ static int param(const char *name)
 
 typedef void (*action_fn)(struct ui_state *u, const struct as_snapshot *s);
 
+/* Toggles are applied against the trainer's own state (a screen a frame
+ * old would make two quick presses both pause): pause toggles, tied
+ * nudges its bool. */
 static void act_pause(struct ui_state *u, const struct as_snapshot *s)
 {
-	push(u, AS_CMD_PAUSE, 0, s && s->paused ? 0 : 1);
+	(void)s;
+	push(u, AS_CMD_PAUSE, 0, -1);
 }
 
 static void act_step(struct ui_state *u, const struct as_snapshot *s)
@@ -132,17 +136,21 @@ static void act_type(struct ui_state *u, const struct as_snapshot *s)
 	u->input[0] = 0;
 }
 
+/* Paging is clamped where it changes, to the pages of the grid last
+ * drawn (and again when a resize changes them), so [ after many ] goes
+ * back at once and clicks land on the page shown. */
 static void act_page_prev(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	if (u->filter_page > 0)
-		u->filter_page--;
+	u->filter_page =
+		ui_page_clamp(u->filter_page - 1, s ? (int)s->n_hidden : 0,
+			      u->ftiles.cols * u->ftiles.rows);
 }
 
 static void act_page_next(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	u->filter_page++; /* clamped when drawn */
+	u->filter_page =
+		ui_page_clamp(u->filter_page + 1, s ? (int)s->n_hidden : 0,
+			      u->ftiles.cols * u->ftiles.rows);
 }
 
 static int hash_pane(const struct ui_state *u)
@@ -257,8 +265,7 @@ static int room_for_a_run(struct ui_state *u)
 {
 	if (u->n_runs + u->fork_pending < AS_RUNS_MAX)
 		return 1;
-	ui_say(u, 1, "%d runs at most: x closes the focused one",
-	       AS_RUNS_MAX);
+	ui_say(u, 1, "%d runs at most: x closes the focused one", AS_RUNS_MAX);
 	return 0;
 }
 
@@ -451,10 +458,10 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 			}
 		}
 	}
-	int k = s && !u->zoom ? ui_hit_filter(&u->frect, &u->ftiles,
-					      u->filter_page, (int)s->n_hidden,
-					      ev.x, ev.y)
-			      : -1;
+	int k = s && !u->zoom
+			? ui_hit_filter(&u->frect, &u->ftiles, u->filter_page,
+					(int)s->n_hidden, ev.x, ev.y)
+			: -1;
 	if (k >= 0)
 		u->filter_sel = k;
 }
@@ -614,7 +621,7 @@ int ui_main(struct cli_opts *o)
 		fprintf(stderr, "autoscope: cannot drive the terminal '%s'\n",
 			getenv("TERM") ? getenv("TERM") : "(TERM unset)");
 		while (u.n_runs > 0)
-			ui_run_close(&u, u.n_runs - 1, NULL, 0);
+			ui_run_close(&u, u.n_runs - 1, NULL, 0, 0);
 		as_dataset_free(ds);
 		return 1;
 	}
@@ -664,12 +671,13 @@ int ui_main(struct cli_opts *o)
 		}
 		if (request == UI_REQ_CLOSE) {
 			busy("saving and closing the run...");
-			ui_run_close(&u, u.focus, NULL, 0);
+			ui_run_close(&u, u.focus, NULL, 0, 1);
 		} else if (request == UI_REQ_LESSON) {
 			busy("loading the lesson, then saving the runs on "
 			     "screen...");
-			ui_lesson_start(&u, o, as_lesson_at((size_t)u.request_arg),
-				     out, &ds, 1);
+			ui_lesson_start(&u, o,
+					as_lesson_at((size_t)u.request_arg),
+					out, &ds, 1);
 		}
 	}
 	/* q, or a signal: save every run first, then give the terminal
@@ -680,7 +688,7 @@ int ui_main(struct cli_opts *o)
 	int n = u.n_runs, rc = 0;
 	for (int i = 0; i < n; i++) {
 		snprintf(label[i], sizeof label[i], "%s", u.runs[0].label);
-		rc |= ui_run_close(&u, 0, said[i], sizeof said[i]);
+		rc |= ui_run_close(&u, 0, said[i], sizeof said[i], 0);
 	}
 	/* a terminal without an alternate screen (vt100) keeps what is on
 	 * it after endwin: leave it blank rather than a stale frame */

@@ -165,8 +165,7 @@ int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
 }
 
 static void chart_at(const struct as_history *h, int w, int h_cells, int log,
-		     double ema, double extra, double x_max,
-		     struct ui_chart *c)
+		     double ema, double extra, double x_max, struct ui_chart *c)
 {
 	memset(c, 0, sizeof *c);
 	if (w > 512)
@@ -177,7 +176,9 @@ static void chart_at(const struct as_history *h, int w, int h_cells, int log,
 	for (int i = 0; i < c->w; i++)
 		c->train[i] = c->heldout[i] = NAN;
 	size_t n = h->n_points;
-	c->x_max = x_max > 0 ? x_max : n ? (double)h->points[n - 1].examples : 1;
+	c->x_max = x_max > 0 ? x_max
+		   : n	     ? (double)h->points[n - 1].examples
+			     : 1;
 	if (c->x_max < 1)
 		c->x_max = 1;
 	double lo = INFINITY, hi = -INFINITY, avg = NAN;
@@ -290,4 +291,12 @@ int ui_chart_col(const struct ui_chart *c, double examples)
 		return -1;
 	int col = (int)floor(examples / c->x_max * (c->w - 1) + 0.5);
 	return clampi(col, 0, c->w - 1);
+}
+
+int ui_page_clamp(int page, int n_filters, int per_page)
+{
+	if (per_page <= 0 || n_filters <= 0 || page < 0)
+		return 0;
+	int pages = (n_filters + per_page - 1) / per_page;
+	return page < pages ? page : pages - 1;
 }

@@ -37,6 +37,10 @@ int ui_panel_top(int sel, int rows);
 int ui_hit_panel(const struct ui_rect *panel, int sel, int n_rows, int x,
 		 int y);
 
+/* page clamped to [0, pages - 1] for n_filters at per_page a page (0
+ * when nothing is known yet: per_page <= 0 or no filters). */
+int ui_page_clamp(int page, int n_filters, int per_page);
+
 struct ui_tiles;
 int ui_hit_filter(const struct ui_rect *area, const struct ui_tiles *t,
 		  int page, int n_filters, int x, int y);

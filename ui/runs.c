@@ -12,7 +12,6 @@
 #include "../cli/options.h"
 #include "view.h"
 
-
 static int label_taken(const struct ui_state *u, const char *label)
 {
 	for (int i = 0; i < u->n_runs; i++)
@@ -74,17 +73,29 @@ int ui_run_add(struct ui_state *u, struct as_trainer *t, const char *label)
 	return 0;
 }
 
-/* Saves, stops and frees run i; its last word goes to said (if not
- * NULL) or the message line. Returns 0 if its save went well. */
-int ui_run_close(struct ui_state *u, int i, char *said, size_t n)
+/* Stops run i and saves it on this thread (its thread has stopped, so
+ * the run is ours: no command queue to overflow). If the save fails and
+ * keep_on_failure is set (x), the run starts again and stays on screen;
+ * else (q, a signal, a lesson switch) it is closed and the failure said.
+ * Its last word goes to said (if not NULL) or the message line. Returns
+ * 0 if it was saved. */
+int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
+		 int keep_on_failure)
 {
 	struct as_trainer *t = u->runs[i].t;
-	struct as_command c = {AS_CMD_SAVE, 0, 0};
-	as_trainer_push(t, &c);
 	as_trainer_stop(t);
-	int bad = strstr(t->message, "failed") != NULL;
+	struct as_error err;
+	int bad = as_trainer_save_out(t, &err) != AS_OK;
+	if (bad && keep_on_failure) {
+		struct as_error e2;
+		if (as_trainer_start(t, &e2) == AS_OK) {
+			ui_say(u, 1, "%s not closed: %s", u->runs[i].label,
+			       t->message);
+			return 1;
+		}
+	}
 	if (said)
-		snprintf(said, n, "%s", t->message[0] ? t->message : "stopped");
+		snprintf(said, n, "%s", t->message);
 	else
 		ui_say(u, bad, "closed %s: %s", u->runs[i].label, t->message);
 	int failed = 0;
@@ -109,8 +120,8 @@ void ui_runs_take_forks(struct ui_state *u)
 {
 	for (int i = 0; i < u->n_runs && u->fork_pending > 0; i++) {
 		int failed = 0;
-		struct as_trainer *f = as_trainer_take_fork(u->runs[i].t,
-							    &failed);
+		struct as_trainer *f =
+			as_trainer_take_fork(u->runs[i].t, &failed);
 		u->fork_pending -= failed; /* the run says why */
 		if (!f)
 			continue;
@@ -163,8 +174,8 @@ void ui_default_pane(struct ui_state *u)
 /* Opens lesson l's runs under out/<name>; only once they are made are
  * the runs on screen saved and closed, so a failure loses nothing. */
 int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
-			const struct as_lesson *l, const char *out,
-			struct as_dataset **ds, int from_menu)
+		    const struct as_lesson *l, const char *out,
+		    struct as_dataset **ds, int from_menu)
 {
 	struct cli_opts lo = *o;
 	if (from_menu) { /* the lesson as written, not the line's options */
@@ -200,7 +211,7 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		return -1;
 	}
 	while (u->n_runs > 0)
-		ui_run_close(u, u->n_runs - 1, NULL, 0);
+		ui_run_close(u, u->n_runs - 1, NULL, 0, 0);
 	as_dataset_free(*ds);
 	*ds = nds;
 	u->ds = nds;
@@ -218,4 +229,3 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		       l->name, n);
 	return u->n_runs ? 0 : -1;
 }
-

@@ -133,7 +133,8 @@ void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n);
  * each time) and only then closes the runs on screen; *ds becomes the
  * lesson's data. */
 int ui_run_add(struct ui_state *u, struct as_trainer *t, const char *label);
-int ui_run_close(struct ui_state *u, int i, char *said, size_t n);
+int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
+		 int keep_on_failure);
 void ui_runs_take_forks(struct ui_state *u);
 void ui_run_new(struct ui_state *u, const struct as_snapshot *s);
 void ui_default_pane(struct ui_state *u);

@@ -61,14 +61,15 @@ static void grid(struct ui_state *u, const struct as_snapshot *s,
 		return;
 	}
 	int pages = (n + per_page - 1) / per_page;
-	int page = u->filter_page < pages ? u->filter_page : pages - 1;
+	int page = ui_page_clamp(u->filter_page, n, per_page);
+	if (focused)
+		u->filter_page = page; /* a resize may have made fewer */
 	if (focused && u->filter_sel >= n)
 		u->filter_sel = n - 1;
 	int first = page * per_page;
 	int last = first + per_page < n ? first + per_page : n;
 	if (several)
-		snprintf(title, sizeof title, "%s%s", focused ? ">" : "",
-			 cap);
+		snprintf(title, sizeof title, "%s%s", focused ? ">" : "", cap);
 	else
 		snprintf(title, sizeof title,
 			 "filters: rows of W, %d-%d of %d (page %d/%d, [ ])",

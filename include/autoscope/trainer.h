@@ -38,7 +38,7 @@
 enum as_cmd_kind {
 	AS_CMD_SET,    /* param = value (table index, value) */
 	AS_CMD_NUDGE,  /* param one key step up (value > 0) or down */
-	AS_CMD_PAUSE,  /* value != 0: pause, 0: resume */
+	AS_CMD_PAUSE,  /* value > 0: pause, 0: resume, < 0: toggle */
 	AS_CMD_STEP,   /* one minibatch while paused */
 	AS_CMD_RESET,  /* new initialisation (same config, next seed) */
 	AS_CMD_SAVE,   /* checkpoint to <out>/checkpoint.ascp */
@@ -206,6 +206,14 @@ void as_trainer_checkpoint(const struct as_trainer *t,
 			   struct as_checkpoint *ck);
 enum as_status as_trainer_save(struct as_trainer *t, const char *path,
 			       struct as_error *err);
+/* <out>/checkpoint.ascp, saying so (or why not) in t->message; fails
+ * without an output directory. Call on the driving thread, or on any
+ * thread once the run's thread has stopped. */
+enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err);
+/* <out>/checkpoint.ascp, saying so (or why not) in t->message; fails
+ * without an output directory. Call on the driving thread, or on any
+ * thread once the run's thread has stopped. */
+enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err);
 /* filters.png, recon.png, encoder_W.npy, encoder_b.npy, decoder_c.npy,
  * decoder_W.npy into dir. */
 enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
