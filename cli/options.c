@@ -163,7 +163,8 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 	} else if (!strcmp(name, "whiten-eps")) {
 		char *end;
 		double f = strtod(v, &end);
-		if (end == v || *end || !(f > 0 && f <= 100)) {
+		/* the float it is kept in must be > 0 too: 1e-300 is 0 */
+		if (end == v || *end || !(f <= 100 && (float)f > 0)) {
 			fprintf(stderr,
 				"autoscope: --whiten-eps wants a number in (0, "
 				"100], not '%s'\n",
