@@ -33,7 +33,7 @@ static void nap(double s)
 
 /* examples trained by each of n runs in secs of wall time */
 static int race(const struct as_dataset *ds, const int *hidden, int n,
-		struct as_pace *pace, double secs, double *rate)
+		int batch, struct as_pace *pace, double secs, double *rate)
 {
 	struct as_trainer *t[2];
 	struct as_trainer_opts o;
@@ -45,6 +45,7 @@ static int race(const struct as_dataset *ds, const int *hidden, int n,
 		struct as_config cfg;
 		as_config_default(&cfg);
 		cfg.n_hidden = hidden[i];
+		cfg.batch_size = batch;
 		if (as_trainer_create(&cfg, ds, &o, &t[i], &err) != AS_OK ||
 		    as_trainer_start(t[i], &err) != AS_OK) {
 			fprintf(stderr, "bench_runs: %s\n", err.msg);
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
 	}
 	double alone;
 	int one[1] = {500};
-	if (race(ds, one, 1, NULL, secs, &alone))
+	if (race(ds, one, 1, 20, NULL, secs, &alone))
 		return 1;
 	printf("one 784-500 run alone: %.0f examples/s\n\n", alone);
 	printf("%-22s %-5s %12s %12s %6s %6s\n", "runs", "pace", "run 1 ex/s",
@@ -98,17 +99,55 @@ int main(int argc, char **argv)
 			struct as_pace pace;
 			as_pace_init(&pace, 2000);
 			double r[2];
-			if (race(ds, pairs[k], 2, paced ? &pace : NULL, secs,
-				 r))
+			if (race(ds, pairs[k], 2, 20, paced ? &pace : NULL,
+				 secs, r))
 				return 1;
 			as_pace_destroy(&pace);
 			char name[32];
 			snprintf(name, sizeof name, "784-%d + 784-%d",
 				 pairs[k][0], pairs[k][1]);
 			printf("%-22s %-5s %12.0f %12.0f %6.2f %6.2f\n", name,
-			       paced ? "on" : "off", r[0], r[1],
-			       r[1] / r[0], (r[0] + r[1]) / alone);
+			       paced ? "on" : "off", r[0], r[1], r[1] / r[0],
+			       (r[0] + r[1]) / alone);
 		}
+	/* OpenBLAS threads: a run alone, and two runs side by side (paced,
+	 * as the explorer and a lesson hold them), with 1 and 2 BLAS threads
+	 * set for the process, and with the thread count the explorer and
+	 * `train --lesson` use for that many runs (as_blas_threads_for) */
+	printf("\n%-12s %-5s %-14s %12s %12s %8s\n", "runs", "batch",
+	       "BLAS threads", "run 1 ex/s", "run 2 ex/s", "vs 1 thr");
+	const int batches[2] = {20, 64};
+	for (int b = 0; b < 2; b++)
+		for (int n = 1; n <= 2; n++) {
+			double base = 0;
+			for (int mode = 0; mode < 3; mode++) {
+				int want = mode == 0 ? 1 : 2;
+				int thr = mode == 2 ? as_blas_threads_for(2, n)
+						    : want;
+				as_blas_set_threads(thr);
+				struct as_pace pace;
+				as_pace_init(&pace, 2000);
+				double r[2] = {0, 0};
+				const int h[2] = {500, 500};
+				if (race(ds, h, n, batches[b],
+					 n > 1 ? &pace : NULL, secs, r))
+					return 1;
+				as_pace_destroy(&pace);
+				double sum = r[0] + r[1];
+				if (mode == 0)
+					base = sum;
+				char label[32];
+				snprintf(label, sizeof label, "%s%d",
+					 mode == 2 ? "--threads 2: " : "", thr);
+				char r2[16] = "-";
+				if (n > 1)
+					snprintf(r2, sizeof r2, "%.0f", r[1]);
+				printf("%-12s %-5d %-14s %12.0f %12s %8.2f\n",
+				       n == 1 ? "784-500" : "2 x 784-500",
+				       batches[b], label, r[0], r2, sum / base);
+			}
+		}
+	as_blas_set_threads(1);
 	as_dataset_free(ds);
 	return 0;
 }

@@ -8,7 +8,12 @@
  * rounds so that both see the same machine load, and prints
  *   ratio = (useful FLOP/s of the step) / (sgemm FLOP/s) = t_gemm / t_step
  * (the step's useful FLOPs are its GEMMs: 5 x 2 x 784 x 500 per example).
- * Medians over the rounds. Usage: bench_step [seconds per cell, default 1]
+ * Medians over the rounds. Then the training loop of `autoscope train`
+ * (as_trainer_step with its options: history points, the divergence guard,
+ * a held-out evaluation at each epoch's end) against the bare step, an
+ * epoch of each in turn:
+ *   loop/step = examples/s of the loop / examples/s of as_model_step
+ * Usage: bench_step [seconds per cell, default 1]
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +24,7 @@
 #include "autoscope/blas.h"
 #include "autoscope/dataset.h"
 #include "autoscope/model.h"
+#include "autoscope/trainer.h"
 
 static double now_s(void)
 {
@@ -118,6 +124,57 @@ int main(int argc, char **argv)
 			       (double)n / ts, (double)n / tg, tg / ts);
 			fflush(stdout);
 			as_model_free(m);
+		}
+	}
+	printf("\ntraining loop (autoscope train) vs the step, an epoch each, "
+	       "median of 5\n");
+	printf("threads batch   loop ex/s   step ex/s   loop/step\n");
+	for (int threads = 1; threads <= 2; threads++) {
+		as_blas_set_threads(threads);
+		for (size_t bi = 0; bi < 2; bi++) {
+			size_t n = batches[bi];
+			cfg.batch_size = (int)n;
+			struct as_trainer_opts o;
+			as_trainer_opts_default(&o);
+			o.csv = 0;
+			o.eval_every = 0; /* as cli/main.c */
+			struct as_trainer *t;
+			struct as_model *m;
+			if (as_trainer_create(&cfg, ds, &o, &t, &err) !=
+				    AS_OK ||
+			    as_model_create(ds->d, (size_t)cfg.n_hidden, n, &m,
+					    &err) != AS_OK) {
+				fprintf(stderr, "bench_step: %s\n", err.msg);
+				return 1;
+			}
+			struct as_rng rng;
+			as_rng_seed(&rng, 1, 0);
+			as_model_init(m, &cfg, &rng);
+			double r_loop[5], r_step[5], ratio[5];
+			for (int r = 0; r < 5; r++) {
+				uint64_t e0 = t->epoch, x0 = t->examples;
+				double s0 = now_s();
+				while (t->epoch == e0)
+					as_trainer_step(t);
+				double s1 = now_s();
+				size_t ex = (size_t)(t->examples - x0);
+				for (size_t at = 0; at + n <= ex; at += n)
+					as_model_step(m, &cfg,
+						      ds->x + at * ds->d, n,
+						      0.01f, &rng, NULL);
+				double s2 = now_s();
+				r_loop[r] = (double)ex / (s1 - s0);
+				r_step[r] = (double)(ex - ex % n) / (s2 - s1);
+				ratio[r] = r_loop[r] / r_step[r];
+			}
+			qsort(r_loop, 5, sizeof(double), cmp_double);
+			qsort(r_step, 5, sizeof(double), cmp_double);
+			qsort(ratio, 5, sizeof(double), cmp_double);
+			printf("%7d %5zu %11.0f %11.0f %11.3f\n", threads, n,
+			       r_loop[2], r_step[2], ratio[2]);
+			fflush(stdout);
+			as_model_free(m);
+			as_trainer_free(t);
 		}
 	}
 	as_dataset_free(ds);

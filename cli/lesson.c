@@ -167,16 +167,24 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 {
 	const struct as_lesson *l = o->lesson;
 	const char *out = o->out ? o->out : "autoscope-out";
-	as_blas_set_threads(o->threads);
+	/* one BLAS thread per run beside others (as_blas_threads_for) */
+	int threads = as_blas_threads_for(o->threads, (int)l->n_runs);
+	if (threads < o->threads && !o->quiet)
+		fprintf(stderr,
+			"autoscope: %zu runs side by side: one OpenBLAS "
+			"thread each (--threads %d applies to one run)\n",
+			l->n_runs, o->threads);
+	as_blas_set_threads(threads);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
-	topts.eval_every = 0; /* held-out points at the end of each epoch */
-	topts.eval_max = 0;
+	topts.eval_every = 0; /* held-out points at the end of each epoch
+			       * (on n_train / 20 of them: the scores
+			       * measure on all) */
 	struct as_trainer *runs[AS_RUNS_MAX];
 	struct as_dataset *ds;
 	char why[512];
-	size_t n = cli_open_lesson(o, l, out, &topts, runs, &ds, why,
-				   sizeof why);
+	size_t n =
+		cli_open_lesson(o, l, out, &topts, runs, &ds, why, sizeof why);
 	if (!n) {
 		fprintf(stderr, "autoscope: %s\n", why);
 		return 1;
@@ -193,7 +201,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		return 1;
 	}
 	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
-		     "recon_clean,variance,probe_codes,probe_raw,pca_error,pca_ratio,"
+		     "recon_clean,variance,probe_codes,probe_raw,pca_error,pca_"
+		     "ratio,"
 		     "angle_max_deg,angle_mean_deg,localisation,"
 		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
 	if (!o->quiet) {
@@ -206,8 +215,9 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 			as_lesson_slug(l->runs[i].label, slug, sizeof slug);
 			printf("  %zu %-14s %s -> %s/%s/\n", i + 1,
 			       l->runs[i].label,
-			       l->runs[i].settings[0] ? l->runs[i].settings
-						      : "(the lesson's settings)",
+			       l->runs[i].settings[0]
+				       ? l->runs[i].settings
+				       : "(the lesson's settings)",
 			       out, slug);
 		}
 		fflush(stdout);

@@ -38,7 +38,8 @@ static const struct extra extras[] = {
 	 "here (default autoscope-out)"},
 	{"resume", "CKPT", "continue a saved run (its data and settings)"},
 	{"threads", "N",
-	 "OpenBLAS threads (default 1; 2 helps at batch >= 64)"},
+	 "OpenBLAS threads for a run alone (default 1; 2 helps at batch >= "
+	 "64); runs side by side get 1 each"},
 	{"probe", "on|off",
 	 "linear probe accuracy at the end (default on with labels and a "
 	 "held-out part)"},

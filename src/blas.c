@@ -47,3 +47,15 @@ const char *as_blas_name(void)
 {
 	return openblas_get_config();
 }
+
+/* OpenBLAS's pthread build keeps one pool of threads for the process:
+ * two training threads that each ask it for two meet in its queue and
+ * wait on each other (measured in bench/bench_runs: about 10 times
+ * slower than one BLAS thread each). Beside other runs, a run gets one;
+ * the cores go to the runs' own threads. */
+int as_blas_threads_for(int wanted, int n_runs)
+{
+	if (wanted < 1)
+		wanted = 1;
+	return n_runs > 1 ? 1 : wanted;
+}

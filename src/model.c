@@ -244,6 +244,26 @@ enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
 	return AS_OK;
 }
 
+enum as_status as_model_copy_weights(struct as_model *dst,
+				     const struct as_model *src,
+				     struct as_error *err)
+{
+	if (dst->n_visible != src->n_visible || dst->n_hidden != src->n_hidden)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "cannot copy a %zu x %zu model into a %zu "
+				    "x %zu one",
+				    src->n_hidden, src->n_visible,
+				    dst->n_hidden, dst->n_visible);
+	/* [W | b | c] always; W' only when it is in use */
+	size_t nv = src->n_visible, nh = src->n_hidden;
+	size_t head = nh * nv + nh + nv;
+	memcpy(dst->params, src->params, head * sizeof(float));
+	if (!src->tied)
+		memcpy(dst->w2, src->w2, nv * nh * sizeof(float));
+	dst->tied = src->tied;
+	return AS_OK;
+}
+
 /* Chooses m distinct components of 0..d-1 into perm[0..m) by a partial
  * Fisher-Yates shuffle from the identity, so that the choice depends on
  * the generator's state alone (a resumed run draws the same masks). */

@@ -23,6 +23,7 @@ void as_trainer_opts_default(struct as_trainer_opts *o)
 	o->point_every = 1000;
 	o->eval_every = 4000;
 	o->eval_max = 1000;
+	o->eval_ratio = 20;
 	o->good_every = 50;
 	o->publish_min_s = 0.08; /* 12.5 frames/s */
 }
@@ -130,8 +131,8 @@ static void new_order(struct as_trainer *t)
  * reset, restore): they are both the good copy and the candidate. */
 static void guard_restart(struct as_trainer *t)
 {
-	as_model_copy(t->good, t->model, NULL);
-	as_model_copy(t->cand, t->model, NULL);
+	as_model_copy_weights(t->good, t->model, NULL);
+	as_model_copy_weights(t->cand, t->model, NULL);
 	t->good_step = t->cand_step = t->step;
 	t->int_loss = 0;
 	t->int_n = 0;
@@ -256,8 +257,8 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	struct as_trainer *t = *out;
 	/* what a checkpoint leaves out: the guard's copies and state, the
 	 * latest measures, the scores */
-	as_model_copy(t->good, src->good, NULL);
-	as_model_copy(t->cand, src->cand, NULL);
+	as_model_copy_weights(t->good, src->good, NULL);
+	as_model_copy_weights(t->cand, src->cand, NULL);
 	t->good_step = src->good_step;
 	t->cand_step = src->cand_step;
 	t->int_loss = src->int_loss;
@@ -424,7 +425,17 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 		.time_s = t->elapsed_s,
 	};
 	if (with_heldout) {
-		t->last_heldout = as_trainer_heldout_loss(t, t->opts.eval_max);
+		size_t n = t->opts.eval_max;
+		if (t->opts.eval_ratio) {
+			uint64_t since = t->examples - t->last_eval_examples;
+			size_t budget = (size_t)(since / t->opts.eval_ratio);
+			if (budget < AS_EVAL_MIN)
+				budget = AS_EVAL_MIN;
+			if (n == 0 || budget < n)
+				n = budget;
+		}
+		t->last_heldout = as_trainer_heldout_loss(t, n);
+		t->last_heldout_n = n && n < n_heldout(t) ? n : n_heldout(t);
 		p.heldout_loss = (float)t->last_heldout;
 		t->last_eval_examples = t->examples;
 	}
@@ -444,7 +455,7 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 static void diverged(struct as_trainer *t)
 {
 	uint64_t from = t->good_step;
-	as_model_copy(t->model, t->good, NULL);
+	as_model_copy_weights(t->model, t->good, NULL);
 	memset(t->model->velocity, 0, t->model->n_params * sizeof(float));
 	guard_restart(t);
 	t->good_step = t->cand_step = from;
@@ -487,12 +498,16 @@ static void guard_step(struct as_trainer *t, double loss, size_t n)
 	if (!sane)
 		t->rejected++;
 	if ((sane || t->rejected >= 10) && as_model_finite(t->model)) {
-		as_model_copy(t->good, t->cand, NULL);
+		/* the candidate becomes the good copy by a swap (no copy:
+		 * cand is overwritten just below) */
+		struct as_model *old_good = t->good;
+		t->good = t->cand;
+		t->cand = old_good;
 		t->good_step = t->cand_step;
 		t->ref_loss = mean;
 		t->rejected = 0;
 	}
-	as_model_copy(t->cand, t->model, NULL);
+	as_model_copy_weights(t->cand, t->model, NULL);
 	t->cand_step = t->step;
 	t->int_loss = 0;
 	t->int_n = 0;

@@ -20,6 +20,7 @@ static struct as_trainer *run(const struct as_config *cfg)
 	as_trainer_opts_default(&o);
 	o.eval_every = 0; /* held-out loss at the end of each epoch */
 	o.eval_max = 0;	  /* on all 2,000 held-out digits */
+	o.eval_ratio = 0;
 	struct as_trainer *t;
 	struct as_error err;
 	enum as_status st = as_trainer_create(cfg, ds, &o, &t, &err);

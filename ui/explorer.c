@@ -581,9 +581,12 @@ int ui_main(struct cli_opts *o)
 	if (!terminal_usable())
 		return 2;
 	const char *out = o->out ? o->out : "autoscope-out";
+	/* the pool is made for --threads at the start; the runs then get
+	 * as_blas_threads_for(--threads, how many train side by side) */
 	as_blas_set_threads(o->threads);
 	struct ui_state u;
 	memset(&u, 0, sizeof u);
+	u.blas_threads = o->threads;
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
 	if (o->lesson) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "autoscope/blas.h"
 #include "autoscope/fileio.h"
 #include "../cli/options.h"
 #include "view.h"
@@ -59,11 +60,16 @@ int ui_run_add(struct ui_state *u, struct as_trainer *t, const char *label)
 		snprintf(dir, sizeof dir, "%s/%s", u->root, slug);
 		st = as_trainer_set_out_dir(t, dir, &err);
 	}
+	/* one BLAS thread per run beside others, before this one starts */
+	as_blas_set_threads(
+		as_blas_threads_for(u->blas_threads, u->n_runs + 1));
 	if (st == AS_OK)
 		st = as_trainer_start(t, &err);
 	if (st != AS_OK) {
 		ui_say(u, 1, "no new run: %s", err.msg);
 		as_trainer_free(t);
+		as_blas_set_threads(
+			as_blas_threads_for(u->blas_threads, u->n_runs));
 		return -1;
 	}
 	struct ui_run *r = &u->runs[u->n_runs++];
@@ -113,6 +119,7 @@ int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
 	if (u->focus < 0)
 		u->focus = 0;
 	u->t = u->n_runs ? u->runs[u->focus].t : NULL;
+	as_blas_set_threads(as_blas_threads_for(u->blas_threads, u->n_runs));
 	return bad;
 }
 

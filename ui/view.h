@@ -33,6 +33,7 @@ struct ui_run {
 struct ui_state {
 	struct ui_run runs[AS_RUNS_MAX];
 	int n_runs;
+	int blas_threads; /* --threads: for one run; 1 each beside others */
 	int focus;		     /* the run the panel and keys edit */
 	struct as_trainer *t;	     /* = runs[focus].t */
 	const struct as_dataset *ds; /* the runs' data (read-only) */

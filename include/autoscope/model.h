@@ -74,6 +74,14 @@ void as_model_set_tied(struct as_model *m, int tied);
 enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
 			     struct as_error *err);
 
+/* The weights in use only (W, b, c, and W' when untied) and tied; not
+ * the momentum. For the divergence guard's copies, which are restored
+ * with the momentum zeroed: a quarter of the bytes of as_model_copy for
+ * a tied model, copied every few dozen steps. */
+enum as_status as_model_copy_weights(struct as_model *dst,
+				     const struct as_model *src,
+				     struct as_error *err);
+
 /* Corrupts n examples of x (n x d) into out per cfg (kind and level). */
 void as_corrupt(const struct as_config *cfg, const float *x, float *out,
 		size_t n, size_t d, uint32_t *perm, struct as_rng *rng);
