@@ -64,3 +64,40 @@ wait_exit() {
 	[ -f "$work/exit" ] || fail "it did not quit"
 	[ "$(cat "$work/exit")" = 0 ] || fail "exit status $(cat "$work/exit")"
 }
+# start_tracked ARGS...: as start, but the explorer's own pid is written
+# to $work/pid (it is exec'd by the shell that wrote it) and the pane
+# stays after it exits (cat holds it until the server is killed), so its
+# closing lines and the terminal's state can be read
+start_tracked() {
+	rm -f "$work/exit" "$work/pid"
+	tm new-session -d -s e2e -x 120 -y 40 \
+		"cd '$work' && TERM=tmux-256color sh -c \
+		'echo \$\$ > \"$work/pid\"; exec \"\$0\" \"\$@\"' '$bin' $* \
+		2>'$work/err'; echo \$? > '$work/exit'; exec cat"
+	wait_file "$work/pid"
+}
+# wait_status STATUS [seconds]: as wait_exit, for this exit status
+wait_status() {
+	end=$(($(date +%s) + ${2:-20}))
+	while [ ! -f "$work/exit" ] && [ "$(date +%s)" -le "$end" ]; do
+		sleep 0.1
+	done
+	[ -f "$work/exit" ] || fail "it did not quit"
+	[ "$(cat "$work/exit")" = "$1" ] ||
+		fail "exit status $(cat "$work/exit"), expected $1"
+}
+# poll SECONDS WHAT COMMAND...: runs COMMAND until it succeeds; after
+# SECONDS, fails saying WHAT never happened
+poll() {
+	end=$(($(date +%s) + $1))
+	what=$2
+	shift 2
+	until "$@"; do
+		[ "$(date +%s)" -le "$end" ] || fail "$what"
+		sleep 0.1
+	done
+}
+# screen_step: the step on the status line of the screen now (or empty)
+screen_step() {
+	screen | sed -n 's/.*  step \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
