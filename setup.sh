@@ -6,6 +6,8 @@
 #   ./setup.sh sanitize                  the tests under ASan + UBSan
 #   ./setup.sh tsan                      threads and the explorer under TSan
 #   ./setup.sh bench                     the speed benchmark (bench/)
+#   ./setup.sh fuzz [SECONDS]            each parser's libFuzzer target
+#                                        (clang), SECONDS each (default 60)
 # Set-up installs the missing Debian packages (as root, or with sudo) and
 # configures and builds with meson in ./build.
 set -eu
@@ -16,6 +18,8 @@ mode=${1:-run}
 
 pkgs="gcc libc6-dev meson ninja-build pkg-config libopenblas-dev \
 libpng-dev zlib1g-dev libncurses-dev check tmux"
+# libFuzzer comes with clang's runtime libraries: only the fuzz mode needs it
+[ "$mode" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -74,8 +78,66 @@ bench)
 	build build
 	exec ./build/bench/bench_step "$@"
 	;;
+fuzz)
+	# One target at a time (tests/fuzz/fuzz_<name>.c), niced, for SECONDS
+	# on its committed corpus tests/fuzz/corpus/<name>/; what it finds new
+	# goes to build-fuzz/corpus-new/<name>/ (merge the useful part back
+	# with: build-fuzz/tests/fuzz/fuzz_<name> -merge=1
+	# tests/fuzz/corpus/<name> build-fuzz/corpus-new/<name>), crash
+	# inputs to build-fuzz/crashes/<name>/, the output to
+	# build-fuzz/fuzz-<name>.log.
+	secs=${1:-60}
+	[ -f build-fuzz/build.ninja ] ||
+		CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
+	targets="idx idx_gz png checkpoint param settings options"
+	# shellcheck disable=SC2046
+	ninja -C build-fuzz $(for t in $targets; do echo "tests/fuzz/fuzz_$t"; done)
+	crashed=""
+	printf '%-11s %11s %6s %7s %15s  %s\n' target executions cov ft corpus \
+		crashes
+	for t in $targets; do
+		case $t in
+		idx | idx_gz) max=4096 ;;
+		png | checkpoint) max=16384 ;;
+		param) max=128 ;;
+		*) max=1024 ;;
+		esac
+		new=build-fuzz/corpus-new/$t
+		art=build-fuzz/crashes/$t
+		log=build-fuzz/fuzz-$t.log
+		mkdir -p "$new" "$art"
+		dict=""
+		[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
+		rc=0
+		# shellcheck disable=SC2086
+		OPENBLAS_NUM_THREADS=1 nice -n 10 "build-fuzz/tests/fuzz/fuzz_$t" \
+			-max_total_time="$secs" -max_len=$max -timeout=25 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix="$art/" $dict "$new" "tests/fuzz/corpus/$t" \
+			>"$log" 2>&1 || rc=$?
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		last=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*/[0-9a-zA-Z]*' \
+			"$log" | tail -n 1)
+		cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+		ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
+		corp=$(echo "$last" | sed -n 's/.*corp: \([^ ]*\).*/\1/p')
+		found=$(sed -n 's/.*Test unit written to //p' "$log" |
+			grep -v '/slow-unit-' || true)
+		if [ "$rc" -ne 0 ]; then
+			crashed="$crashed $t"
+			[ -n "$found" ] || found="(exit $rc, see $log)"
+		fi
+		printf '%-11s %11s %6s %7s %15s  %s\n' "$t" "${runs:-?}" \
+			"${cov:-?}" "${ft:-?}" "${corp:-?}" "${found:-none}"
+	done
+	if [ -n "$crashed" ]; then
+		echo "setup: fuzz targets crashed:$crashed (inputs above;" \
+			"replay one: build-fuzz/tests/fuzz/fuzz_<name> FILE)" >&2
+		exit 1
+	fi
+	;;
 *)
-	echo "usage: ./setup.sh run|train|test|sanitize|tsan|bench [options]" >&2
+	echo "usage: ./setup.sh run|train|test|sanitize|tsan|bench|fuzz [options]" >&2
 	exit 2
 	;;
 esac
