@@ -8,14 +8,22 @@ settings) and crafted edge cases around each. Deterministic: running it
 again writes the same bytes. Needs python3-pil (Debian). The files the
 fuzzer found and -merge=1 added (named by their SHA-1) are left alone.
 
-    /usr/bin/python3 tests/fuzz/make_seeds.py
+    /usr/bin/python3 tests/fuzz/make_seeds.py [AUTOSCOPE]
+
+With the path of a built autoscope it also trains two tiny runs and keeps
+their checkpoints as seeds of today's format (v<version>-*.ascp); without
+it the ones already in corpus/checkpoint/ stay as they are.
 """
 
 import gzip
 import io
 import os
 import re
+import shutil
 import struct
+import subprocess
+import sys
+import tempfile
 import zlib
 
 from PIL import Image
@@ -495,6 +503,35 @@ def ck_seeds():
         "<I", zlib.crc32(bytes(hdr[:-4])) & 0xFFFFFFFF))
 
 
+def run_seeds(autoscope):
+    """Checkpoints of two real runs: 8x8 patches, tied; 7x7 digits (every
+    4th pixel of the first 20 MNIST digits), untied, with momentum."""
+    im, _ = mnist(20)
+    small = bytes(im[i * 784 + 4 * r * 28 + 4 * c]
+                  for i in range(20) for r in range(7) for c in range(7))
+    runs = {
+        "patches-tied": ["--data", "patches:grass.png", "--patches", "100",
+                         "--hidden", "2", "--epochs", "2"],
+        "digits-untied": ["--data", "tiny-images-idx3-ubyte", "--hidden", "3",
+                          "--epochs", "3", "--tied", "off", "--momentum",
+                          "0.5", "--lr", "0.05", "--batch-size", "4"],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "tiny-images-idx3-ubyte"), "wb") as f:
+            f.write(idx([20, 7, 7], small))
+        for name, args in runs.items():
+            subprocess.run([os.path.abspath(autoscope), "train", "--quiet",
+                            "--probe", "off", "--out", name] + args,
+                           cwd=tmp, check=True, stdout=subprocess.DEVNULL,
+                           env=dict(os.environ, AUTOSCOPE_ASSETS=os.path.join(ROOT, "assets")))
+            ck = os.path.join(tmp, name, "checkpoint.ascp")
+            with open(ck, "rb") as f:
+                version = struct.unpack("<I", f.read(12)[8:12])[0]
+            os.makedirs(os.path.join(CORPUS, "checkpoint"), exist_ok=True)
+            shutil.copy(ck, os.path.join(CORPUS, "checkpoint",
+                                         "v%d-%s.ascp" % (version, name)))
+
+
 # ---- text: parameters, settings, options --------------------------------
 
 def param_names():
@@ -637,5 +674,7 @@ if __name__ == "__main__":
     idx_seeds()
     png_seeds()
     ck_seeds()
+    if len(sys.argv) > 1:
+        run_seeds(sys.argv[1])
     text_seeds()
     dicts()
