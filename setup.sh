@@ -85,11 +85,11 @@ fuzz)
 	# with: build-fuzz/tests/fuzz/fuzz_<name> -merge=1
 	# tests/fuzz/corpus/<name> build-fuzz/corpus-new/<name>), crash
 	# inputs to build-fuzz/crashes/<name>/, the output to
-	# build-fuzz/fuzz-<name>.log.
+	# build-fuzz/fuzz-<name>.log. FUZZ_TARGETS="png idx" runs only those.
 	secs=${1:-60}
 	[ -f build-fuzz/build.ninja ] ||
 		CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
-	targets="idx idx_gz png checkpoint param settings options"
+	targets=${FUZZ_TARGETS:-idx idx_gz png checkpoint param settings options}
 	# shellcheck disable=SC2046
 	ninja -C build-fuzz $(for t in $targets; do echo "tests/fuzz/fuzz_$t"; done)
 	crashed=""
