@@ -28,7 +28,7 @@ peak=$(awk '$1 == "VmPeak:" { print $2 }' "/proc/$(cat "$work/pid")/status")
 [ -n "$peak" ] || fail "no VmPeak in /proc/$(cat "$work/pid")/status"
 tm send-keys -t e2e q
 wait_exit 30
-tm kill-server
+new_server
 limit=$((peak + 65536))
 echo "a 784-30 model in the explorer peaks at $((peak / 1024)) MB;" \
 	"limit $((limit / 1024)) MB"

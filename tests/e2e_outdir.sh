@@ -68,7 +68,7 @@ one_line "$work/err" "Read-only file system"
 # (b) the explorer: it says so before it takes the terminal
 for args in "--out '$ro'" "--out '$ro/a/b'" "--lesson capacity --out '$ro'"
 do
-	tm kill-server 2>/dev/null || true
+	new_server
 	rm -f "$work/exit" "$work/err"
 	start "$args"
 	wait_status 1 20
@@ -79,7 +79,7 @@ done
 # (c) full: the first save fits, the second does not
 full=$work/full
 tmpfs "$full" size=400k
-tm kill-server 2>/dev/null || true
+new_server
 rm -f "$work/exit" "$work/err"
 start_tracked --hidden 20 --out "'$full'"
 wait_for "RUNNING"
@@ -108,7 +108,7 @@ left=$(find "$full" -name '*.tmp*')
 # q on a disk too small for any checkpoint: no file, no temporary
 tiny=$work/tiny
 tmpfs "$tiny" size=64k
-tm kill-server 2>/dev/null || true
+new_server
 rm -f "$work/exit" "$work/err"
 start_tracked --hidden 20 --out "'$tiny'"
 wait_for "RUNNING"

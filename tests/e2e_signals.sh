@@ -45,7 +45,7 @@ done
 	fail "the 30-units checkpoint saved on SIGTERM does not resume"
 
 # SIGHUP: the terminal goes away under it
-tm kill-server 2>/dev/null || true
+new_server
 rm -f "$work/exit" "$work/err"
 start_tracked --lesson capacity --out "'$work/out2'"
 pid=$(cat "$work/pid")

@@ -37,6 +37,14 @@ fail() {
 	screen
 	[ -f "$work/err" ] && { echo "--- stderr:"; cat "$work/err"; }
 	[ -f "$work/exit" ] && echo "--- exit status: $(cat "$work/exit")"
+	# still running (stuck?): where its threads are
+	p=$(cat "$work/pid" 2>/dev/null || true)
+	if [ -n "$p" ] && kill -0 "$p" 2>/dev/null && command -v gdb >/dev/null
+	then
+		echo "--- threads of pid $p:"
+		timeout 60 gdb -p "$p" -batch -ex "thread apply all bt 12" \
+			2>/dev/null | grep -E '^(Thread|#)' | head -n 150
+	fi
 	exit 1
 }
 

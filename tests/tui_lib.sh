@@ -101,3 +101,11 @@ poll() {
 screen_step() {
 	screen | sed -n 's/.*  step \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
+# new_server: kills this script's tmux server and moves to a fresh socket
+# (a new session on the old one can meet the old server on its way out:
+# "server exited unexpectedly")
+new_server() {
+	tm kill-server 2>/dev/null || true
+	nserver=$((${nserver:-0} + 1))
+	sock="autoscope-$(basename "$0" .sh)-$$-$nserver"
+}
