@@ -217,6 +217,26 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 			fprintf(stderr, "autoscope: %s\n", why);
 		return -1;
 	}
+	/* the runs on screen are saved before any is closed: if one cannot
+	 * be (a full or read-only disk), they all train on and the lesson
+	 * waits, so a switch never loses a run */
+	int bad = -1;
+	struct as_error serr;
+	for (int i = 0; i < u->n_runs; i++) {
+		as_trainer_stop(u->runs[i].t);
+		if (bad < 0 && as_trainer_save_out(u->runs[i].t, &serr) != AS_OK)
+			bad = i;
+	}
+	if (bad >= 0) {
+		for (int i = 0; i < u->n_runs; i++)
+			as_trainer_start(u->runs[i].t, &err);
+		for (size_t i = 0; i < n; i++)
+			as_trainer_free(runs[i]);
+		as_dataset_free(nds);
+		ui_say(u, 1, "lesson %s not opened: %s not saved: %s", l->name,
+		       u->runs[bad].label, serr.msg);
+		return -1;
+	}
 	while (u->n_runs > 0)
 		ui_run_close(u, u->n_runs - 1, NULL, 0, 0);
 	as_dataset_free(*ds);
