@@ -14,6 +14,10 @@
 # terabytes of address space. Usage: e2e_nomem.sh path/to/autoscope
 set -eu
 . "$(dirname "$0")/tui_lib.sh"
+# a timeout's TERM (or ^C) still unmounts and stops what was started
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if grep -q __asan_init "$bin"; then
 	echo "skipped: $bin is built with AddressSanitizer, which cannot" \

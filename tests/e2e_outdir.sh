@@ -12,6 +12,10 @@
 # Usage: e2e_outdir.sh path/to/autoscope
 set -eu
 . "$(dirname "$0")/tui_lib.sh"
+# a timeout's TERM (or ^C) still unmounts and stops what was started
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 mounts=""
 cleanup() {

@@ -9,6 +9,10 @@
 # Usage: e2e_signals.sh path/to/autoscope path/to/save_loop
 set -eu
 . "$(dirname "$0")/tui_lib.sh"
+# a timeout's TERM (or ^C) still unmounts and stops what was started
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 loop=$2
 runs="30-units 1000-units 1000-noise 1000-sparse"
 

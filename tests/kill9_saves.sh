@@ -21,6 +21,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 fail() {
 	echo "FAIL (seed $seed, round ${i:-0}): $*"
 	[ -s "$work/err" ] && { echo "--- save_loop stderr:"; cat "$work/err"; }

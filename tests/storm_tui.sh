@@ -25,6 +25,10 @@
 # Usage: storm_tui.sh path/to/autoscope path/to/save_loop
 set -eu
 . "$(dirname "$0")/tui_lib.sh"
+# a timeout's TERM (or ^C) still unmounts and stops what was started
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 loop=$2
 seconds=${STORM_SECONDS:-20}
 seed=${STORM_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
