@@ -152,12 +152,14 @@ keys_k=$(awk 'BEGIN { for (i = 0; i < 20; i++) printf "k " }')
 alive() {
 	[ ! -f "$work/exit" ] ||
 		fail "the explorer exited during the storm (status $(cat "$work/exit"))"
+	tm has-session -t e2e 2>/dev/null || fail "the tmux session is gone"
 }
 # barrier: every key sent so far has been read once the prompt opens
 barrier() {
-	tm resize-window -t e2e -x 120 -y 40
+	alive
+	tm resize-window -t e2e -x 120 -y 40 || alive
 	# shellcheck disable=SC2086
-	tm send-keys -t e2e Escape Escape $keys_k Enter
+	tm send-keys -t e2e Escape Escape $keys_k Enter || alive
 	end=$(($(date +%s) + 120))
 	until screen | grep -qF "= _"; do
 		alive

@@ -66,14 +66,15 @@ wait_exit() {
 }
 # start_tracked ARGS...: as start, but the explorer's own pid is written
 # to $work/pid (it is exec'd by the shell that wrote it) and the pane
-# stays after it exits (cat holds it until the server is killed), so its
-# closing lines and the terminal's state can be read
+# stays after it exits (sleep holds it until the server is killed: cat
+# would read what was typed after, and end at a Ctrl-D), so its closing
+# lines and the terminal's state can be read
 start_tracked() {
 	rm -f "$work/exit" "$work/pid"
 	tm new-session -d -s e2e -x 120 -y 40 \
 		"cd '$work' && TERM=tmux-256color sh -c \
 		'echo \$\$ > \"$work/pid\"; exec \"\$0\" \"\$@\"' '$bin' $* \
-		2>'$work/err'; echo \$? > '$work/exit'; exec cat"
+		2>'$work/err'; echo \$? > '$work/exit'; exec sleep infinity"
 	wait_file "$work/pid"
 }
 # wait_status STATUS [seconds]: as wait_exit, for this exit status
