@@ -119,6 +119,10 @@ enum as_status as_png_decode_gray(const unsigned char *buf, size_t len,
 	png_set_read_fn(png, &src, on_png_read);
 	png_set_sig_bytes(png, 8);
 	png_set_user_limits(png, PNG_MAX_SIDE, PNG_MAX_SIDE);
+	/* no ancillary chunk changes the gray values (no gamma, colour or
+	 * alpha handling here): skip them all unread, so that text or ICC
+	 * profiles that inflate to gigabytes cost nothing */
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, -1);
 	png_read_info(png, info);
 	png_uint_32 w = png_get_image_width(png, info);
 	png_uint_32 h = png_get_image_height(png, info);

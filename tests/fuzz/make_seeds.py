@@ -303,6 +303,13 @@ def png_seeds():
     put("png", "two-idat-consecutive.png",
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"tEXt", b"Comment\0before") +
         chunk(b"IDAT", z[:50]) + chunk(b"IDAT", z[50:]) + chunk(b"IEND", b""))
+    text = zlib.compress(b"a comment " * 10000, 9)
+    put("png", "ancillary-chunks.png",
+        base[:33] + chunk(b"zTXt", b"Comment\0\0" + text) +
+        chunk(b"iTXt", b"Title\0\0\0en\0\0photo") +
+        chunk(b"iCCP", b"icc\0\0" + zlib.compress(bytes(3000))) +
+        chunk(b"sPLT", b"p\0\x08" + bytes(60)) + chunk(b"prVt", b"private") +
+        base[33:])
     put("png", "idat-not-zlib.png",
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) +
         chunk(b"IDAT", b"\x00" * 40) + chunk(b"IEND", b""))
