@@ -6,7 +6,8 @@
  * PCA/ZCA whitening. The decoder works on a buffer so it can be fuzzed; it
  * refuses images wider or taller than 20000 or of more than 2^25 pixels,
  * and any whose declared size its compressed bytes cannot hold, before it
- * allocates for the pixels.
+ * allocates for the pixels, and skips ancillary chunks (text, ICC
+ * profiles, ...) unread.
  * Threading: none shared. */
 #ifndef AUTOSCOPE_PATCHES_H
 #define AUTOSCOPE_PATCHES_H
