@@ -420,6 +420,10 @@ static void prompt_key(struct ui_state *u, const struct as_snapshot *s, int ch)
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		u->prompt = 0;
 		const struct as_param *p = as_param_at((size_t)u->sel);
+		if (!s) { /* a new run took the focus and has not drawn yet */
+			ui_say(u, 1, "refused: the run is still starting");
+			return;
+		}
 		struct as_config tmp = s->config;
 		struct as_error err;
 		if (as_param_parse(&tmp, p, u->input, &err) != AS_OK)
@@ -492,7 +496,10 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		menu_key(u, ch);
 		return;
 	}
-	if (u->prompt && s) {
+	/* typed text stays in the prompt even while the focused run has
+	 * no snapshot yet (a fork or N takes the focus): else its keys
+	 * would run as commands, x closing a run, q quitting */
+	if (u->prompt) {
 		prompt_key(u, s, ch);
 		return;
 	}
