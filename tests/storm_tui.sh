@@ -17,9 +17,9 @@
 # Before the storm, typed values in the prompt (Enter): random text, NaN,
 # infinities, overflow, out of range, blanks, backspaces; each must be
 # refused with its message. Every ~300 keys the storm waits at a barrier
-# (120x40, Escape, select the first control, Enter: the prompt must open,
-# so every key before it was read) and goes on; the explorer must never
-# exit during the storm. At the end q: exit status 0 (or 1 with a "save
+# (120x40, Escape, select the first control, Enter, type #B and its
+# number: the prompt must show it, so every key before it was read); the
+# explorer must never exit during the storm. At the end q: exit status 0 (or 1 with a "save
 # failed" line), nothing on stderr, every run on screen saved (a closing
 # line each, and each checkpoint loads). STORM_SEED replays a storm.
 # Usage: storm_tui.sh path/to/autoscope path/to/save_loop
@@ -155,20 +155,25 @@ alive() {
 	tm has-session -t e2e 2>/dev/null || fail "the tmux session is gone"
 }
 # barrier: every key sent so far has been read once the prompt opens
+# with what the barrier typed (#B and its number: a prompt the storm
+# opened shows something else)
+nb=0
 barrier() {
 	alive
+	nb=$((nb + 1))
 	tm resize-window -t e2e -x 120 -y 40 || alive
 	# shellcheck disable=SC2086
 	tm send-keys -t e2e Escape Escape $keys_k Enter || alive
+	tm send-keys -t e2e -l "#B$nb" || alive
 	end=$(($(date +%s) + 120))
-	until screen | grep -qF "= _"; do
+	until screen | grep -qF "= #B${nb}_"; do
 		alive
 		[ "$(date +%s)" -le "$end" ] ||
-			fail "the prompt did not open at the barrier in 120 s"
+			fail "the prompt did not open at barrier $nb in 120 s"
 		sleep 0.1
 	done
 	tm send-keys -t e2e Escape
-	wait_gone "= _" 30
+	wait_gone "= #B${nb}_" 30
 }
 # typed TEXT_HEX EXPECT: types TEXT (hex bytes) into the prompt of the
 # first control and waits for EXPECT (fixed text) on the screen
