@@ -7,6 +7,7 @@
 static void slot_free(struct as_snapshot *s)
 {
 	free(s->w);
+	free(s->w2);
 	free(s->mean_h);
 	free(s->clean);
 	free(s->corrupted);
@@ -26,6 +27,7 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
 	for (int i = 0; i < 3; i++) {
 		struct as_snapshot *s = &p->slot[i];
 		s->w = calloc(wlen, sizeof(float));
+		s->w2 = calloc(wlen, sizeof(float));
 		s->mean_h = calloc(n_hidden, sizeof(float));
 		s->clean = calloc(rlen, sizeof(float));
 		s->corrupted = calloc(rlen, sizeof(float));
@@ -35,7 +37,7 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
 		s->n_recon = n_recon;
 		s->pca_error = s->heldout_loss = NAN;
 		s->probe_accuracy = s->probe_raw = NAN;
-		if (!s->w || !s->mean_h || !s->clean || !s->corrupted ||
+		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
 		    !s->recon) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);

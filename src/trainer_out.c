@@ -190,6 +190,21 @@ void as_trainer_publish(struct as_trainer *t)
 	s->rows = ds->rows;
 	s->cols = ds->cols;
 	memcpy(s->w, m->w, nh * nv * sizeof(float));
+	s->decoder_gap = 0;
+	if (!m->tied) {
+		/* ||W' - W^T|| / ||W||: how far untying has taken the
+		 * decoder from the encoder */
+		memcpy(s->w2, m->w2, nv * nh * sizeof(float));
+		double d2 = 0, w2 = 0;
+		for (size_t j = 0; j < nh; j++)
+			for (size_t i = 0; i < nv; i++) {
+				double a = m->w[j * nv + i];
+				double b = m->w2[i * nh + j];
+				d2 += (b - a) * (b - a);
+				w2 += a * a;
+			}
+		s->decoder_gap = w2 > 0 ? sqrt(d2 / w2) : 0;
+	}
 	const float *clean;
 	size_t n = recon_samples(t, &clean);
 	s->n_recon = n;

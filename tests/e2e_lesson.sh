@@ -37,11 +37,11 @@ wait_re "x3 noise 50% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
 
 # focus run 2, fork it, change the fork's noise
 tm send-keys -t e2e Tab
-wait_re "controls of run 2 noise 25%"
+wait_re "run 2 noise 25% \(Tab\)"
 tm send-keys -t e2e f
 wait_re "run 4 is a fork of run 2"
 wait_re "#4 noise 25% f"
-wait_re "controls of run 4 noise 25% fork"
+wait_re "run 4 noise 25% fork \(Tab\)"
 tm send-keys -t e2e c
 wait_re "1 corruption_level 0\.25>0\.3"
 wait_re "corruption +0\.3 "
@@ -54,7 +54,7 @@ wait_re "lesson 1/7 denoising"
 
 # the smallest terminal still draws every run; back to full size
 tm resize-window -t e2e -x 80 -y 24
-wait_re "controls of run 4"
+wait_re "run 4 noise 25% fork \(Tab\)"
 wait_re "RUNNING +run 4/4"
 tm resize-window -t e2e -x 120 -y 40
 wait_re "lesson 1/7 denoising"
@@ -70,7 +70,7 @@ wait_gone "#4 noise 25% fork"
 cp "$work/out/denoising/noise-25-fork/checkpoint.ascp" "$work/kept.ascp"
 tm send-keys -t e2e 2 f
 wait_re "run 4 is a fork of run 2"
-wait_re "controls of run 4 noise 25% fork 2"
+wait_re "run 4 noise 25% fork 2 [─q]"
 cmp -s "$work/kept.ascp" "$work/out/denoising/noise-25-fork/checkpoint.ascp" ||
 	fail "the second fork wrote over the first one's checkpoint"
 

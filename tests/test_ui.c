@@ -1,6 +1,8 @@
 /* The explorer's arithmetic, without a terminal: layout at every size from
- * 20x5 up, tile fitting, the chart's mapping and its change markers, and
- * the panel's parameter stepping. */
+ * 20x5 up (and the pixels each view then shows), images as cells (sizes,
+ * half blocks, quadrants, dithering, an isolated pixel kept), tile
+ * fitting, the Braille chart, whole fields, and the panel's parameter
+ * stepping. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +10,8 @@
 
 #include "autoscope/params.h"
 #include "layout.h"
+#include "plot.h"
+#include "raster.h"
 
 static int inside(const struct ui_rect *r, int w, int h)
 {
@@ -48,41 +52,242 @@ START_TEST(test_layout_every_size)
 			}
 			/* the panel shows every parameter once the screen
 			 * is tall enough for it */
-			if (h >= n + 2 + 2 + 8)
+			if (h >= 2 * (n + 2) + 2)
 				ck_assert_int_ge(l.panel.h, n + 2);
+			/* the digits: always one clean / corrupted /
+			 * reconstructed triplet of 28 x 28 digits at full
+			 * width (28 pixels across), and at their true size
+			 * (28 x 28) from 120x40 */
+			struct ui_digits d;
+			ui_digits_fit(l.recon.w - 2, l.recon.h - 2, 28, 28, 10,
+				      1, 1, &d);
+			ck_assert_msg(d.n >= 1 && d.sz.px_w == 28,
+				      "%dx%d: %d digits at %d px", w, h, d.n,
+				      d.sz.px_w);
+			if (w >= 120 && h >= 40)
+				ck_assert_msg(d.sz.px_h == 28, "%dx%d: %d px",
+					      w, h, d.sz.px_h);
+			/* the filters: at least 8 of 500 at 14 pixels
+			 * across or more */
+			struct ui_tiles t;
+			ui_tiles_fit(l.filters.w - 2, l.filters.h - 2, 28, 28,
+				     1, 10, 7, &t);
+			ck_assert_msg(t.cols * t.rows >= 8 && t.px >= 14,
+				      "%dx%d: %d filters at %d px", w, h,
+				      t.cols * t.rows, t.px);
 		}
 	}
+}
+END_TEST
+
+/* A view alone on the screen: filters at no less than 14 pixels across,
+ * more of them on a larger screen. */
+START_TEST(test_full_screen_filters)
+{
+	const int sizes[3][2] = {{80, 24}, {120, 40}, {200, 60}};
+	int last = 0;
+	for (int i = 0; i < 3; i++) {
+		struct ui_layout l;
+		ui_layout_compute(sizes[i][0], sizes[i][1], 15, &l);
+		struct ui_tiles t;
+		ui_tiles_fit(l.body.w - 2, l.body.h - 2, 28, 28, 2, 40, 14, &t);
+		int n = t.cols * t.rows;
+		ck_assert_int_ge(t.px, 14);
+		ck_assert_msg(n > last, "%dx%d: %d filters, %d before",
+			      sizes[i][0], sizes[i][1], n, last);
+		last = n;
+	}
+	ck_assert_int_ge(last, 80); /* 200x60 */
+}
+END_TEST
+
+static float img[28 * 28];
+
+START_TEST(test_raster_sizes)
+{
+	struct ui_size z[64];
+	int n = ui_size_ladder(28, 28, 2, z, 64);
+	/* half blocks at 2 and 1, then quadrants at 1/2, 1/3 ... */
+	ck_assert_int_ge(n, 10);
+	ck_assert(z[0].mode == UI_PIX_HALF && z[0].mag == 2);
+	ck_assert_int_eq(z[0].cell_w, 56);
+	ck_assert_int_eq(z[0].cell_h, 28);
+	/* a 28 x 28 digit at its own size: 28 columns x 14 rows */
+	ck_assert(z[1].mode == UI_PIX_HALF && z[1].mag == 1);
+	ck_assert(z[1].cell_w == 28 && z[1].cell_h == 14);
+	ck_assert(z[1].px_w == 28 && z[1].px_h == 28);
+	/* quadrants at half the footprint: 14 x 7 cells, 28 x 14 pixels
+	 * (square on the screen: a cell is twice as tall as wide) */
+	ck_assert(z[2].mode == UI_PIX_QUAD && z[2].red == 2);
+	ck_assert(z[2].cell_w == 14 && z[2].cell_h == 7);
+	ck_assert(z[2].px_w == 28 && z[2].px_h == 14);
+	for (int i = 1; i < n; i++) {
+		ck_assert_int_le(z[i].cell_w, z[i - 1].cell_w);
+		ck_assert_int_le(z[i].cell_h, z[i - 1].cell_h);
+		/* every size keeps the aspect (cells twice as tall) */
+		ck_assert_int_le(abs(2 * z[i].cell_h - z[i].cell_w), 2);
+	}
+	ck_assert(z[n - 1].cell_w == 1 && z[n - 1].cell_h == 1);
+	/* 8 x 8 patches: 8 x 4 cells, or an integer multiple */
+	n = ui_size_ladder(8, 8, 2, z, 64);
+	ck_assert(z[0].cell_w == 16 && z[0].cell_h == 8);
+	ck_assert(z[1].cell_w == 8 && z[1].cell_h == 4);
+}
+END_TEST
+
+START_TEST(test_raster_cells)
+{
+	/* half blocks: the upper pixel is the colour, the lower the
+	 * background */
+	float two[2 * 2] = {0, 1, 1, 0};
+	struct ui_size sz;
+	ui_size_of(2, 2, UI_PIX_HALF, 1, 1, &sz);
+	struct ui_cell c[4];
+	ui_raster(two, 2, 2, 0, &sz, UI_GLYPH_GRAY, c);
+	ck_assert(c[0].ch == 0x2580 && c[0].fg == 0 && c[0].bg == 23);
+	ck_assert(c[1].ch == 0x2580 && c[1].fg == 23 && c[1].bg == 0);
+	/* quadrants: a 4 x 4 image in 2 x 1 cells, each fitted with the
+	 * two colours of its pixels; the left cell's upper left lit */
+	float q[4 * 4] = {0};
+	q[0] = 1;
+	q[2] = q[3] = q[6] = q[7] = 0.5f;
+	ui_size_of(4, 4, UI_PIX_QUAD, 1, 2, &sz);
+	ck_assert(sz.cell_w == 2 && sz.cell_h == 1);
+	ui_raster(q, 4, 4, 0, &sz, UI_GLYPH_GRAY, c);
+	/* rows 0-1 pooled into the upper quadrant row: pixel (0,0) */
+	ck_assert_int_eq(c[0].ch, 0x2598); /* upper left */
+	ck_assert(c[0].fg == 23 && c[0].bg == 0);
+	ck_assert_int_eq(c[1].ch, 0x2580); /* upper half: the 0.5s */
+	ck_assert_int_eq(c[1].fg, 12);
+	/* 1-bit dither: black stays dark, white lit, mid gray half lit */
+	for (size_t i = 0; i < 28 * 28; i++)
+		img[i] = 0.5f;
+	ui_size_of(28, 28, UI_PIX_HALF, 1, 1, &sz);
+	static struct ui_cell big[28 * 14];
+	ui_raster(img, 28, 28, 0, &sz, UI_GLYPH_DITHER, big);
+	int lit = 0;
+	for (int i = 0; i < 28 * 14; i++) {
+		int ch = big[i].ch;
+		lit += ch == 0x2588 ? 2 : (ch == 0x2580 || ch == 0x2584);
+	}
+	ck_assert_msg(lit > 28 * 28 * 2 / 5 && lit < 28 * 28 * 3 / 5, "%d",
+		      lit);
+	/* ASCII: a ramp of the pixels a cell covers */
+	ui_raster(img, 28, 28, 0, &sz, UI_GLYPH_ASCII, big);
+	ck_assert(big[0].ch != ' ' && big[0].ch < 127);
+	/* a constant image scaled to its own range: mid gray */
+	ui_raster(img, 28, 28, 1, &sz, UI_GLYPH_GRAY, big);
+	ck_assert(big[5].fg == 12 && big[5].bg == 12);
+}
+END_TEST
+
+/* One bright pixel on black, and one dark pixel on white: visible at
+ * every size of the ladder, in every glyph set. */
+START_TEST(test_raster_keeps_an_isolated_pixel)
+{
+	struct ui_size z[64];
+	int n = ui_size_ladder(28, 28, 2, z, 64);
+	static struct ui_cell cells[56 * 28];
+	for (int dark = 0; dark < 2; dark++) {
+		for (size_t i = 0; i < 28 * 28; i++)
+			img[i] = dark ? 1.0f : 0.0f;
+		img[13 * 28 + 17] = dark ? 0.0f : 1.0f;
+		for (int g = 0; g < 3; g++)
+			for (int i = 0; i < n; i++) {
+				ui_raster(img, 28, 28, 0, &z[i], g, cells);
+				int seen = 0;
+				for (int k = 0; k < z[i].cell_w * z[i].cell_h;
+				     k++) {
+					const struct ui_cell *c = &cells[k];
+					if (g == UI_GLYPH_GRAY)
+						seen |= dark ? c->fg == 0 ||
+									c->bg ==
+										0
+							     : c->fg == 23 ||
+									c->bg ==
+										23;
+					else if (g == UI_GLYPH_DITHER)
+						seen |= dark ? c->ch != 0x2588
+							     : c->ch != ' ';
+					else
+						seen |= dark ? c->ch != '@'
+							     : c->ch != ' ';
+				}
+				ck_assert_msg(seen,
+					      "size %d (%dx%d cells), glyphs "
+					      "%d, dark %d",
+					      i, z[i].cell_w, z[i].cell_h, g,
+					      dark);
+			}
+	}
+}
+END_TEST
+
+START_TEST(test_digits_fit)
+{
+	struct ui_digits d;
+	/* 86 x 15 cells: one triplet at the true size (28 x 14 cells) */
+	ui_digits_fit(86, 15, 28, 28, 10, 1, 1, &d);
+	ck_assert(d.n == 1 && !d.stacked && d.sz.px_h == 28);
+	/* 44 x 8: one triplet of quadrants, 28 x 14 pixels */
+	ui_digits_fit(44, 8, 28, 28, 10, 1, 1, &d);
+	ck_assert(d.n == 1 && d.sz.px_w == 28 && d.sz.px_h == 14);
+	/* tall and wide: stacked rows, as many as there are */
+	ui_digits_fit(300, 60, 28, 28, 10, 4, 1, &d);
+	ck_assert(d.stacked && d.n == 10 && d.sz.px_h == 28);
+	/* no room */
+	ui_digits_fit(2, 1, 28, 28, 10, 1, 1, &d);
+	ck_assert_int_eq(d.n, 0);
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	struct ui_fields f;
+	ui_fields_init(&f, 20);
+	ck_assert(ui_fields_add(&f, "mask %.2f", 0.25));
+	ck_assert(ui_fields_add(&f, ", tied"));
+	/* "mask 0.25, tied" is 15: ", lr 0.1" (8) does not fit, whole */
+	ck_assert(!ui_fields_add(&f, ", lr %g", 0.1));
+	ck_assert_str_eq(f.text, "mask 0.25, tied");
+	ck_assert(ui_fields_add(&f, " 1k"));
+	ck_assert_str_eq(f.text, "mask 0.25, tied 1k");
 }
 END_TEST
 
 START_TEST(test_tiles_fit)
 {
 	struct ui_tiles t;
-	/* 28 x 28 digits in a 60 x 20 area: the largest size with 24 */
+	/* 28 x 28 filters in a 60 x 20 area, at least 24 of them: by hand,
+	 * quadrants at 1/2 (14 x 7 cells) fit 4 x 2; at 1/3 (10 x 5) 5 x 3
+	 * = 15; at 1/4 (7 x 4) 7 x 4 = 28, so 1/4: 14 x 8 pixels */
 	ui_tiles_fit(60, 20, 28, 28, 1, 24, 7, &t);
-	ck_assert_int_ge(t.cols * t.rows, 24);
+	ck_assert_int_eq(t.px, 14);
+	ck_assert(t.cell_w == 7 && t.cell_h == 4);
+	ck_assert(t.cols == 7 && t.rows == 4);
 	ck_assert_int_le(t.cols * (t.cell_w + 1) - 1, 60);
 	ck_assert_int_le(t.rows * (t.cell_h + 1) - 1, 20);
-	/* by hand: px pixels take px columns and ceil(px / 2) rows plus a
-	 * gap; at 8, 61 / 9 = 6 across and 21 / 5 = 4 down make 24; at 9,
-	 * 6 x 3 = 18 */
-	ck_assert_int_eq(t.px, 8);
-	ck_assert_int_eq(t.cols, 6);
-	ck_assert_int_eq(t.rows, 4);
-	/* and no larger size holds 24 */
-	for (int px = t.px + 1; px <= 28; px++) {
-		struct ui_tiles bigger;
-		ui_tiles_fit(60, 20, 28, 28, 1, 24, px, &bigger);
-		ck_assert_int_ge(bigger.px, px);
-		ck_assert_int_lt(bigger.cols * bigger.rows, 24);
+	/* no larger size holds 24 */
+	struct ui_size z[64];
+	int n = ui_size_ladder(28, 28, 1, z, 64);
+	for (int i = 0; i < n && z[i].px_w > t.px; i++) {
+		int across = 61 / (z[i].cell_w + 1),
+		    down = 21 / (z[i].cell_h + 1);
+		ck_assert_int_lt(across * down, 24);
 	}
 	/* nothing fits: all zero */
 	ui_tiles_fit(3, 1, 28, 28, 1, 24, 7, &t);
 	ck_assert_int_eq(t.cols * t.rows, 0);
-	/* a 8 x 8 patch never grows past its own size */
+	/* a 8 x 8 patch never shrinks below its own size when there is
+	 * room, and is magnified to 2 when asked */
 	ui_tiles_fit(200, 100, 8, 8, 1, 1, 4, &t);
 	ck_assert_int_eq(t.px, 8);
 	ck_assert_int_eq(t.cell_h, 4);
+	ui_tiles_fit(200, 100, 8, 8, 2, 1, 4, &t);
+	ck_assert(t.px == 16 && t.cell_w == 16 && t.cell_h == 8);
+	/* min_px is honoured even when fewer than want fit */
+	ui_tiles_fit(30, 10, 28, 28, 1, 100, 14, &t);
+	ck_assert_int_ge(t.px, 14);
 }
 END_TEST
 
@@ -107,70 +312,6 @@ START_TEST(test_page_clamp)
 }
 END_TEST
 
-START_TEST(test_chart_mapping_and_markers)
-{
-	struct as_history *h = calloc(1, sizeof *h);
-	as_history_clear(h);
-	for (int i = 1; i <= 100; i++) {
-		struct as_point p = {.step = (uint64_t)i,
-				     .examples = (uint64_t)i * 100,
-				     .train_loss = 200.0f / (float)i,
-				     .heldout_loss = i % 10 ? NAN : 210.0f / i,
-				     .time_s = i};
-		as_history_add_point(h, &p);
-	}
-	struct ui_chart c;
-	ui_chart_compute(h, 50, 10, 0, 0.0, NAN, &c);
-	ck_assert_double_eq(c.x_max, 10000);
-	ck_assert(c.y_lo <= 2.0 && c.y_hi >= 200.0);
-	/* the largest loss is at the top row, the smallest at the bottom */
-	ck_assert_int_eq(ui_chart_row(&c, 200.0), 0);
-	ck_assert_int_eq(ui_chart_row(&c, 2.0), 9);
-	ck_assert_int_eq(ui_chart_row(&c, NAN), -1);
-	/* a change at 5,000 examples marks the middle column */
-	ck_assert_int_eq(ui_chart_col(&c, 5000), 25);
-	ck_assert_int_eq(ui_chart_col(&c, 0), 0);
-	ck_assert_int_eq(ui_chart_col(&c, 1e9), 49);
-	/* the PCA line widens the range */
-	ui_chart_compute(h, 50, 10, 0, 0.0, 0.5, &c);
-	ck_assert(c.y_lo <= 0.5);
-	/* log scale: equal ratios, equal distances */
-	ui_chart_compute(h, 50, 21, 1, 0.0, NAN, &c);
-	int r200 = ui_chart_row(&c, 200), r20 = ui_chart_row(&c, 20),
-	    r2 = ui_chart_row(&c, 2);
-	ck_assert_int_le(abs((r20 - r200) - (r2 - r20)), 1);
-	/* EMA: the smoothed curve lags the raw one on a falling loss */
-	struct ui_chart raw, ema;
-	ui_chart_compute(h, 50, 10, 0, 0.0, NAN, &raw);
-	ui_chart_compute(h, 50, 10, 0, 0.9, NAN, &ema);
-	ck_assert(ema.train[49] > raw.train[49]);
-	free(h);
-}
-END_TEST
-
-START_TEST(test_legend_keeps_the_newest)
-{
-	struct as_history *h = calloc(1, sizeof *h);
-	size_t first;
-	ck_assert_int_eq(ui_legend_fit(h, 40, 2, &first), 0);
-	for (int i = 0; i < 12; i++) {
-		struct as_change c = {(uint64_t)i, (uint64_t)i * 10, "lr",
-				      "0.1", "0.2"};
-		as_history_add_change(h, &c);
-	}
-	/* "1 lr 0.1>0.2  " is 14 cells: 2 per line of 30, 2 lines */
-	ck_assert_int_eq(ui_legend_fit(h, 30, 2, &first), 2);
-	ck_assert_uint_eq(first, 8);
-	/* never more than 9 marks, whatever the room */
-	ui_legend_fit(h, 1000, 3, &first);
-	ck_assert_uint_eq(first, 3);
-	/* one item wider than the line still shows (cut when drawn) */
-	ck_assert_int_eq(ui_legend_fit(h, 5, 1, &first), 1);
-	ck_assert_uint_eq(first, 11);
-	free(h);
-}
-END_TEST
-
 START_TEST(test_mouse_hits)
 {
 	struct ui_rect panel = {10, 50, 7, 30}; /* 5 rows inside */
@@ -185,57 +326,36 @@ START_TEST(test_mouse_hits)
 	struct ui_rect area = {1, 0, 20, 60};
 	struct ui_tiles t = {
 		.px = 8, .cell_w = 8, .cell_h = 4, .cols = 6, .rows = 3};
-	/* tile (0,0) spans x 1..8, y 3..6 */
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 3), 0);
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 8, 6), 0);
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 9, 3), -1); /* gap */
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 10, 3), 1);
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 8), 6);
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 2, 500, 1, 8), 42);
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 3, 37, 3), -1); /* n */
-	ck_assert_int_eq(ui_hit_filter(&area, &t, 0, 500, 1, 2),
+	/* tiles from row 1 + 2: tile (0,0) spans x 1..8, y 3..6 */
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 1, 3, NULL), 0);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 8, 6, NULL), 0);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 9, 3, NULL),
+			 -1); /* gap */
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 10, 3, NULL),
+			 1);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 1, 8, NULL), 6);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 2, 500, 1, 8, NULL),
+			 42);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 3, 37, 3, NULL),
+			 -1); /* past n */
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &t, 1, 0, 500, 1, 2, NULL),
 			 -1); /* title */
+	/* groups of 3 runs: 3 tiles of 8 + 2 gaps + 2 between groups = 28 */
+	int m = -1;
+	struct ui_tiles g = {
+		.px = 8, .cell_w = 8, .cell_h = 4, .cols = 2, .rows = 3};
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &g, 3, 0, 500, 1, 3, &m), 0);
+	ck_assert_int_eq(m, 0);
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &g, 3, 0, 500, 19, 3, &m), 0);
+	ck_assert_int_eq(m, 2); /* the third run's filter 0 */
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &g, 3, 0, 500, 27, 3, &m),
+			 -1); /* between groups */
+	ck_assert_int_eq(ui_hit_filter(&area, 2, &g, 3, 0, 500, 29, 3, &m), 1);
+	ck_assert_int_eq(m, 0);
 }
 END_TEST
 
-/* Two runs on one chart: one x scale (the furthest run) and one y range
- * that holds both curves. */
-START_TEST(test_chart_overlay)
-{
-	static struct as_history a, b;
-	as_history_clear(&a);
-	as_history_clear(&b);
-	for (int i = 1; i <= 10; i++) {
-		struct as_point p = {.examples = (uint64_t)i * 1000,
-				     .train_loss = 100.0f / (float)i,
-				     .heldout_loss = NAN};
-		as_history_add_point(&a, &p);
-		if (i <= 5) {
-			p.train_loss = 300.0f / (float)i;
-			as_history_add_point(&b, &p);
-		}
-	}
-	const struct as_history *h[2] = {&a, &b};
-	struct ui_chart c[2];
-	ui_chart_overlay(h, 2, 50, 20, 0, 0, NAN, c);
-	ck_assert(c[0].x_max == 10000 && c[1].x_max == 10000);
-	ck_assert(c[0].y_lo == c[1].y_lo && c[0].y_hi == c[1].y_hi);
-	ck_assert(c[0].y_hi >= 300 && c[0].y_lo <= 10);
-	/* b stops half way across; its first point is near the top */
-	ck_assert(isfinite(c[1].train[ui_chart_col(&c[1], 5000)]));
-	ck_assert(isnan(c[1].train[ui_chart_col(&c[1], 9000)]));
-	ck_assert_int_le(ui_chart_row(&c[1], 300), 1);
-	ck_assert_int_lt(ui_chart_row(&c[1], 300), ui_chart_row(&c[0], 100));
-	/* an empty history takes the others' range and draws nothing */
-	static struct as_history e;
-	as_history_clear(&e);
-	const struct as_history *h2[2] = {&a, &e};
-	ui_chart_overlay(h2, 2, 50, 20, 0, 0, NAN, c);
-	ck_assert(c[1].y_lo == c[0].y_lo && c[1].y_hi == c[0].y_hi);
-}
-END_TEST
-
-/* Axis labels are always 7 characters; a loss axis never goes below 0. */
+/* Axis labels are always 7 characters. */
 START_TEST(test_axis)
 {
 	const double v[] = {0,	     3.14159, 66.87, 1314.5, 28750,
@@ -252,25 +372,89 @@ START_TEST(test_axis)
 	ck_assert_str_eq(b, " -1e+04");
 	ui_axis_label(-0.0001234, b, sizeof b);
 	ck_assert_str_eq(b, " -1e-04");
+}
+END_TEST
+
+static struct ui_plot plot;
+
+START_TEST(test_plot)
+{
 	static struct as_history h;
 	as_history_clear(&h);
-	for (int i = 1; i <= 20; i++) {
-		struct as_point p = {.examples = (uint64_t)i * 1000,
-				     .train_loss = i < 3 ? 30000.0f : 50.0f,
-				     .heldout_loss = NAN};
+	for (int i = 1; i <= 100; i++) {
+		struct as_point p = {.examples = (uint64_t)i * 100,
+				     .train_loss = 200.0f / (float)i,
+				     .heldout_loss = i % 10 ? NAN : 200.0f / i};
 		as_history_add_point(&h, &p);
 	}
-	struct ui_chart c;
-	ui_chart_compute(&h, 40, 10, 0, 0, NAN, &c);
-	ck_assert(c.y_lo == 0 && c.y_hi > 30000);
-	/* one point: the flat range widens up, not below 0 */
+	struct ui_curve c[2] = {{&h, 0, 0}, {&h, 1, 0}};
+	ui_plot_axes(&plot, 50, 10, UI_X_ALL, 0, c, 2, NAN);
+	ck_assert(plot.x_hi == 10000 && plot.y_lo == 0 && plot.y_hi >= 200);
+	int x, y;
+	/* the first point at the top left, the last at the bottom right */
+	ck_assert_int_eq(ui_plot_dot(&plot, 100, 200, &x, &y), 0);
+	ck_assert(x <= 1 && y <= 2); /* under the 5% padding */
+	ck_assert_int_eq(ui_plot_dot(&plot, 10000, 2, &x, &y), 0);
+	ck_assert(x == 99 && y >= 38);
+	ck_assert_int_eq(ui_plot_dot(&plot, 100, NAN, &x, &y), -1);
+	ck_assert_int_eq(ui_plot_col(&plot, 5000), 25); /* dot 50 of 100 */
+	ui_plot_curve(&plot, 1, &c[0]);
+	ui_plot_curve(&plot, 5, &c[1]);
+	/* lines join the points: every column of dots has one */
+	for (int col = 1; col < 50; col++) {
+		int any = 0, layer;
+		for (int row = 0; row < 10; row++)
+			any |= ui_plot_cell(&plot, row, col, &layer) != 0;
+		ck_assert_msg(any, "column %d empty", col);
+	}
+	/* where both curves pass, the held-out one (later layer) gives the
+	 * cell its colour; the dots of both are in the glyph */
+	int both = 0;
+	for (int row = 0; row < 10; row++)
+		for (int col = 0; col < 50; col++) {
+			int layer;
+			int ch = ui_plot_cell(&plot, row, col, &layer);
+			if (ch && plot.dots[1][row][col] &&
+			    plot.dots[5][row][col]) {
+				both++;
+				ck_assert_int_eq(layer, 5);
+				ck_assert_int_eq(
+					ch, 0x2800 | plot.dots[1][row][col] |
+						    plot.dots[5][row][col]);
+			}
+		}
+	ck_assert_int_gt(both, 0);
+	/* the recent quarter: the first points are off the window, the
+	 * y range is theirs */
+	ui_plot_axes(&plot, 50, 10, UI_X_RECENT, 0, c, 2, NAN);
+	ck_assert_int_eq(ui_plot_dot(&plot, 100, 200, &x, &y), -1);
+	ck_assert(plot.y_hi < 3.5);
+	/* log x: 1,000 and 10,000 examples a decade apart, the same as 100
+	 * and 1,000 */
+	ui_plot_axes(&plot, 50, 10, UI_X_LOG, 0, c, 2, NAN);
+	int x1, x2, x3;
+	ui_plot_dot(&plot, 100, 50, &x1, &y);
+	ui_plot_dot(&plot, 1000, 50, &x2, &y);
+	ui_plot_dot(&plot, 10000, 50, &x3, &y);
+	ck_assert_int_le(abs((x3 - x2) - (x2 - x1)), 1);
+	/* log y and a value the range must hold */
+	ui_plot_axes(&plot, 50, 10, UI_X_ALL, 1, c, 2, 0.5);
+	ck_assert(plot.y_lo <= log10(0.5));
+	/* one flat point: the range widens, never below 0 */
 	static struct as_history one;
 	as_history_clear(&one);
 	struct as_point p = {
 		.examples = 100, .train_loss = 0.2f, .heldout_loss = NAN};
 	as_history_add_point(&one, &p);
-	ui_chart_compute(&one, 40, 10, 0, 0, NAN, &c);
-	ck_assert(c.y_lo == 0 && c.y_hi > 0.2);
+	struct ui_curve c1 = {&one, 0, 0};
+	ui_plot_axes(&plot, 40, 10, UI_X_ALL, 0, &c1, 1, NAN);
+	ck_assert(plot.y_lo == 0 && plot.y_hi > 0.2);
+	/* which changes break the objective */
+	struct as_change lvl = {0, 0, "corruption_level", "0.25", "0.3"};
+	struct as_change lr = {0, 0, "lr", "0.1", "0.2"};
+	struct as_change loss = {0, 0, "loss", "ce", "mse"};
+	ck_assert(ui_change_breaks(&lvl) && ui_change_breaks(&loss));
+	ck_assert(!ui_change_breaks(&lr));
 }
 END_TEST
 
@@ -345,12 +529,16 @@ int main(void)
 	tcase_add_test(tc, test_layout_every_size);
 	tcase_add_test(tc, test_tiles_fit);
 	tcase_add_test(tc, test_page_clamp);
-	tcase_add_test(tc, test_chart_mapping_and_markers);
+	tcase_add_test(tc, test_full_screen_filters);
+	tcase_add_test(tc, test_raster_sizes);
+	tcase_add_test(tc, test_raster_cells);
+	tcase_add_test(tc, test_raster_keeps_an_isolated_pixel);
+	tcase_add_test(tc, test_digits_fit);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_plot);
 	tcase_add_test(tc, test_panel_steps);
-	tcase_add_test(tc, test_chart_overlay);
 	tcase_add_test(tc, test_split_and_scatter);
 	tcase_add_test(tc, test_axis);
-	tcase_add_test(tc, test_legend_keeps_the_newest);
 	tcase_add_test(tc, test_mouse_hits);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

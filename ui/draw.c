@@ -9,8 +9,6 @@
 
 #include "view.h"
 
-static const char ascii_ramp[] = " .:-=+*#%@";
-
 double ui_wall_s(void)
 {
 	struct timespec ts;
@@ -49,16 +47,16 @@ void ui_colors_init(struct ui_state *u)
 	for (int i = 0; i < 4; i++)
 		init_pair((short)(UI_P_RUN0 + i), run_fg[i], -1);
 	/* digit labels: ten colours where there are 256, else eight */
-	const short lab256[10] = {196, 208, 226, 46, 51, 33, 129, 201, 250,
-				  130};
-	const short lab8[10] = {COLOR_RED,     COLOR_YELLOW, COLOR_GREEN,
-				COLOR_CYAN,    COLOR_BLUE,   COLOR_MAGENTA,
-				COLOR_WHITE,   COLOR_RED,    COLOR_GREEN,
+	const short lab256[10] = {196, 208, 226, 46,  51,
+				  33,  129, 201, 250, 130};
+	const short lab8[10] = {COLOR_RED,   COLOR_YELLOW, COLOR_GREEN,
+				COLOR_CYAN,  COLOR_BLUE,   COLOR_MAGENTA,
+				COLOR_WHITE, COLOR_RED,	   COLOR_GREEN,
 				COLOR_YELLOW};
 	for (int i = 0; i < 10; i++)
 		init_pair((short)(UI_P_LABEL0 + i),
 			  u->colors == UI_COLOR256 ? lab256[i] : lab8[i], -1);
-	if (u->half)
+	if (u->glyphs == UI_GLYPH_GRAY)
 		for (int a = 0; a < 24; a++)
 			for (int b = 0; b < 24; b++)
 				init_pair((short)(UI_P_GRAY0 + a * 24 + b),
@@ -75,6 +73,35 @@ void ui_off(int pair, const struct ui_state *u)
 {
 	if (u->colors != UI_MONO)
 		attroff(COLOR_PAIR(pair));
+}
+
+/* without colour, what must still stand out: warnings bold and
+ * underlined, the selection reversed, OK messages bold */
+static attr_t mono_attr(int pair)
+{
+	switch (pair) {
+	case UI_P_WARN: return A_BOLD | A_UNDERLINE;
+	case UI_P_SEL: return A_REVERSE;
+	case UI_P_OK:
+	case UI_P_MARK: return A_BOLD;
+	default: return A_NORMAL;
+	}
+}
+
+void ui_role_on(int pair, const struct ui_state *u)
+{
+	if (u->colors != UI_MONO)
+		attron(COLOR_PAIR(pair));
+	else
+		attron(mono_attr(pair));
+}
+
+void ui_role_off(int pair, const struct ui_state *u)
+{
+	if (u->colors != UI_MONO)
+		attroff(COLOR_PAIR(pair));
+	else
+		attroff(mono_attr(pair));
 }
 
 void ui_box(const struct ui_rect *r, const char *title,
@@ -99,74 +126,48 @@ void ui_box(const struct ui_rect *r, const char *title,
 	}
 }
 
-/* Box-averages an image of rows x cols into ph x px values in [0, 1]:
- * scaled to the image's own range (lo = hi: mid gray) or clipped. */
-static void resample(const float *img, size_t rows, size_t cols, int px, int ph,
-		     int own_range, float *out)
+void ui_image(const struct ui_state *u, int y, int x, const float *img,
+	      size_t rows, size_t cols, const struct ui_size *sz, int own_range)
 {
-	float lo = 0, hi = 1;
-	if (own_range) {
-		lo = INFINITY;
-		hi = -INFINITY;
-		for (size_t i = 0; i < rows * cols; i++) {
-			lo = img[i] < lo ? img[i] : lo;
-			hi = img[i] > hi ? img[i] : hi;
-		}
-	}
-	for (int y = 0; y < ph; y++) {
-		size_t r0 = (size_t)y * rows / (size_t)ph;
-		size_t r1 = (size_t)(y + 1) * rows / (size_t)ph;
-		if (r1 <= r0)
-			r1 = r0 + 1;
-		for (int x = 0; x < px; x++) {
-			size_t c0 = (size_t)x * cols / (size_t)px;
-			size_t c1 = (size_t)(x + 1) * cols / (size_t)px;
-			if (c1 <= c0)
-				c1 = c0 + 1;
-			double s = 0;
-			for (size_t r = r0; r < r1 && r < rows; r++)
-				for (size_t c = c0; c < c1 && c < cols; c++)
-					s += img[r * cols + c];
-			float v = (float)(s / (double)((r1 - r0) * (c1 - c0)));
-			v = hi > lo ? (v - lo) / (hi - lo) : 0.5f;
-			out[y * px + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+	static struct ui_cell cells[128 * 128];
+	if (sz->cell_w <= 0 || sz->cell_h <= 0 ||
+	    sz->cell_w * sz->cell_h > 128 * 128)
+		return;
+	ui_raster(img, rows, cols, own_range, sz, u->glyphs, cells);
+	for (int cy = 0; cy < sz->cell_h; cy++) {
+		if (y + cy < 0 || y + cy >= LINES)
+			continue;
+		move(y + cy, x);
+		for (int cx = 0; cx < sz->cell_w && x + cx < COLS; cx++) {
+			const struct ui_cell *c = &cells[cy * sz->cell_w + cx];
+			if (u->glyphs == UI_GLYPH_ASCII) {
+				addch((chtype)c->ch);
+				continue;
+			}
+			cchar_t cc;
+			wchar_t wc[2] = {(wchar_t)c->ch, 0};
+			short pair = u->glyphs == UI_GLYPH_GRAY
+					     ? (short)(UI_P_GRAY0 + c->fg * 24 +
+						       c->bg)
+					     : 0;
+			setcchar(&cc, wc, A_NORMAL, pair, NULL);
+			add_wch(&cc);
 		}
 	}
 }
 
-/* Draws an image at (y, x) in px x ph pixels: half blocks with the
- * 24-step gray ramp, or the ASCII ramp averaging two rows per cell. */
-void ui_image(const struct ui_state *u, int y, int x, const float *img,
-	      size_t rows, size_t cols, int px, int own_range)
+int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
+		struct ui_size *out)
 {
-	int ph = (int)((double)px * (double)rows / (double)cols + 0.5);
-	if (ph < 1)
-		ph = 1;
-	float buf[64 * 64];
-	if (px > 64 || ph > 64)
-		return;
-	resample(img, rows, cols, px, ph, own_range, buf);
-	for (int cy = 0; cy < (ph + 1) / 2; cy++) {
-		move(y + cy, x);
-		for (int cx = 0; cx < px; cx++) {
-			float a = buf[(2 * cy) * px + cx];
-			float b = 2 * cy + 1 < ph ? buf[(2 * cy + 1) * px + cx]
-						  : a;
-			if (u->half) {
-				int ga = (int)(a * 23.0f + 0.5f);
-				int gb = (int)(b * 23.0f + 0.5f);
-				cchar_t cc;
-				wchar_t wc[2] = {0x2580, 0}; /* upper half */
-				setcchar(&cc, wc, A_NORMAL,
-					 (short)(UI_P_GRAY0 + ga * 24 + gb),
-					 NULL);
-				add_wch(&cc);
-			} else {
-				int k = (int)((a + b) * 0.5f * 9.0f + 0.5f);
-				addch((chtype)ascii_ramp[k]);
-			}
+	struct ui_size ladder[64];
+	int n = ui_size_ladder(rows, cols, max_mag, ladder, 64);
+	for (int i = 0; i < n; i++)
+		if (ladder[i].cell_w <= w && ladder[i].cell_h <= h) {
+			*out = ladder[i];
+			return 0;
 		}
-	}
+	memset(out, 0, sizeof *out);
+	return -1;
 }
 
 char ui_run_symbol(int i)
@@ -178,57 +179,4 @@ char ui_run_symbol(int i)
 void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n)
 {
 	snprintf(buf, n, "%c%d %s", ui_run_symbol(i), i + 1, u->runs[i].label);
-}
-
-void ui_draw(struct ui_state *u, const struct as_snapshot *s)
-{
-	erase();
-	ui_layout_compute(COLS, LINES, (int)as_param_count(), &u->lay);
-	if (u->lay.too_small) {
-		mvprintw(0, 0, "%.*s", COLS,
-			 "enlarge the terminal (80x24 or more)");
-		if (LINES > 1 && s)
-			mvprintw(1, 0, "%.*s", COLS,
-				 s->paused ? "paused" : "training");
-		refresh();
-		return;
-	}
-	if (!s) {
-		mvprintw(0, 0, "starting...");
-		refresh();
-		return;
-	}
-	/* every run's news, the newest last: a run diverging in the
-	 * background is said too, with its number */
-	for (int i = 0; i < u->n_runs; i++) {
-		const struct as_snapshot *rs = u->runs[i].s;
-		if (!rs || rs->message_id == u->runs[i].seen_msg_id)
-			continue;
-		u->runs[i].seen_msg_id = rs->message_id;
-		if (!rs->message[0])
-			continue;
-		int warn = strstr(rs->message, "refused") ||
-			   strstr(rs->message, "diverged") ||
-			   strstr(rs->message, "failed");
-		if (u->n_runs > 1)
-			ui_say(u, warn, "run %d: %s", i + 1, rs->message);
-		else
-			ui_say(u, warn, "%s", rs->message);
-	}
-	ui_view_title(u, s);
-	ui_view_filters(u, s);
-	if (u->pane == UI_PANE_RUNS)
-		ui_view_runs(u, &u->lay.recon);
-	else if (u->pane == UI_PANE_LESSON)
-		ui_view_lesson(u, &u->lay.recon);
-	else
-		ui_view_recon(u, s);
-	ui_view_curves(u, s);
-	ui_view_panel(u, s);
-	ui_view_status(u, s);
-	if (u->menu)
-		ui_view_menu(u);
-	if (u->help)
-		ui_view_help(u);
-	refresh();
 }

@@ -136,68 +136,6 @@ static void act_type(struct ui_state *u, const struct as_snapshot *s)
 	u->input[0] = 0;
 }
 
-/* Paging is clamped where it changes, to the pages of the grid last
- * drawn (and again when a resize changes them), so [ after many ] goes
- * back at once and clicks land on the page shown. */
-static void act_page_prev(struct ui_state *u, const struct as_snapshot *s)
-{
-	u->filter_page =
-		ui_page_clamp(u->filter_page - 1, s ? (int)s->n_hidden : 0,
-			      u->ftiles.cols * u->ftiles.rows);
-}
-
-static void act_page_next(struct ui_state *u, const struct as_snapshot *s)
-{
-	u->filter_page =
-		ui_page_clamp(u->filter_page + 1, s ? (int)s->n_hidden : 0,
-			      u->ftiles.cols * u->ftiles.rows);
-}
-
-static int hash_pane(const struct ui_state *u)
-{
-	return u->pane == UI_PANE_LESSON && u->lesson &&
-	       (u->lesson->scores & AS_SCORE_HASH);
-}
-
-static void act_filter_prev(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	if (hash_pane(u)) {
-		if (u->query > 0)
-			u->query--;
-	} else if (u->filter_sel > 0) {
-		u->filter_sel--;
-	}
-}
-
-static void act_filter_next(struct ui_state *u, const struct as_snapshot *s)
-{
-	if (hash_pane(u)) {
-		if (s && u->query + 1 < (int)s->scores.n_queries)
-			u->query++;
-	} else if (s && u->filter_sel + 1 < (int)s->n_hidden) {
-		u->filter_sel++;
-	}
-}
-
-static void act_zoom(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	u->zoom = !u->zoom;
-}
-
-static void act_log(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	u->log_scale = !u->log_scale;
-}
-
-static void act_smooth(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	u->smooth = !u->smooth;
-}
-
 static void act_probe(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
@@ -308,21 +246,53 @@ static void act_menu(struct ui_state *u, const struct as_snapshot *s)
 				u->menu_sel = (int)i;
 }
 
+/* i: the dashboard's lower-left pane, the next of digits, runs and
+ * notes, and the lesson's own view (where it has one) */
 static void act_pane(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	u->pane = (u->pane + 1) % UI_PANES;
-	/* the lesson's own view only in a lesson that has one */
-	if (u->pane == UI_PANE_LESSON &&
-	    !(u->lesson &&
-	      (u->lesson->scores & (AS_SCORE_SCATTER | AS_SCORE_HASH))))
-		u->pane = UI_PANE_RECON;
+	static const int panes[3] = {UI_V_DIGITS, UI_V_RUNS, UI_V_LESSON};
+	int k = 0;
+	while (k < 3 && panes[k] != u->pane)
+		k++;
+	for (int step = 1; step <= 3; step++) {
+		int next = panes[(k + step) % 3];
+		const struct ui_view *v = ui_view_at(next);
+		if (!v->available || v->available(u)) {
+			u->pane = next;
+			return;
+		}
+	}
+}
+
+/* v: each view alone on the whole screen in turn, then the dashboard */
+static void act_full(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	for (int id = u->full + 1; id < UI_VIEWS; id++) {
+		const struct ui_view *v = ui_view_at(id);
+		if (id != UI_V_PANEL && (!v->available || v->available(u))) {
+			u->full = id;
+			return;
+		}
+	}
+	u->full = -1;
+}
+
+static void act_back(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (u->zoom)
+		u->zoom = 0;
+	else
+		u->full = -1;
 }
 
 static void act_help(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
 	u->help = !u->help;
+	u->help_page = 0;
 }
 
 static void act_quit(struct ui_state *u, const struct as_snapshot *s)
@@ -355,16 +325,9 @@ static const struct binding bindings[] = {
 	{'h', KEY_LEFT, 0, NULL, NULL, act_dec},
 	{'\n', KEY_ENTER, '\r', "Enter", "type an exact value (Esc cancels)",
 	 act_type},
-	{'[', KEY_PPAGE, 0, "[ ]  PgUp PgDn", "previous / next page of filters",
-	 act_page_prev},
-	{']', KEY_NPAGE, 0, NULL, NULL, act_page_next},
-	{'<', ',', 0, "< >", "select a filter (hashing view: a digit)",
-	 act_filter_prev},
-	{'>', '.', 0, NULL, NULL, act_filter_next},
-	{'z', 0, 0, "z", "zoom the selected filter, with its numbers",
-	 act_zoom},
-	{'g', 0, 0, "g", "log scale on the loss axis", act_log},
-	{'m', 0, 0, "m", "smooth the training curve (EMA)", act_smooth},
+	{'v', 0, 0, "v", "the next view alone on the screen (then back)",
+	 act_full},
+	{27, 0, 0, "Esc", "back: from the zoom, or to all the views", act_back},
 	{'p', 0, 0, "p", "linear probe (in a lesson: its numbers now)",
 	 act_probe},
 	{'\t', 0, 0, "Tab 1-4", "focus the next run / run N", act_focus_next},
@@ -449,10 +412,12 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 		u->sel = row;
 		return;
 	}
+	if (!(u->full < 0 || u->full == UI_V_FILTERS) || u->zoom)
+		return;
 	/* a click in another run's filter column focuses that run */
 	const struct ui_rect *f = &u->lay.filters;
-	if (u->n_runs > 1 && !u->zoom && ev.y >= f->y && ev.y < f->y + f->h &&
-	    ev.x >= f->x && ev.x < f->x + f->w) {
+	if (u->n_runs > 1 && u->full < 0 && ev.y >= f->y &&
+	    ev.y < f->y + f->h && ev.x >= f->x && ev.x < f->x + f->w) {
 		for (int i = 0; i < u->n_runs; i++) {
 			struct ui_rect c;
 			ui_split_cols(f, u->n_runs, i, &c);
@@ -462,12 +427,16 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 			}
 		}
 	}
-	int k = s && !u->zoom
-			? ui_hit_filter(&u->frect, &u->ftiles, u->filter_page,
-					(int)s->n_hidden, ev.x, ev.y)
-			: -1;
-	if (k >= 0)
+	const struct ui_fgrid *g = &u->fgrid;
+	int member = 0;
+	int k = s ? ui_hit_filter(&g->area, g->top, &g->t, g->group, g->page,
+				  (int)s->n_hidden, ev.x, ev.y, &member)
+		  : -1;
+	if (k >= 0) {
 		u->filter_sel = k;
+		if (g->aligned && member != u->focus)
+			focus_run(u, member);
+	}
 }
 
 static void menu_key(struct ui_state *u, int ch)
@@ -504,6 +473,20 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		return;
 	}
 	if (u->help) {
+		/* PgDn / PgUp turn the pages; any other key closes (and q
+		 * still quits) */
+		if (ch == KEY_NPAGE || ch == ' ' || ch == KEY_DOWN) {
+			if (u->help_page + 1 < ui_help_pages())
+				u->help_page++;
+			return;
+		}
+		if (ch == KEY_PPAGE || ch == KEY_UP) {
+			if (u->help_page > 0)
+				u->help_page--;
+			return;
+		}
+		if (ch == KEY_RESIZE)
+			return;
 		u->help = 0;
 		if (ch != 'q')
 			return;
@@ -512,6 +495,8 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		mouse_key(u, s);
 		return;
 	}
+	if (ui_views_key(u, s, ch))
+		return;
 	for (size_t i = 0; i < N_BINDINGS; i++) {
 		const struct binding *b = &bindings[i];
 		if (ch == b->key || (b->key2 && ch == b->key2) ||
@@ -536,8 +521,11 @@ static void pick_capabilities(struct ui_state *u)
 		u->colors = UI_COLOR256;
 	else
 		u->colors = UI_COLOR8;
-	u->half = utf8 && u->colors == UI_COLOR256 &&
-		  COLOR_PAIRS >= UI_P_GRAY0 + 24 * 24;
+	u->glyphs = !utf8 ? UI_GLYPH_ASCII
+		    : u->colors == UI_COLOR256 &&
+				    COLOR_PAIRS >= UI_P_GRAY0 + 24 * 24
+			    ? UI_GLYPH_GRAY
+			    : UI_GLYPH_DITHER;
 }
 
 /* Before anything is loaded or written: a terminal description that
@@ -593,6 +581,8 @@ int ui_main(struct cli_opts *o)
 	as_blas_set_threads(o->threads);
 	struct ui_state u;
 	memset(&u, 0, sizeof u);
+	u.full = -1; /* the dashboard */
+	u.pane = UI_V_DIGITS;
 	u.blas_threads = o->threads;
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;

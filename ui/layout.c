@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,10 +12,12 @@ static int clampi(int v, int lo, int hi)
 
 /*
  *  title                                                   (1 line)
- *  filters                         | curves
- *                                  |
- *  reconstructions                 | control panel
+ *  filters                                   | curves
+ *  held-out digits                           | control panel
  *  status                                                  (1 line)
+ * The digits and the panel share the lower band: the panel is narrow (its
+ * labels and values), so the digits get the width for a clean / corrupted
+ * / reconstructed triplet at its true 28 x 28 pixels from 120 columns.
  */
 void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l)
 {
@@ -24,18 +27,21 @@ void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l)
 		return;
 	}
 	int body = h - 2;
-	int right = clampi(w * 2 / 5, 38, 70);
-	int left = w - right;
-	int panel_h = clampi(n_rows_panel + 2, 3, body - 8);
+	int right = clampi(w * 2 / 5, 34, 72);
+	int panel_w = 32;
+	/* the lower band: the panel's rows where they fit in half the
+	 * height; more on a tall screen, for the digits */
+	int low = clampi(body * 9 / 20, 10, body - 8);
+	if (low < n_rows_panel + 2 && n_rows_panel + 2 <= body / 2)
+		low = n_rows_panel + 2;
+	int top = body - low;
 	l->title = (struct ui_rect){0, 0, 1, w};
 	l->status = (struct ui_rect){h - 1, 0, 1, w};
-	l->curves = (struct ui_rect){1, left, body - panel_h, right};
-	l->panel = (struct ui_rect){1 + body - panel_h, left, panel_h, right};
-	/* the reconstructions take three image rows plus their labels,
-	 * about 45% of the height; the filters the rest */
-	int recon_h = clampi(body * 9 / 20, 8, body - 8);
-	l->filters = (struct ui_rect){1, 0, body - recon_h, left};
-	l->recon = (struct ui_rect){1 + body - recon_h, 0, recon_h, left};
+	l->body = (struct ui_rect){1, 0, body, w};
+	l->filters = (struct ui_rect){1, 0, top, w - right};
+	l->curves = (struct ui_rect){1, w - right, top, right};
+	l->recon = (struct ui_rect){1 + top, 0, low, w - panel_w};
+	l->panel = (struct ui_rect){1 + top, w - panel_w, low, panel_w};
 }
 
 int ui_panel_top(int sel, int rows)
@@ -51,34 +57,35 @@ int ui_hit_panel(const struct ui_rect *p, int sel, int n_rows, int x, int y)
 	return row < n_rows ? row : -1;
 }
 
-int ui_hit_filter(const struct ui_rect *a, const struct ui_tiles *t, int page,
-		  int n_filters, int x, int y)
+int ui_hit_filter(const struct ui_rect *a, int top, const struct ui_tiles *t,
+		  int group, int page, int n_filters, int x, int y, int *member)
 {
-	if (t->cols <= 0 || t->rows <= 0 || x <= a->x || y < a->y + 2)
+	if (group < 1)
+		group = 1;
+	if (t->cols <= 0 || t->rows <= 0 || x <= a->x || y < a->y + top)
 		return -1;
-	int dx = x - a->x - 1, dy = y - a->y - 2;
-	int tx = dx / (t->cell_w + 1), ty = dy / (t->cell_h + 1);
-	/* the one-cell gaps between tiles belong to no filter */
-	if (dx % (t->cell_w + 1) == t->cell_w ||
+	int cw = t->cell_w + 1;
+	int gw = group * cw - 1 + (group > 1 ? 2 : 1);
+	int dx = x - a->x - 1, dy = y - a->y - top;
+	int tx = dx / gw, ty = dy / (t->cell_h + 1);
+	int within = dx % gw, m = within / cw;
+	/* the gaps between tiles and groups belong to no filter */
+	if (within % cw == t->cell_w || m >= group ||
 	    dy % (t->cell_h + 1) == t->cell_h || tx >= t->cols || ty >= t->rows)
 		return -1;
 	int k = page * t->cols * t->rows + ty * t->cols + tx;
+	if (member)
+		*member = m;
 	return k < n_filters ? k : -1;
 }
 
-static void tiles_at(int area_w, int area_h, int px, size_t img_rows,
-		     size_t img_cols, int half, struct ui_tiles *t)
+static void tiles_at(int area_w, int area_h, const struct ui_size *sz,
+		     struct ui_tiles *t)
 {
-	/* keep the aspect: px across, px * rows / cols down */
-	int ph = (int)((double)px * (double)img_rows / (double)img_cols + 0.5);
-	if (ph < 1)
-		ph = 1;
-	t->px = px;
-	t->cell_w = px;
-	/* a cell is about twice as tall as wide: two pixel rows per cell,
-	 * as upper and lower half blocks or averaged into one ASCII shade */
-	t->cell_h = (ph + 1) / 2;
-	(void)half;
+	t->sz = *sz;
+	t->px = sz->px_w;
+	t->cell_w = sz->cell_w;
+	t->cell_h = sz->cell_h;
 	t->cols = (area_w + 1) / (t->cell_w + 1);
 	t->rows = (area_h + 1) / (t->cell_h + 1);
 	if (t->cols < 0)
@@ -88,59 +95,77 @@ static void tiles_at(int area_w, int area_h, int px, size_t img_rows,
 }
 
 void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
-		  int half_blocks, int want, int min_px, struct ui_tiles *t)
+		  int max_mag, int want, int min_px, struct ui_tiles *t)
 {
 	memset(t, 0, sizeof *t);
 	if (area_w <= 0 || area_h <= 0 || img_rows == 0 || img_cols == 0)
 		return;
-	int full = (int)img_cols;
-	if (min_px > full)
-		min_px = full;
-	if (min_px < 1)
-		min_px = 1;
-	for (int px = full; px >= min_px; px--) {
-		tiles_at(area_w, area_h, px, img_rows, img_cols, half_blocks,
-			 t);
-		if (t->cols * t->rows >= want)
+	struct ui_size ladder[64];
+	int n = ui_size_ladder(img_rows, img_cols, max_mag, ladder, 64);
+	if (min_px > (int)img_cols)
+		min_px = (int)img_cols;
+	int last = -1; /* the smallest size with min_px pixels */
+	for (int i = 0; i < n; i++) {
+		if (ladder[i].px_w < min_px)
+			break;
+		last = i;
+		tiles_at(area_w, area_h, &ladder[i], t);
+		if (t->cols * t->rows >= want && t->cols * t->rows > 0)
 			return;
 	}
-	tiles_at(area_w, area_h, min_px, img_rows, img_cols, half_blocks, t);
-	if (t->cols == 0 || t->rows == 0)
+	if (last >= 0)
+		tiles_at(area_w, area_h, &ladder[last], t);
+	if (last < 0 || t->cols == 0 || t->rows == 0)
 		memset(t, 0, sizeof *t);
 }
 
-static void chart_at(const struct as_history *h, int w, int h_cells, int log,
-		     double ema, double extra, double x_max,
-		     struct ui_chart *c);
-
-void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
-		      double ema, double extra, struct ui_chart *c)
+static void digits_at(int w, int h, const struct ui_size *sz, int n_avail,
+		      struct ui_digits *d)
 {
-	chart_at(h, w, h_cells, log, ema, extra, 0, c);
+	int cw = sz->cell_w, ch = sz->cell_h;
+	/* stacked: three rows and two gaps */
+	int st = 0;
+	if (3 * ch + 2 <= h)
+		st = (w - UI_DIGITS_LABEL_W + 1) / (cw + 1);
+	st = st < 0 ? 0 : st > n_avail ? n_avail : st;
+	/* triplets: 3 tiles and 2 gaps, 2 columns between triplets, a
+	 * header line */
+	int tw = 3 * cw + 2;
+	int ta = (w + 2) / (tw + 2),
+	    td = h - 1 >= ch ? (h - 1 + 1) / (ch + 1) : 0;
+	int tr = ta * td > n_avail ? n_avail : ta * td;
+	memset(d, 0, sizeof *d);
+	d->sz = *sz;
+	if (st >= tr && st > 0) {
+		d->stacked = 1;
+		d->across = st;
+		d->down = 1;
+		d->n = st;
+	} else if (tr > 0) {
+		d->across = ta;
+		d->down = td;
+		d->n = tr;
+	}
 }
 
-void ui_chart_overlay(const struct as_history *const *h, size_t n, int w,
-		      int h_cells, int log, double ema, double extra,
-		      struct ui_chart *c)
+void ui_digits_fit(int w, int h, size_t rows, size_t cols, int n_avail,
+		   int want, int max_mag, struct ui_digits *d)
 {
-	double x_max = 1;
-	for (size_t i = 0; i < n; i++) {
-		size_t np = h[i]->n_points;
-		if (np && (double)h[i]->points[np - 1].examples > x_max)
-			x_max = (double)h[i]->points[np - 1].examples;
+	memset(d, 0, sizeof *d);
+	if (w <= 0 || h <= 0 || n_avail <= 0)
+		return;
+	if (want > n_avail)
+		want = n_avail;
+	if (want < 1)
+		want = 1;
+	struct ui_size ladder[64];
+	int n = ui_size_ladder(rows, cols, max_mag, ladder, 64);
+	for (int i = 0; i < n; i++) {
+		digits_at(w, h, &ladder[i], n_avail, d);
+		if (d->n >= want)
+			return;
 	}
-	double lo = INFINITY, hi = -INFINITY;
-	for (size_t i = 0; i < n; i++) {
-		chart_at(h[i], w, h_cells, log, ema, extra, x_max, &c[i]);
-		if (h[i]->n_points == 0)
-			continue;
-		lo = c[i].y_lo < lo ? c[i].y_lo : lo;
-		hi = c[i].y_hi > hi ? c[i].y_hi : hi;
-	}
-	for (size_t i = 0; i < n && isfinite(lo); i++) {
-		c[i].y_lo = lo;
-		c[i].y_hi = hi;
-	}
+	memset(d, 0, sizeof *d);
 }
 
 void ui_split_cols(const struct ui_rect *r, int n, int i, struct ui_rect *out)
@@ -164,106 +189,6 @@ int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
 	return 0;
 }
 
-static void chart_at(const struct as_history *h, int w, int h_cells, int log,
-		     double ema, double extra, double x_max, struct ui_chart *c)
-{
-	memset(c, 0, sizeof *c);
-	if (w > 512)
-		w = 512;
-	c->w = w < 0 ? 0 : w;
-	c->h = h_cells < 0 ? 0 : h_cells;
-	c->log = log;
-	for (int i = 0; i < c->w; i++)
-		c->train[i] = c->heldout[i] = NAN;
-	size_t n = h->n_points;
-	c->x_max = x_max > 0 ? x_max
-		   : n	     ? (double)h->points[n - 1].examples
-			     : 1;
-	if (c->x_max < 1)
-		c->x_max = 1;
-	double lo = INFINITY, hi = -INFINITY, avg = NAN;
-	for (size_t i = 0; i < n; i++) {
-		const struct as_point *p = &h->points[i];
-		int col = ui_chart_col(c, (double)p->examples);
-		if (isfinite(p->train_loss)) {
-			avg = isnan(avg)
-				      ? p->train_loss
-				      : ema * avg + (1 - ema) * p->train_loss;
-			if (col >= 0)
-				c->train[col] = (float)avg;
-		}
-		if (isfinite(p->heldout_loss) && col >= 0)
-			c->heldout[col] = p->heldout_loss;
-	}
-	for (int i = 0; i < c->w; i++) {
-		float v[2] = {c->train[i], c->heldout[i]};
-		for (int k = 0; k < 2; k++) {
-			if (!isfinite(v[k]) || (log && v[k] <= 0))
-				continue;
-			double y = log ? log10(v[k]) : v[k];
-			lo = y < lo ? y : lo;
-			hi = y > hi ? y : hi;
-		}
-	}
-	if (isfinite(extra) && (!log || extra > 0)) {
-		double y = log ? log10(extra) : extra;
-		lo = y < lo ? y : lo;
-		hi = y > hi ? y : hi;
-	}
-	if (!isfinite(lo)) {
-		lo = 0;
-		hi = 1;
-	}
-	/* losses are never negative: the axis stops at 0 rather than
-	 * widening or padding below it */
-	int floor0 = !log && lo >= 0;
-	if (hi - lo < 1e-9) {
-		hi += 0.5;
-		lo -= 0.5;
-	}
-	double pad = 0.05 * (hi - lo);
-	c->y_lo = floor0 && lo - pad < 0 ? 0 : lo - pad;
-	c->y_hi = hi + pad;
-}
-
-void ui_legend_item(const struct as_change *c, char mark, char *buf, size_t n)
-{
-	snprintf(buf, n, "%c %s %s>%s  ", mark, c->param, c->old_value,
-		 c->new_value);
-}
-
-/* lines needed to lay out items [first, n) in rows of width */
-static int legend_lines(const struct as_history *h, size_t first, int width)
-{
-	int lines = 1, x = 0;
-	char item[96];
-	for (size_t i = first; i < h->n_changes; i++) {
-		ui_legend_item(&h->changes[i], '1', item, sizeof item);
-		int len = (int)strlen(item);
-		if (x > 0 && x + len > width) {
-			lines++;
-			x = 0;
-		}
-		x += len;
-	}
-	return lines;
-}
-
-int ui_legend_fit(const struct as_history *h, int width, int max_lines,
-		  size_t *first)
-{
-	size_t n = h->n_changes;
-	*first = n;
-	if (n == 0 || width <= 0 || max_lines <= 0)
-		return 0;
-	size_t f = n;
-	while (f > 0 && n - (f - 1) <= 9 &&
-	       legend_lines(h, f - 1, width) <= max_lines)
-		f--;
-	*first = f;
-	return f < n ? legend_lines(h, f, width) : 0;
-}
-
 void ui_axis_label(double v, char *buf, size_t n)
 {
 	snprintf(buf, n, "%7.4g", v);
@@ -275,28 +200,31 @@ void ui_axis_label(double v, char *buf, size_t n)
 		snprintf(buf, n, "%7s", v < 0 ? "-huge" : "huge");
 }
 
-int ui_chart_row(const struct ui_chart *c, double loss)
-{
-	if (!isfinite(loss) || c->h <= 0 || (c->log && loss <= 0))
-		return -1;
-	double y = c->log ? log10(loss) : loss;
-	double f = (c->y_hi - y) / (c->y_hi - c->y_lo);
-	int r = (int)floor(f * (c->h - 1) + 0.5);
-	return clampi(r, 0, c->h - 1);
-}
-
-int ui_chart_col(const struct ui_chart *c, double examples)
-{
-	if (c->w <= 0)
-		return -1;
-	int col = (int)floor(examples / c->x_max * (c->w - 1) + 0.5);
-	return clampi(col, 0, c->w - 1);
-}
-
 int ui_page_clamp(int page, int n_filters, int per_page)
 {
 	if (per_page <= 0 || n_filters <= 0 || page < 0)
 		return 0;
 	int pages = (n_filters + per_page - 1) / per_page;
 	return page < pages ? page : pages - 1;
+}
+
+void ui_fields_init(struct ui_fields *f, int w)
+{
+	f->text[0] = 0;
+	f->len = 0;
+	f->w = w < (int)sizeof f->text ? w : (int)sizeof f->text - 1;
+}
+
+int ui_fields_add(struct ui_fields *f, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof buf || f->len + n > f->w)
+		return 0;
+	memcpy(f->text + f->len, buf, (size_t)n + 1);
+	f->len += n;
+	return 1;
 }

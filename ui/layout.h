@@ -1,8 +1,9 @@
 /* layout: the explorer's screen as arithmetic, no curses.
  *
  * Owns: terminal size -> one rectangle per view, how many image tiles of
- * what size fit in a rectangle, and the chart's mapping of loss points and
- * change markers to columns and rows. Everything here is a pure function,
+ * what size fit in a rectangle (sizes from raster.h), how the held-out
+ * digits are arranged, mouse hits and paging. The chart's arithmetic is in
+ * plot.h. Everything here is a pure function,
  * unit-tested without a terminal (tests/test_ui.c).
  * Threading: none; the UI thread calls it. */
 #ifndef AUTOSCOPE_UI_LAYOUT_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "autoscope/history.h"
+#include "raster.h"
 
 #define UI_MIN_W 80
 #define UI_MIN_H 24
@@ -22,6 +24,7 @@ struct ui_rect {
 struct ui_layout {
 	int too_small; /* below UI_MIN_W x UI_MIN_H: one-line message */
 	struct ui_rect title, filters, recon, curves, panel, status;
+	struct ui_rect body; /* between title and status: a view alone */
 };
 
 /* n_rows_panel: the panel's lines (one per parameter). */
@@ -42,44 +45,49 @@ int ui_hit_panel(const struct ui_rect *panel, int sel, int n_rows, int x,
 int ui_page_clamp(int page, int n_filters, int per_page);
 
 struct ui_tiles;
-int ui_hit_filter(const struct ui_rect *area, const struct ui_tiles *t,
-		  int page, int n_filters, int x, int y);
+/* The filter under (x, y) of a grid whose tiles start at row area.y + top
+ * and column area.x + 1, in groups of `group` tiles (the runs' filters
+ * side by side, 2 columns between groups; 1: plain tiles), or -1 (a gap,
+ * outside, past n_filters); *member (if not NULL): the tile's place in
+ * its group. */
+int ui_hit_filter(const struct ui_rect *area, int top, const struct ui_tiles *t,
+		  int group, int page, int n_filters, int x, int y,
+		  int *member);
 
-/* Image tiles in a rectangle: each image of img_rows x img_cols pixels is
- * shown at px x px pixels (downsampled), one terminal cell per pixel across
- * and, with half blocks, two pixels per cell down. */
+/* Image tiles in a rectangle: every image at one size of its ladder
+ * (raster.h), one cell of gap between tiles. */
 struct ui_tiles {
-	int px;		    /* pixels per side on screen (0: nothing fits) */
+	struct ui_size sz;  /* the size each image is drawn at */
+	int px;		    /* pixels shown across (0: nothing fits) */
 	int cell_w, cell_h; /* one tile's cells, without the gap */
 	int cols, rows;	    /* tiles across and down */
 };
 
-/* The largest px (<= the image's own size, >= min_px) that shows at least
- * want tiles; if none does, min_px. */
+/* The largest size (half blocks at up to max_mag, then quadrants, then
+ * reduced quadrants) that shows at least min_px pixels across and at
+ * least want tiles; if none shows want, the smallest that shows min_px
+ * pixels (the most tiles); all zero if not one tile fits. */
 void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
-		  int half_blocks, int want, int min_px, struct ui_tiles *t);
+		  int max_mag, int want, int min_px, struct ui_tiles *t);
 
-/* The chart: x from examples, y from loss (optionally log10), with an
- * exponential moving average of the training loss. */
-struct ui_chart {
-	int w, h;	   /* plot area in cells */
-	double x_max;	   /* examples at the right edge */
-	double y_lo, y_hi; /* loss range (log10 if log) */
-	int log;
-	float train[512]; /* per column, NaN where no point */
-	float heldout[512];
+/* Held-out digits, clean / corrupted / reconstructed: stacked (three
+ * image rows under each other, a label column of label_w on the left,
+ * `across` digits) or in triplets (clean, corrupted, reconstructed side by
+ * side, triplets flowing across and down under a header line). */
+struct ui_digits {
+	struct ui_size sz;
+	int stacked;
+	int across, down; /* stacked: digits across (down = 1); triplets:
+			   * triplets across and down */
+	int n;		  /* digits shown */
 };
+#define UI_DIGITS_LABEL_W 6
 
-/* ema in [0, 1): weight of the past (0: no smoothing). extra is a value
- * the range must include (the PCA line), NaN for none. */
-void ui_chart_compute(const struct as_history *h, int w, int h_cells, int log,
-		      double ema, double extra, struct ui_chart *c);
-
-/* Several runs on one chart: each history mapped with the same x_max (the
- * furthest run) and then one y range that holds every curve. */
-void ui_chart_overlay(const struct as_history *const *h, size_t n, int w,
-		      int h_cells, int log, double ema, double extra,
-		      struct ui_chart *c);
+/* The largest size (half blocks up to max_mag, quadrants, reduced) that
+ * shows at least min(want, n_avail) digits in w x h cells, stacked if
+ * that shows as many as triplets; n = 0 if none fits. */
+void ui_digits_fit(int w, int h, size_t rows, size_t cols, int n_avail,
+		   int want, int max_mag, struct ui_digits *d);
 
 /* Column i of n equal columns of r (the last takes what is left over);
  * side by side filter grids. */
@@ -91,21 +99,18 @@ void ui_split_cols(const struct ui_rect *r, int n, int i, struct ui_rect *out);
 int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
 		    double y_hi, int w, int h, int *col, int *row);
 
-/* The change legend under the chart: "1 param old>new  2 ...", the newest
- * changes (at most 9) that fit in max_lines lines of width cells.
- * Returns the number of lines used; *first is the oldest change shown. */
-int ui_legend_fit(const struct as_history *h, int width, int max_lines,
-		  size_t *first);
-/* The text of one legend item (mark is '1'..'9'). */
-void ui_legend_item(const struct as_change *c, char mark, char *buf, size_t n);
-
 /* A y-axis label in exactly 7 characters: 3.142, 1.5e+04. */
 void ui_axis_label(double v, char *buf, size_t n);
 
-/* Row (0 = top) of a loss value in the chart, or -1 if not finite. */
-int ui_chart_row(const struct ui_chart *c, double loss);
-
-/* Column of an examples count, clamped to the chart. */
-int ui_chart_col(const struct ui_chart *c, double examples);
+/* Fields of a line laid out whole: added while the next fits in w
+ * (a field that does not fit is dropped, never cut). */
+struct ui_fields {
+	char text[512];
+	int len, w;
+};
+void ui_fields_init(struct ui_fields *f, int w);
+/* Returns 1 if the field was added. */
+int ui_fields_add(struct ui_fields *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -17,8 +17,21 @@
 
 enum ui_colors { UI_MONO = 0, UI_COLOR8, UI_COLOR256 };
 
-/* the lower left of the screen shows one of these (i cycles) */
-enum ui_pane { UI_PANE_RECON = 0, UI_PANE_RUNS, UI_PANE_LESSON, UI_PANES };
+/* The views, in the registry's order (views.c). The lower left of the
+ * dashboard shows one of the panes DIGITS, RUNS, LESSON (i cycles); v
+ * shows each view alone on the whole screen in turn (Esc: back). */
+enum ui_view_id {
+	UI_V_FILTERS = 0,
+	UI_V_DIGITS,
+	UI_V_CHART,
+	UI_V_RUNS,
+	UI_V_LESSON,
+	UI_V_PANEL,
+	UI_VIEWS
+};
+#define UI_PANE_RECON UI_V_DIGITS
+#define UI_PANE_RUNS UI_V_RUNS
+#define UI_PANE_LESSON UI_V_LESSON
 
 /* One run on the screen: its trainer (own thread), its caption and the
  * snapshot held while a frame is drawn. */
@@ -30,30 +43,47 @@ struct ui_run {
 	uint64_t seen_msg_id;	     /* its trainer's last message shown */
 };
 
+/* The focused run's filter grid as last planned: where its tiles are,
+ * for the mouse and for paging. Aligned: the runs' grids interleaved, a
+ * group of one filter of every run per tile position. */
+struct ui_fgrid {
+	struct ui_rect area; /* tiles from (area.y + top, area.x + 1) */
+	int top;	     /* rows above the first tile row */
+	struct ui_tiles t;   /* t.cols: tile positions (groups) across */
+	int aligned;	     /* several runs, one group per position */
+	int group;	     /* runs in a group (1 when not aligned) */
+	int per_page, pages, page, n;
+};
+
 struct ui_state {
 	struct ui_run runs[AS_RUNS_MAX];
 	int n_runs;
-	int blas_threads; /* --threads: for one run; 1 each beside others */
-	int focus;		     /* the run the panel and keys edit */
-	struct as_trainer *t;	     /* = runs[focus].t */
-	const struct as_dataset *ds; /* the runs' data (read-only) */
+	int blas_threads;     /* --threads: for one run; 1 each beside others */
+	int focus;	      /* the run the panel and keys edit */
+	struct as_trainer *t; /* = runs[focus].t */
+	const struct as_dataset *ds;	/* the runs' data (read-only) */
 	const struct as_lesson *lesson; /* NULL: free play */
-	char root[2048];  /* new runs write into root/<label> */
-	int pane;	  /* enum ui_pane */
-	int menu;	  /* the lesson menu is open */
+	char root[2048];		/* new runs write into root/<label> */
+	int pane;    /* the dashboard's lower-left view (enum ui_view_id) */
+	int full;    /* the view shown alone, or -1: the dashboard */
+	int decoder; /* filter views show W' columns (untied) */
+	int xmode;   /* chart x axis (plot.h enum ui_xaxis) */
+	int help_page;
+	int menu; /* the lesson menu is open */
 	int menu_sel;
-	int query;	  /* hashing pane: the held-out digit shown */
-	int request;	  /* what the loop does between frames */
+	int query;   /* hashing pane: the held-out digit shown */
+	int request; /* what the loop does between frames */
 	int request_arg;
-	int fork_pending; /* forks asked for, not yet handed over */
+	int fork_pending;    /* forks asked for, not yet handed over */
 	struct as_pace pace; /* the runs keep step in examples */
-	int colors; /* enum ui_colors */
-	int half;   /* half blocks + gray ramp (UTF-8 and 256 colours) */
+	int colors;	     /* enum ui_colors */
+	int glyphs; /* enum ui_glyphs: gray half blocks and quadrants (UTF-8
+		     * and 256 colours), 1-bit dithered blocks (UTF-8),
+		     * or an ASCII ramp */
 	int mouse;
 	struct ui_layout lay;
-	struct ui_tiles ftiles; /* the focused run's filter grid as drawn */
-	struct ui_rect frect;	/* and where */
-	int sel;		/* selected panel row */
+	struct ui_fgrid fgrid; /* the focused run's filter grid, planned */
+	int sel;	       /* selected panel row */
 	int filter_page;
 	int filter_sel; /* selected filter (zoom, mouse) */
 	int zoom;
@@ -81,29 +111,77 @@ enum {
 	UI_P_PCA,
 	UI_P_MARK,
 	UI_P_DIM,
-	UI_P_RUN0,	 /* 4 pairs: the runs' curves and captions */
+	UI_P_RUN0, /* 4 pairs: the runs' curves and captions */
 	UI_P_LABEL0 = UI_P_RUN0 + 4, /* 10 pairs: digit labels */
-	UI_P_GRAY0 = 32, /* 24 x 24 pairs of the gray ramp follow */
+	UI_P_GRAY0 = 32,	     /* 24 x 24 pairs of the gray ramp follow */
 };
 
 void ui_colors_init(struct ui_state *u);
-/* The whole screen: layout, then every view (draw.c). */
+/* A frame: plan (the layout, the filter grid, the runs' messages: the
+ * only step that changes u), then paint (views read u and the
+ * snapshots, never change them). */
 void ui_draw(struct ui_state *u, const struct as_snapshot *s);
 
-/* One function per view, each in its own file (view_*.c). */
-void ui_view_title(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_filters(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_recon(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_curves(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_panel(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_status(struct ui_state *u, const struct as_snapshot *s);
-void ui_view_help(struct ui_state *u);
-/* The lower-left pane in a lesson or with several runs: the explanation
- * and a table of every run's numbers (view_lesson.c), the 2-D scatter of
- * codes or the Hamming neighbours (view_lesson.c); the lesson menu. */
-void ui_view_runs(struct ui_state *u, const struct ui_rect *r);
-void ui_view_lesson(struct ui_state *u, const struct ui_rect *r);
-void ui_view_menu(struct ui_state *u);
+/* A view's own keys: a table like the explorer's, dispatched when the
+ * view is on screen, and listed in the help under the view's name. */
+typedef void (*ui_key_fn)(struct ui_state *u, const struct as_snapshot *s);
+struct ui_key {
+	int key, key2;
+	const char *keys; /* NULL: shares the help line above */
+	const char *help;
+	ui_key_fn fn;
+};
+
+/* The registry: one row per view. paint draws it in r (full: alone on
+ * the screen); plan (may be NULL) lays it out before painting;
+ * available (NULL: always) says whether it has anything to show. */
+struct ui_view {
+	const char *name;
+	void (*paint)(const struct ui_state *u, const struct as_snapshot *s,
+		      const struct ui_rect *r, int full);
+	void (*plan)(struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full);
+	int (*available)(const struct ui_state *u);
+	const struct ui_key *keys; /* its table; sizes in views.c */
+	/* NULL: its keys act whenever it is on screen */
+	int (*keys_active)(const struct ui_state *u);
+};
+const struct ui_view *ui_view_at(int id);
+/* Offers a key to the views on screen (the one shown alone, or the
+ * lower pane, the filters and the chart); 1 if one took it. */
+int ui_views_key(struct ui_state *u, const struct as_snapshot *s, int ch);
+/* Help lines: the explorer's keys, then each view's under its name. */
+size_t ui_help_count(void);
+const char *ui_help_line(size_t i, const char **keys, int *heading);
+
+/* Each view, in its own file. */
+void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
+		      const struct ui_rect *r, int full);
+void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full);
+extern const struct ui_key ui_filters_keys[];
+extern const size_t ui_filters_n_keys;
+void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full);
+void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full);
+extern const struct ui_key ui_chart_keys[];
+extern const size_t ui_chart_n_keys;
+void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full);
+void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
+		   const struct ui_rect *r, int full);
+void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full);
+void ui_plan_lesson(struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full);
+extern const struct ui_key ui_lesson_keys[];
+extern const size_t ui_lesson_n_keys;
+void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);
+void ui_view_status(const struct ui_state *u, const struct as_snapshot *s);
+void ui_view_help(const struct ui_state *u);
+int ui_help_pages(void); /* on this screen */
+void ui_view_menu(const struct ui_state *u);
 /* The symbol and colour of run i on the chart and in captions. */
 char ui_run_symbol(int i);
 
@@ -113,11 +191,20 @@ char ui_run_symbol(int i);
  * ASCII ramp; own_range: scaled to its min..max, else clipped to
  * [0, 1]), and a monotonic clock. */
 void ui_on(int pair, const struct ui_state *u);
+/* A role that must stay visible without colour (a warning, the
+ * selection): its colour, or bold / reverse under NO_COLOR. */
+void ui_role_on(int pair, const struct ui_state *u);
+void ui_role_off(int pair, const struct ui_state *u);
 void ui_off(int pair, const struct ui_state *u);
 void ui_box(const struct ui_rect *r, const char *title,
 	    const struct ui_state *u);
 void ui_image(const struct ui_state *u, int y, int x, const float *img,
-	      size_t rows, size_t cols, int px, int own_range);
+	      size_t rows, size_t cols, const struct ui_size *sz,
+	      int own_range);
+/* The largest size of an image (raster.h's ladder, magnified up to
+ * max_mag) that fits in w x h cells; -1 (and zeros) if none. */
+int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
+		struct ui_size *out);
 double ui_wall_s(void);
 void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -144,8 +231,10 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		    const struct as_lesson *l, const char *out,
 		    struct as_dataset **ds, int from_menu);
 
-/* Help lines of the key table, for the overlay (explorer.c). */
+/* Help lines of the explorer's own key table (explorer.c). */
 size_t ui_key_help_count(void);
 const char *ui_key_help(size_t i, const char **keys);
+/* The first of a key table's rows that k matches, or NULL. */
+const struct ui_key *ui_key_find(const struct ui_key *t, size_t n, int k);
 
 #endif

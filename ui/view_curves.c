@@ -1,10 +1,13 @@
-/* The loss chart: curves, axes, the PCA line and the change markers. */
+/* The loss chart in Braille dots: training and held-out curves (one run)
+ * or every run's training curve, the PCA baseline, the axes, the change
+ * markers with their numbers for the whole run, a break where the
+ * objective changed, and a key that always stays. */
 #include <curses.h>
-#include <stdio.h>
 #include <math.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "plot.h"
 #include "view.h"
 
 static void fmt_count(double v, char *buf, size_t n)
@@ -17,203 +20,251 @@ static void fmt_count(double v, char *buf, size_t n)
 		snprintf(buf, n, "%.0f", v);
 }
 
-/* a curve: one symbol per column, ':' bridging jumps of several rows */
-static void curve(const struct ui_state *u, const struct ui_chart *c,
-		  const float *v, int x0, int y0, int pair, char sym)
+static struct ui_plot plot; /* 350 kB: the UI thread's, reused */
+
+enum { L_PCA = 0, L_RUN0 = 1, L_HELDOUT = 5 };
+
+static int layer_pair(int layer, int several)
 {
-	int prev = -1;
-	for (int i = 0; i < c->w; i++) {
-		int row = ui_chart_row(c, v[i]);
-		if (row < 0)
-			continue;
-		ui_on(pair, u);
-		if (prev >= 0 && abs(prev - row) > 1) {
-			int a = prev < row ? prev : row;
-			int b = prev < row ? row : prev;
-			for (int k = a + 1; k < b; k++)
-				mvaddch(y0 + k, x0 + i, ':');
-		}
-		mvaddch(y0 + row, x0 + i, (chtype)sym);
-		ui_off(pair, u);
-		prev = row;
-	}
+	if (layer == L_PCA)
+		return UI_P_PCA;
+	if (layer == L_HELDOUT)
+		return UI_P_HELDOUT;
+	return several ? UI_P_RUN0 + layer - L_RUN0 : UI_P_TRAIN;
 }
 
-void ui_view_curves(struct ui_state *u, const struct as_snapshot *s)
+static void put_glyph(int y, int x, int ch)
 {
-	const struct ui_rect *r = &u->lay.curves;
+	cchar_t cc;
+	wchar_t wc[2] = {(wchar_t)ch, 0};
+	setcchar(&cc, wc, A_NORMAL, 0, NULL);
+	mvadd_wch(y, x, &cc);
+}
+
+static void legend_item(const struct as_change *c, int number, char *buf,
+			size_t n)
+{
+	snprintf(buf, n, "%d %s %s>%s  ", number, c->param, c->old_value,
+		 c->new_value);
+}
+
+void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full)
+{
+	(void)full;
 	int several = u->n_runs > 1;
-	char title[96];
-	snprintf(title, sizeof title, "%s loss per example%s%s",
-		 several ? "training" : "", u->log_scale ? ", log" : "",
-		 u->smooth ? ", EMA" : "");
-	ui_box(r, title + (several ? 0 : 1), u);
-	const int yl = 8; /* y labels */
-	const struct as_history *h = &s->history;
-	size_t first;
-	/* several runs: their key on one line, or two when it is long */
-	int need = 0;
-	for (int i = 0; several && i < u->n_runs; i++) {
-		char cap[48];
-		ui_run_caption(u, i, cap, sizeof cap);
-		need += (int)strlen(cap) + 2;
-	}
-	int run_lines = !several ? 0 : need + 6 <= r->w - 2 ? 1 : 2;
-	int legend = ui_legend_fit(h, r->w - 2, 3 - (run_lines ? run_lines : 0),
-				   &first);
-	if (legend == 0 && !several)
-		legend = 1; /* the key: train, held-out, PCA */
-	legend += run_lines;
-	int pw = r->w - 2 - yl, ph = r->h - 4 - legend;
-	if (pw < 4 || ph < 2)
+	static const char *const xnames[UI_X_MODES] = {"", ", recent quarter",
+						       ", log x"};
+	char title[128];
+	snprintf(title, sizeof title, "%sloss per example%s%s%s",
+		 several ? "training " : "", u->log_scale ? ", log y" : "",
+		 u->smooth ? ", EMA" : "", xnames[u->xmode % UI_X_MODES]);
+	ui_box(r, title, u);
+	const int yl = 8;
+	int pw = r->w - 2 - yl;
+	/* below the plot: the axis, its labels, the key, then as many
+	 * lines of the change legend as fit (one at least on a tall pane) */
+	int legend_lines = r->h >= 16 ? 2 : 1;
+	int ph = r->h - 2 - 3 - legend_lines;
+	if (pw < 6 || ph < 2)
 		return;
 	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error);
-	struct ui_chart c, cs[AS_RUNS_MAX];
+	struct ui_curve cv[AS_RUNS_MAX + 1];
+	size_t nc = 0;
+	double ema = u->smooth ? 0.9 : 0;
 	if (several) {
-		const struct as_history *hs[AS_RUNS_MAX];
-		int n = 0;
 		for (int i = 0; i < u->n_runs; i++)
 			if (u->runs[i].s)
-				hs[n++] = &u->runs[i].s->history;
-		ui_chart_overlay(hs, (size_t)n, pw, ph, u->log_scale,
-				 u->smooth ? 0.9 : 0.0,
-				 pca ? s->pca_error : NAN, cs);
-		c = cs[0];
+				cv[nc++] = (struct ui_curve){
+					&u->runs[i].s->history, 0, ema};
 	} else {
-		ui_chart_compute(&s->history, pw, ph, u->log_scale,
-				 u->smooth ? 0.9 : 0.0,
-				 pca ? s->pca_error : NAN, &c);
+		cv[nc++] = (struct ui_curve){&s->history, 0, ema};
+		cv[nc++] = (struct ui_curve){&s->history, 1, 0};
 	}
-	int x0 = r->x + 1 + yl, y0 = r->y + 1;
-	for (int k = 0; k < 3; k++) {
-		int row = k * (ph - 1) / 2;
-		double f = (double)row / (ph - 1);
-		double y = c.y_hi - f * (c.y_hi - c.y_lo);
-		if (c.log)
-			y = pow(10, y);
-		ui_on(UI_P_DIM, u);
-		char lab[16];
-		ui_axis_label(y, lab, sizeof lab);
-		mvprintw(y0 + row, r->x + 1, "%s", lab);
-		ui_off(UI_P_DIM, u);
-		mvaddch(y0 + row, x0 - 1, ACS_RTEE);
-	}
-	for (int row = 0; row < ph; row++)
-		if (row != 0 && row != (ph - 1) / 2 && row != ph - 1)
-			mvaddch(y0 + row, x0 - 1, ACS_VLINE);
-	mvaddch(y0 + ph, x0 - 1, ACS_LLCORNER);
-	mvhline(y0 + ph, x0, ACS_HLINE, pw);
-	if (pca) {
-		int row = ui_chart_row(&c, s->pca_error);
-		ui_on(UI_P_PCA, u);
-		for (int i = 0; i < pw; i += 2)
-			mvaddch(y0 + row, x0 + i, '-');
-		ui_off(UI_P_PCA, u);
-	}
+	ui_plot_axes(&plot, pw, ph, u->xmode % UI_X_MODES, u->log_scale, cv, nc,
+		     pca ? s->pca_error : NAN);
+	plot.n_layers = 0;
+	if (pca)
+		ui_plot_hline(&plot, L_PCA, s->pca_error);
+	else
+		ui_plot_hline(&plot, L_PCA, NAN);
 	if (several) {
 		int k = 0;
-		for (int i = 0; i < u->n_runs; i++) {
-			if (!u->runs[i].s)
-				continue;
-			curve(u, &cs[k], cs[k].train, x0, y0, UI_P_RUN0 + i,
-			      ui_run_symbol(i));
-			k++;
-		}
+		for (int i = 0; i < u->n_runs; i++)
+			if (u->runs[i].s)
+				ui_plot_curve(&plot, L_RUN0 + i, &cv[k++]);
 	} else {
-		curve(u, &c, c.train, x0, y0, UI_P_TRAIN, '*');
-		for (int i = 0; i < pw; i++) {
-			int row = ui_chart_row(&c, c.heldout[i]);
-			if (row < 0)
-				continue;
-			ui_on(UI_P_HELDOUT, u);
-			attron(A_BOLD);
-			mvaddch(y0 + row, x0 + i, 'o');
-			attroff(A_BOLD);
-			ui_off(UI_P_HELDOUT, u);
+		ui_plot_curve(&plot, L_RUN0, &cv[0]);
+		ui_plot_curve(&plot, L_HELDOUT, &cv[1]);
+	}
+	int x0 = r->x + 1 + yl, y0 = r->y + 1;
+	/* the changes that break the objective: a dotted column */
+	const struct as_history *h = &s->history;
+	unsigned char brk[UI_PLOT_MAX_W] = {0};
+	for (size_t i = 0; i < h->n_changes; i++) {
+		int col = ui_plot_col(&plot, (double)h->changes[i].examples);
+		if (col >= 0 && ui_change_breaks(&h->changes[i]))
+			brk[col] = 1;
+	}
+	for (int row = 0; row < ph; row++)
+		for (int col = 0; col < pw; col++) {
+			int layer;
+			int ch = ui_plot_cell(&plot, row, col, &layer);
+			if (ch) {
+				int pair = layer_pair(layer, several);
+				ui_on(pair, u);
+				if (layer == L_HELDOUT)
+					attron(A_BOLD);
+				put_glyph(y0 + row, x0 + col, ch);
+				attroff(A_BOLD);
+				ui_off(pair, u);
+			} else if (brk[col]) {
+				ui_on(UI_P_DIM, u);
+				put_glyph(y0 + row, x0 + col, 0x250A); /* ┊ */
+				ui_off(UI_P_DIM, u);
+			}
 		}
+	/* y axis: three labels */
+	for (int k = 0; k < 3; k++) {
+		int row = k * (ph - 1) / 2;
+		char lab[16];
+		ui_axis_label(ui_plot_row_value(&plot, row), lab, sizeof lab);
+		ui_on(UI_P_DIM, u);
+		mvprintw(y0 + row, r->x + 1, "%s", lab);
+		ui_off(UI_P_DIM, u);
 	}
-	if (pca) { /* the line's name over any curve point */
-		ui_on(UI_P_PCA, u);
-		mvprintw(y0 + ui_chart_row(&c, s->pca_error), x0 + pw - 4,
-			 "PCA");
-		ui_off(UI_P_PCA, u);
-	}
-	/* change markers: a digit on the x axis, explained below it */
-	char xmax[16];
-	fmt_count(c.x_max, xmax, sizeof xmax);
+	mvvline(y0, x0 - 1, ACS_VLINE, ph);
+	mvaddch(y0 + ph, x0 - 1, ACS_LLCORNER);
+	mvhline(y0 + ph, x0, ACS_HLINE, pw);
+	/* x axis: its ends, and each change's number where it happened
+	 * (numbers stay with their change for the whole run) */
+	char lo[16], hi[16];
+	fmt_count(ui_plot_col_value(&plot, 0), lo, sizeof lo);
+	fmt_count(ui_plot_col_value(&plot, pw - 1), hi, sizeof hi);
 	ui_on(UI_P_DIM, u);
-	mvprintw(y0 + ph + 1, x0, "0");
-	mvprintw(y0 + ph + 1, x0 + pw - (int)strlen(xmax) - 9, "%s examples",
-		 xmax);
+	mvprintw(y0 + ph + 1, x0, "%s", lo);
+	mvprintw(y0 + ph + 1, x0 + pw - (int)strlen(hi) - 9, "%s examples", hi);
 	ui_off(UI_P_DIM, u);
-	int lx = r->x + 1, ly = y0 + ph + 2;
+	int free_from = 0;
+	for (size_t i = 0; i < h->n_changes; i++) {
+		int col = ui_plot_col(&plot, (double)h->changes[i].examples);
+		char num[12];
+		int len = snprintf(num, sizeof num, "%zu", i + 1);
+		if (col < 0 || col < free_from || col + len > pw)
+			continue; /* off the window, or on its neighbour */
+		int pair = ui_change_breaks(&h->changes[i]) ? UI_P_WARN
+							    : UI_P_MARK;
+		ui_on(pair, u);
+		attron(A_BOLD);
+		mvprintw(y0 + ph, x0 + col, "%s", num);
+		attroff(A_BOLD);
+		ui_off(pair, u);
+		free_from = col + len + 1;
+	}
+	/* the key: always there */
+	int ky = y0 + ph + 2, kx = r->x + 1, kend = r->x + r->w - 1;
+	struct ui_fields f;
 	if (several) {
-		/* the runs' key first, then the focused run's changes */
-		/* captions flow over run_lines lines; one still too long
-		 * for a line is cut */
-		int line = 0;
 		for (int i = 0; i < u->n_runs; i++) {
 			char cap[48];
 			ui_run_caption(u, i, cap, sizeof cap);
-			int len = (int)strlen(cap) + 2;
-			if (lx > r->x + 1 && lx + len > r->x + r->w - 1 &&
-			    line + 1 < run_lines) {
-				line++;
-				ly++;
-				lx = r->x + 1;
-			}
-			int fit = r->x + r->w - 1 - lx;
-			if (fit < 4)
+			int len = (int)strlen(cap);
+			if (kx + len > kend)
 				break;
 			ui_on(UI_P_RUN0 + i, u);
 			if (i == u->focus)
 				attron(A_BOLD);
-			mvprintw(ly, lx, "%.*s", fit, cap);
+			mvprintw(ky, kx, "%s", cap);
 			attroff(A_BOLD);
 			ui_off(UI_P_RUN0 + i, u);
-			lx += len;
+			kx += len + 2;
 		}
-		if (pca && r->x + r->w - 1 - lx > 0) {
-			ui_on(UI_P_PCA, u);
-			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx,
-				 "- PCA");
-			ui_off(UI_P_PCA, u);
+	} else {
+		const char *names[2] = {"train", "held-out"};
+		const int pairs[2] = {UI_P_TRAIN, UI_P_HELDOUT};
+		for (int k = 0; k < 2; k++) {
+			ui_on(pairs[k], u);
+			put_glyph(ky, kx, 0x2812); /* a dash of dots */
+			put_glyph(ky, kx + 1, 0x2812);
+			mvprintw(ky, kx + 2, " %s", names[k]);
+			ui_off(pairs[k], u);
+			kx += (int)strlen(names[k]) + 5;
 		}
-		lx = r->x + 1;
-		ly++;
 	}
+	if (pca && kx + 14 <= kend) {
+		ui_on(UI_P_PCA, u);
+		mvprintw(ky, kx, "- - PCA rank %d", s->config.n_hidden);
+		ui_off(UI_P_PCA, u);
+	}
+	/* the legend: the newest changes that fit, with their numbers */
+	if (h->n_changes == 0)
+		return;
+	size_t first = h->n_changes;
+	for (;;) {
+		if (first == 0)
+			break;
+		/* would changes [first - 1, n) fit in legend_lines lines? */
+		int lines = 1, x = 0;
+		for (size_t i = first - 1; i < h->n_changes; i++) {
+			char item[96];
+			legend_item(&h->changes[i], (int)i + 1, item,
+				    sizeof item);
+			int len = (int)strlen(item);
+			if (x > 0 && x + len > r->w - 2) {
+				lines++;
+				x = 0;
+			}
+			x += len;
+		}
+		if (lines > legend_lines)
+			break;
+		first--;
+	}
+	int ly = ky + 1, lx = r->x + 1;
 	for (size_t i = first; i < h->n_changes; i++) {
-		const struct as_change *ch = &h->changes[i];
-		int col = ui_chart_col(&c, (double)ch->examples);
-		char mark = (char)('1' + (int)(i - first));
-		ui_on(UI_P_MARK, u);
-		attron(A_BOLD);
-		mvaddch(y0 + ph, x0 + col, (chtype)mark);
 		char item[96];
-		ui_legend_item(ch, mark, item, sizeof item);
+		legend_item(&h->changes[i], (int)i + 1, item, sizeof item);
 		int len = (int)strlen(item);
-		if (lx > r->x + 1 && lx + len > r->x + r->w - 1) {
+		if (lx > r->x + 1 && lx + len > kend) {
 			lx = r->x + 1;
 			ly++;
 		}
-		if (ly < r->y + r->h - 1)
-			mvprintw(ly, lx, "%.*s", r->x + r->w - 1 - lx, item);
+		if (ly >= r->y + r->h - 1)
+			break;
+		ui_fields_init(&f, kend - lx);
+		if (!ui_fields_add(&f, "%s", item))
+			break;
+		int pair = ui_change_breaks(&h->changes[i]) ? UI_P_WARN
+							    : UI_P_MARK;
+		ui_on(pair, u);
+		mvprintw(ly, lx, "%s", f.text);
+		ui_off(pair, u);
 		lx += len;
-		attroff(A_BOLD);
-		ui_off(UI_P_MARK, u);
-	}
-	if (h->n_changes == 0 && !several) {
-		ui_on(UI_P_TRAIN, u);
-		mvprintw(ly, lx, "* train");
-		ui_off(UI_P_TRAIN, u);
-		ui_on(UI_P_HELDOUT, u);
-		mvprintw(ly, lx + 9, "o held-out");
-		ui_off(UI_P_HELDOUT, u);
-		if (pca) {
-			ui_on(UI_P_PCA, u);
-			mvprintw(ly, lx + 21, "- PCA rank %d",
-				 s->config.n_hidden);
-			ui_off(UI_P_PCA, u);
-		}
 	}
 }
+
+static void toggle_log(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->log_scale = !u->log_scale;
+}
+
+static void toggle_smooth(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->smooth = !u->smooth;
+}
+
+static void next_xmode(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->xmode = (u->xmode + 1) % UI_X_MODES;
+}
+
+const struct ui_key ui_chart_keys[] = {
+	{'g', 0, "g", "log scale on the loss axis", toggle_log},
+	{'m', 0, "m", "smooth the training curve (EMA)", toggle_smooth},
+	{'a', 0, "a", "x axis: the whole run / its recent quarter / log",
+	 next_xmode},
+};
+const size_t ui_chart_n_keys = sizeof ui_chart_keys / sizeof ui_chart_keys[0];

@@ -51,81 +51,125 @@ static void num(double v, const char *fmt, char *buf, size_t n)
 		snprintf(buf, n, "-");
 }
 
-/* One row of a run's numbers: those the lesson asks for. */
-static void score_row(const struct ui_state *u, int i, char *buf, size_t n)
+/* The runs table, a column at a time, so that a narrow pane drops whole
+ * columns from the right and never cuts a number: row < 0 is the header,
+ * else run row's numbers (those the lesson asks for). Returns the number
+ * of columns, each right-aligned in its width (the first left-aligned). */
+#define SCORE_COLS 16
+static int score_cols(const struct ui_state *u, int row,
+		      char col[SCORE_COLS][24], int width[SCORE_COLS])
 {
-	const struct as_snapshot *s = u->runs[i].s;
-	char cap[48];
-	ui_run_caption(u, i, cap, sizeof cap);
-	if (!s) {
-		snprintf(buf, n, "%-16.16s", cap);
-		return;
-	}
-	const struct as_scores *sc = &s->scores;
+	const struct as_snapshot *s = row >= 0 ? u->runs[row].s : NULL;
 	unsigned want = u->lesson ? u->lesson->scores : AS_SCORE_PROBE;
-	char a[24], b[24], c[24];
-	size_t len = (size_t)snprintf(buf, n, "%-16.16s %5llu ", cap,
-				      (unsigned long long)sc->epoch);
-	num(sc->recon_clean, "%.3g", a, sizeof a);
-	len += (size_t)snprintf(buf + len, n - len, "%9s", a);
+	int k = 0;
+#define COL(w, ...)                                                            \
+	do {                                                                   \
+		width[k] = (w);                                                \
+		snprintf(col[k], sizeof col[k], __VA_ARGS__);                  \
+		k++;                                                           \
+	} while (0)
+	if (row < 0) {
+		COL(16, "run");
+		COL(5, "epoch");
+		COL(9, "clean err");
+	} else {
+		char cap[48];
+		ui_run_caption(u, row, cap, sizeof cap);
+		COL(16, "%.16s", cap);
+		if (!s)
+			return k;
+		COL(5, "%llu", (unsigned long long)s->scores.epoch);
+	}
+	const struct as_scores *sc = s ? &s->scores : NULL;
+	char a[24];
+	if (s) {
+		num(sc->recon_clean, "%.3g", a, sizeof a);
+		COL(9, "%s", a);
+	}
 	if (want & AS_SCORE_PROBE) {
-		num(sc->have & AS_SCORE_PROBE ? sc->probe_codes
-					      : s->probe_accuracy,
-		    "%.3f", a, sizeof a);
-		len += (size_t)snprintf(buf + len, n - len, "  %6s", a);
+		if (s)
+			num(sc->have & AS_SCORE_PROBE ? sc->probe_codes
+						      : s->probe_accuracy,
+			    "%.3f", a, sizeof a);
+		COL(6, "%s", s ? a : "probe");
 	}
 	if (want & AS_SCORE_PCA) {
-		num(sc->recon_clean / sc->pca_error, "%.4f", a, sizeof a);
-		num(sc->angle_max_deg, "%.1f", b, sizeof b);
-		num(sc->angle_mean_deg, "%.1f", c, sizeof c);
-		len += (size_t)snprintf(buf + len, n - len, "  %7s %6s %6s", a,
-					b, c);
+		if (s)
+			num(sc->recon_clean / sc->pca_error, "%.4f", a,
+			    sizeof a);
+		COL(7, "%s", s ? a : "err/PCA");
+		if (s)
+			num(sc->angle_max_deg, "%.1f", a, sizeof a);
+		COL(6, "%s", s ? a : "maxang");
+		if (s)
+			num(sc->angle_mean_deg, "%.1f", a, sizeof a);
+		COL(7, "%s", s ? a : "meanang");
 	}
 	if (want & AS_SCORE_LOCAL) {
-		num(sc->localisation, "%.3f", a, sizeof a);
-		len += (size_t)snprintf(buf + len, n - len, "  %6s", a);
+		if (s)
+			num(sc->localisation, "%.3f", a, sizeof a);
+		COL(6, "%s", s ? a : "local");
 	}
 	if (want & AS_SCORE_HASH) {
-		num(sc->hash_precision, "%.3f", a, sizeof a);
-		num(sc->pixel_precision, "%.3f", b, sizeof b);
-		len += (size_t)snprintf(buf + len, n - len, "  %6s %6s", a, b);
+		if (s)
+			num(sc->hash_precision, "%.3f", a, sizeof a);
+		COL(7, "%s", s ? a : "hamm@10");
+		if (s)
+			num(sc->pixel_precision, "%.3f", a, sizeof a);
+		COL(6, "%s", s ? a : "pix@10");
 	}
 	if (want & AS_SCORE_NOISE) {
-		num(sc->digit_r2, "%.3f", a, sizeof a);
-		num(sc->noise_r2, "%.3f", b, sizeof b);
-		snprintf(buf + len, n - len, "  %7s %7s", a, b);
+		if (s)
+			num(sc->digit_r2, "%.3f", a, sizeof a);
+		COL(7, "%s", s ? a : "R2digit");
+		if (s)
+			num(sc->noise_r2, "%.3f", a, sizeof a);
+		COL(7, "%s", s ? a : "R2noise");
+	}
+	/* the decoder's distance from the encoder: ||W' - W^T|| / ||W|| */
+	if (s && s->tied)
+		COL(7, "tied");
+	else if (s)
+		COL(7, "%.3f", s->decoder_gap);
+	else
+		COL(7, "W'-W^T");
+#undef COL
+	return k;
+}
+
+/* Prints the columns that fit whole in w cells from (y, x). */
+static void score_line(int y, int x, int w, char col[SCORE_COLS][24],
+		       const int width[SCORE_COLS], int n)
+{
+	int at = 0;
+	for (int i = 0; i < n; i++) {
+		int cw = width[i] > (int)strlen(col[i]) ? width[i]
+							: (int)strlen(col[i]);
+		int gap = i == 0 ? 0 : i == 1 ? 1 : 2;
+		if (at + gap + cw > w)
+			break;
+		if (i == 0)
+			mvprintw(y, x, "%-*s", cw, col[i]);
+		else
+			mvprintw(y, x + at + gap, "%*s", cw, col[i]);
+		at += gap + cw;
 	}
 }
 
-static void score_header(const struct ui_state *u, char *buf, size_t n)
+void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
+		   const struct ui_rect *r, int full)
 {
-	unsigned want = u->lesson ? u->lesson->scores : AS_SCORE_PROBE;
-	size_t len = (size_t)snprintf(buf, n, "%-16s %5s %9s", "run", "epoch",
-				      "clean err");
-	if (want & AS_SCORE_PROBE)
-		len += (size_t)snprintf(buf + len, n - len, "  %6s", "probe");
-	if (want & AS_SCORE_PCA)
-		len += (size_t)snprintf(buf + len, n - len, "  %7s %6s %6s",
-					"err/PCA", "maxang", "meanang");
-	if (want & AS_SCORE_LOCAL)
-		len += (size_t)snprintf(buf + len, n - len, "  %6s", "local");
-	if (want & AS_SCORE_HASH)
-		len += (size_t)snprintf(buf + len, n - len, "  %6s %6s",
-					"hamm@10", "pix@10");
-	if (want & AS_SCORE_NOISE)
-		snprintf(buf + len, n - len, "  %7s %7s", "R2digit", "R2noise");
-}
-
-void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
-{
+	(void)s;
+	(void)full;
 	char title[160];
 	const struct as_lesson *l = u->lesson;
 	if (l) {
 		size_t k = 0;
 		while (as_lesson_at(k) != l)
 			k++;
-		snprintf(title, sizeof title, "lesson %zu/%zu %s (L: menu, i: pane)",
-			 k + 1, as_lesson_count(), l->name);
+		snprintf(title, sizeof title,
+			 "lesson %zu/%zu %s (L: menu, i: pane)", k + 1,
+			 as_lesson_count(), l->name);
 	} else {
 		snprintf(title, sizeof title, "runs (i: pane)");
 	}
@@ -142,17 +186,18 @@ void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
 		y = wrap(u, y, y1, x, w, l->text);
 	}
 	y = y1 > y ? y1 : y;
-	char line[256];
-	score_header(u, line, sizeof line);
+	char col[SCORE_COLS][24];
+	int width[SCORE_COLS];
+	int nc = score_cols(u, -1, col, width);
 	ui_on(UI_P_TITLE, u);
-	mvprintw(y++, x, "%.*s", w, line);
+	score_line(y++, x, w, col, width, nc);
 	ui_off(UI_P_TITLE, u);
 	for (int i = 0; i < u->n_runs && y < r->y + r->h - 1; i++) {
-		score_row(u, i, line, sizeof line);
+		nc = score_cols(u, i, col, width);
 		ui_on(UI_P_RUN0 + i, u);
 		if (i == u->focus)
 			attron(A_BOLD);
-		mvprintw(y++, x, "%.*s", w, line);
+		score_line(y++, x, w, col, width, nc);
 		attroff(A_BOLD);
 		ui_off(UI_P_RUN0 + i, u);
 	}
@@ -162,16 +207,20 @@ void ui_view_runs(struct ui_state *u, const struct ui_rect *r)
 		for (int i = 0; i < u->n_runs && !isfinite(raw); i++)
 			if (u->runs[i].s)
 				raw = u->runs[i].s->probe_raw;
-		char foot[160] = "";
+		struct ui_fields f;
+		ui_fields_init(&f, w);
 		if (isfinite(raw))
-			snprintf(foot, sizeof foot, "probe on raw pixels %.3f; ",
-				 raw);
-		snprintf(foot + strlen(foot), sizeof foot - strlen(foot), "%s",
-			 l ? "clean err: the loss rebuilding clean held-out "
-			     "input"
-			   : "p: linear probe of the focused run");
+			ui_fields_add(&f, "probe on raw pixels %.3f;", raw);
+		if (l) {
+			ui_fields_add(&f, " clean err: the loss rebuilding "
+					  "clean held-out input;");
+			ui_fields_add(&f, " W'-W^T: ||W' - W^T|| / ||W||");
+		} else {
+			ui_fields_add(&f, " p: linear probe of the focused "
+					  "run");
+		}
 		ui_on(UI_P_DIM, u);
-		mvprintw(y, x, "%.*s", w, foot);
+		mvprintw(y, x, "%s", f.text);
 		ui_off(UI_P_DIM, u);
 	}
 }
@@ -207,7 +256,7 @@ static void scatter(const struct ui_state *u, const struct ui_rect *r,
 	}
 }
 
-static void scatter_pane(struct ui_state *u, const struct ui_rect *r)
+static void scatter_pane(const struct ui_state *u, const struct ui_rect *r)
 {
 	const struct as_snapshot *s = u->runs[u->focus].s;
 	struct ui_rect a = *r, b = *r;
@@ -225,31 +274,32 @@ static void scatter_pane(struct ui_state *u, const struct ui_rect *r)
 	}
 	const struct as_scores *sc = &s->scores;
 	scatter(u, &a, title, sc->code_xy, sc->scatter_label, sc->n_scatter);
-	scatter(u, &b, "raw pixels, PCA", sc->pixel_xy,
-		sc->scatter_label, sc->n_scatter);
+	scatter(u, &b, "raw pixels, PCA", sc->pixel_xy, sc->scatter_label,
+		sc->n_scatter);
 }
 
-static void neighbours(struct ui_state *u, int y, int x, int px, int ph,
-		       const char *name, const uint32_t *nn, int k,
-		       uint8_t want)
+static void neighbours(const struct ui_state *u, int y, int x,
+		       const struct ui_size *sz, const char *name,
+		       const uint32_t *nn, int k, uint8_t want)
 {
 	const struct as_dataset *ds = u->ds;
-	mvprintw(y + ph / 2, x, "%s", name);
+	int ch = sz->cell_h;
+	mvprintw(y + (ch - 1) / 2, x, "%s", name);
 	int right = 0;
 	for (int j = 0; j < k; j++) {
-		int tx = x + 9 + j * (px + 1);
+		int tx = x + 9 + j * (sz->cell_w + 1);
 		ui_image(u, y, tx, ds->x + (size_t)nn[j] * ds->d, ds->rows,
-			 ds->cols, px, 0);
+			 ds->cols, sz, 0);
 		uint8_t lab = ds->labels ? ds->labels[nn[j]] : 0;
 		right += lab == want;
-		ui_on(lab == want ? UI_P_OK : UI_P_WARN, u);
-		mvprintw(y + ph, tx, "%d", lab);
-		ui_off(lab == want ? UI_P_OK : UI_P_WARN, u);
+		ui_role_on(lab == want ? UI_P_OK : UI_P_WARN, u);
+		mvprintw(y + ch, tx, "%d", lab);
+		ui_role_off(lab == want ? UI_P_OK : UI_P_WARN, u);
 	}
-	mvprintw(y + ph / 2 + 1, x, "%d/%d", right, k);
+	mvprintw(y + (ch - 1) / 2 + 1, x, "%d/%d", right, k);
 }
 
-static void hash_pane(struct ui_state *u, const struct ui_rect *r)
+static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 {
 	const struct as_snapshot *s = u->runs[u->focus].s;
 	const struct as_dataset *ds = u->ds;
@@ -261,60 +311,101 @@ static void hash_pane(struct ui_state *u, const struct ui_rect *r)
 		return;
 	}
 	const struct as_scores *sc = &s->scores;
-	snprintf(title, sizeof title,
-		 "run %d, %zu-bit codes: precision@%zu Hamming %.3f, pixels "
-		 "%.3f",
-		 u->focus + 1, s->n_hidden, sc->hash_k, sc->hash_precision,
-		 sc->pixel_precision);
-	ui_box(r, title, u);
-	if (u->query >= (int)sc->n_queries)
-		u->query = (int)sc->n_queries - 1;
+	struct ui_fields f;
+	ui_fields_init(&f, r->w - 6);
+	snprintf(title, sizeof title, "run %d, %zu-bit codes:", u->focus + 1,
+		 s->n_hidden);
+	ui_fields_add(&f, "%s", title);
+	ui_fields_add(&f, " precision@%zu Hamming %.3f,", sc->hash_k,
+		      sc->hash_precision);
+	ui_fields_add(&f, " pixels %.3f", sc->pixel_precision);
+	ui_box(r, f.text, u);
 	int q = u->query < 0 ? 0 : u->query;
-	/* the largest digits whose three rows fit */
-	int px = (r->w - 2 - 9) / AS_HASH_K - 1;
-	if (px > (int)ds->cols)
-		px = (int)ds->cols;
-	int ph = 0;
-	for (; px >= 3; px--) {
-		ph = ((int)((double)px * ds->rows / ds->cols + 0.5) + 1) / 2;
-		if (3 * (ph + 1) + 1 <= r->h - 2)
-			break;
-	}
-	if (px < 3) {
+	if (q >= (int)sc->n_queries)
+		q = (int)sc->n_queries - 1;
+	int k = (int)sc->hash_k;
+	/* the largest digits whose three rows (and a label line each) fit */
+	struct ui_size sz;
+	int w = (r->w - 2 - 9) / k - 1, h = (r->h - 2 - 1) / 3 - 1;
+	if (ui_fit_size(w, h, ds->rows, ds->cols, 1, &sz) != 0) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
 			 "(a larger terminal shows the digits)");
 		return;
 	}
+	int ch = sz.cell_h;
 	uint32_t row = sc->query[q];
 	uint8_t want = ds->labels[row];
 	int y = r->y + 1, x = r->x + 1;
-	mvprintw(y + ph / 2, x, "digit");
-	mvprintw(y + ph / 2 + 1, x, "%d of %zu", q + 1, sc->n_queries);
+	mvprintw(y + (ch - 1) / 2, x, "digit");
+	mvprintw(y + (ch - 1) / 2 + 1, x, "%d of %zu", q + 1, sc->n_queries);
 	ui_image(u, y, x + 9, ds->x + (size_t)row * ds->d, ds->rows, ds->cols,
-		 px, 0);
-	mvprintw(y + ph, x + 9, "%d", want);
+		 &sz, 0);
+	mvprintw(y + ch, x + 9, "%d", want);
 	ui_on(UI_P_DIM, u);
-	mvprintw(y + ph / 2, x + 11 + px, "%.*s", r->x + r->w - x - 13 - px,
-		 "< > another held-out digit; green: same label");
+	ui_fields_init(&f, r->x + r->w - x - 13 - sz.cell_w);
+	ui_fields_add(&f, "< > another held-out digit;");
+	ui_fields_add(&f, " green: same label");
+	mvprintw(y + (ch - 1) / 2, x + 11 + sz.cell_w, "%s", f.text);
 	ui_off(UI_P_DIM, u);
-	int k = (int)sc->hash_k;
-	neighbours(u, y + ph + 1, x, px, ph, "Hamming", sc->hash_nn[q], k,
+	neighbours(u, y + ch + 1, x, &sz, "Hamming", sc->hash_nn[q], k, want);
+	neighbours(u, y + 2 * (ch + 1), x, &sz, "pixels", sc->pixel_nn[q], k,
 		   want);
-	neighbours(u, y + 2 * (ph + 1), x, px, ph, "pixels", sc->pixel_nn[q],
-		   k, want);
 }
 
-void ui_view_lesson(struct ui_state *u, const struct ui_rect *r)
+void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full)
 {
 	if (u->lesson && (u->lesson->scores & AS_SCORE_SCATTER))
 		scatter_pane(u, r);
 	else if (u->lesson && (u->lesson->scores & AS_SCORE_HASH))
 		hash_pane(u, r);
 	else
-		ui_view_runs(u, r);
+		ui_paint_runs(u, s, r, full);
 }
 
-void ui_view_menu(struct ui_state *u)
+static int hashing(const struct ui_state *u)
+{
+	return u->lesson && (u->lesson->scores & AS_SCORE_HASH);
+}
+
+void ui_plan_lesson(struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full)
+{
+	(void)r;
+	(void)full;
+	const struct as_snapshot *fs = u->runs[u->focus].s;
+	(void)s;
+	if (fs && hashing(u) && u->query >= (int)fs->scores.n_queries)
+		u->query = (int)fs->scores.n_queries - 1;
+	if (u->query < 0)
+		u->query = 0;
+}
+
+static void query_prev(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (u->query > 0)
+		u->query--;
+}
+
+static void query_next(struct ui_state *u, const struct as_snapshot *s)
+{
+	const struct as_snapshot *fs = u->runs[u->focus].s;
+	(void)s;
+	if (fs && u->query + 1 < (int)fs->scores.n_queries)
+		u->query++;
+}
+
+/* only the hashing view has keys of its own: other lessons' views
+ * pass < > on to the filters */
+const struct ui_key ui_lesson_keys[] = {
+	{'<', ',', "< >", "hashing view: another held-out digit", query_prev},
+	{'>', '.', NULL, NULL, query_next},
+};
+const size_t ui_lesson_n_keys =
+	sizeof ui_lesson_keys / sizeof ui_lesson_keys[0];
+
+void ui_view_menu(const struct ui_state *u)
 {
 	int n = (int)as_lesson_count();
 	int w = COLS - 8 < 76 ? COLS - 8 : 76, h = n + 6;
@@ -327,21 +418,13 @@ void ui_view_menu(struct ui_state *u)
 	ui_box(&r, "lessons (Enter starts, Esc closes)", u);
 	for (int i = 0; i < n && y + 2 + i < y + r.h - 1; i++) {
 		const struct as_lesson *l = as_lesson_at((size_t)i);
-		if (i == u->menu_sel) {
-			if (u->colors != UI_MONO)
-				ui_on(UI_P_SEL, u);
-			else
-				attron(A_REVERSE);
-		}
+		if (i == u->menu_sel)
+			ui_role_on(UI_P_SEL, u);
 		mvhline(y + 2 + i, x + 1, ' ', w - 2);
 		mvprintw(y + 2 + i, x + 2, "%d %-12s %.*s", i + 1, l->name,
 			 w - 20, l->title);
-		if (i == u->menu_sel) {
-			if (u->colors != UI_MONO)
-				ui_off(UI_P_SEL, u);
-			else
-				attroff(A_REVERSE);
-		}
+		if (i == u->menu_sel)
+			ui_role_off(UI_P_SEL, u);
 	}
 	ui_on(UI_P_DIM, u);
 	mvprintw(y + r.h - 3, x + 2, "%.*s", w - 4,

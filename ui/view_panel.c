@@ -1,21 +1,27 @@
-/* The control panel, the title bar and the status line. */
+/* The control panel, the title bar and the status line. Lines are built
+ * from whole fields: one that does not fit is left out, never cut. */
 #include <curses.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "view.h"
 
-void ui_view_panel(struct ui_state *u, const struct as_snapshot *s)
+void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full)
 {
-	const struct ui_rect *r = &u->lay.panel;
-	char title[96];
-	if (u->n_runs > 1)
-		snprintf(title, sizeof title, "controls of run %d %s (Tab)",
-			 u->focus + 1, u->runs[u->focus].label);
-	else
-		snprintf(title, sizeof title,
-			 "controls (jk select, hl change, Enter)");
-	ui_box(r, title, u);
+	(void)full;
+	struct ui_fields tf;
+	ui_fields_init(&tf, r->w - 6);
+	if (u->n_runs > 1) {
+		ui_fields_add(&tf, "run %d %s", u->focus + 1,
+			      u->runs[u->focus].label);
+		ui_fields_add(&tf, " (Tab)");
+	} else if (!ui_fields_add(&tf,
+				  "controls (jk select, hl change, Enter)")) {
+		ui_fields_add(&tf, "controls");
+	}
+	ui_box(r, tf.text, u);
 	int n = (int)as_param_count(), rows = r->h - 2;
 	/* scrolled so that the selected row is always in view */
 	int top = ui_panel_top(u->sel, rows);
@@ -24,77 +30,77 @@ void ui_view_panel(struct ui_state *u, const struct as_snapshot *s)
 		char val[40];
 		as_param_format(&s->config, p, val, sizeof val);
 		int y = r->y + 1 + i - top, w = r->w - 2;
-		if (i == u->sel) {
-			if (u->colors != UI_MONO)
-				ui_on(UI_P_SEL, u);
-			else
-				attron(A_REVERSE);
-		} else if (!p->live) {
+		if (i == u->sel)
+			ui_role_on(UI_P_SEL, u);
+		else if (!p->live)
 			ui_on(UI_P_DIM, u);
-		}
 		mvhline(y, r->x + 1, ' ', w);
 		mvprintw(y, r->x + 2, "%-14s", p->label);
-		if (i == u->sel && u->prompt)
-			mvprintw(y, r->x + 17, "= %s_", u->input);
-		else
-			mvprintw(y, r->x + 17, "%s%s", val,
-				 p->live ? "" : " (restart)");
-		if (i == u->sel) {
-			if (u->colors != UI_MONO)
-				ui_off(UI_P_SEL, u);
-			else
-				attroff(A_REVERSE);
-		} else if (!p->live) {
-			ui_off(UI_P_DIM, u);
+		struct ui_fields f;
+		ui_fields_init(&f, w - 17);
+		if (i == u->sel && u->prompt) {
+			if (!ui_fields_add(&f, "= %s_", u->input))
+				ui_fields_add(
+					&f, "= ..%s_",
+					u->input + strlen(u->input) -
+						(w - 22 > 0 ? w - 22 : 0));
+		} else {
+			ui_fields_add(&f, "%s", val);
+			if (!p->live)
+				ui_fields_add(&f, " (restart)");
 		}
+		mvprintw(y, r->x + 17, "%s", f.text);
+		if (i == u->sel)
+			ui_role_off(UI_P_SEL, u);
+		else if (!p->live)
+			ui_off(UI_P_DIM, u);
 	}
 }
 
-void ui_view_status(struct ui_state *u, const struct as_snapshot *s)
+void ui_view_status(const struct ui_state *u, const struct as_snapshot *s)
 {
 	const struct ui_rect *r = &u->lay.status;
 	move(r->y, 0);
 	clrtoeol();
-	int warn = !s->paused;
-	ui_on(warn ? UI_P_OK : UI_P_WARN, u);
+	int ok = !s->paused;
+	ui_role_on(ok ? UI_P_OK : UI_P_WARN, u);
 	attron(A_BOLD);
 	printw(" %s ", s->paused ? "PAUSED " : "RUNNING");
 	attroff(A_BOLD);
-	ui_off(warn ? UI_P_OK : UI_P_WARN, u);
+	ui_role_off(ok ? UI_P_OK : UI_P_WARN, u);
+	const char *hint = " ? help  q quit ";
+	int room = r->w - 10 - (int)strlen(hint);
+	struct ui_fields f;
+	ui_fields_init(&f, room);
 	if (u->n_runs > 1)
-		printw(" run %d/%d", u->focus + 1, u->n_runs);
+		ui_fields_add(&f, " run %d/%d", u->focus + 1, u->n_runs);
 	double frac = s->epoch_len ? (double)s->epoch_pos / s->epoch_len : 0;
 	char bar[11];
 	for (int i = 0; i < 10; i++)
 		bar[i] = i < (int)(frac * 10) ? '#' : '.';
 	bar[10] = 0;
 	long el = lround(s->elapsed_s);
-	printw(" epoch %llu [%s] %3.0f%%  ", (unsigned long long)s->epoch + 1,
-	       bar, frac * 100);
+	ui_fields_add(&f, " epoch %llu", (unsigned long long)s->epoch + 1);
+	if (r->w >= 100)
+		ui_fields_add(&f, " [%s] %3.0f%%", bar, frac * 100);
 	if (s->waiting && !s->paused)
-		printw("keeps pace");
+		ui_fields_add(&f, "  keeps pace");
 	else
-		printw("%6.0f ex/s", s->examples_per_s);
-	printw("  %ld:%02ld  step %llu", el / 60, el % 60,
-	       (unsigned long long)s->step);
+		ui_fields_add(&f, "  %.0f ex/s", s->examples_per_s);
+	ui_fields_add(&f, "  %ld:%02ld", el / 60, el % 60);
+	ui_fields_add(&f, "  step %llu", (unsigned long long)s->step);
 	if (isfinite(s->heldout_loss))
-		printw("  held-out %.2f", s->heldout_loss);
+		ui_fields_add(&f, "  held-out %.2f", s->heldout_loss);
 	if (isfinite(s->probe_accuracy))
-		printw("  probe %.3f (raw %.3f)", s->probe_accuracy,
-		       s->probe_raw);
-	const char *hint = "? help  q quit ";
-	int hx = r->w - (int)strlen(hint);
-	int cy, cx;
-	getyx(stdscr, cy, cx);
-	(void)cy;
-	if (hx > cx + 1) {
-		ui_on(UI_P_DIM, u);
-		mvprintw(r->y, hx, "%s", hint);
-		ui_off(UI_P_DIM, u);
-	}
+		ui_fields_add(&f, "  probe %.3f (raw %.3f)", s->probe_accuracy,
+			      s->probe_raw);
+	printw("%s", f.text);
+	ui_on(UI_P_DIM, u);
+	mvprintw(r->y, r->w - (int)strlen(hint), "%s", hint);
+	ui_off(UI_P_DIM, u);
 }
 
-void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
+void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 {
 	const struct ui_rect *r = &u->lay.title;
 	move(r->y, 0);
@@ -105,31 +111,46 @@ void ui_view_title(struct ui_state *u, const struct as_snapshot *s)
 	int mx = r->w - len - 1;
 	if (mx < 12)
 		mx = 12;
-	char text[256];
-	int n = 0;
-	if (u->lesson)
-		n += snprintf(text + n, sizeof text - (size_t)n, "lesson %s | ",
-			      u->lesson->name);
-	if (u->n_runs > 1)
-		n += snprintf(text + n, sizeof text - (size_t)n, "%d %s: ",
-			      u->focus + 1, u->runs[u->focus].label);
-	snprintf(text + n, sizeof text - (size_t)n, "%zu-%zu %s, %s, %s %.2f",
-		 s->n_visible, s->n_hidden, s->tied ? "tied" : "untied",
-		 s->config.loss == AS_LOSS_CE ? "cross-entropy"
-					      : "squared error",
-		 as_param_find("corruption")->choices[s->config.corruption],
-		 s->config.corruption_level);
 	ui_on(UI_P_TITLE, u);
 	attron(A_BOLD);
 	printw(" autoscope ");
 	attroff(A_BOLD);
 	ui_off(UI_P_TITLE, u);
-	int room = (msg ? mx - 2 : r->w) - 12;
-	if (room > 0)
-		printw(" %.*s", room, text);
+	struct ui_fields f;
+	ui_fields_init(&f, (msg ? mx - 1 : r->w) - 12);
+	if (u->lesson)
+		ui_fields_add(&f, " lesson %s |", u->lesson->name);
+	if (u->n_runs > 1)
+		ui_fields_add(&f, " %d %s:", u->focus + 1,
+			      u->runs[u->focus].label);
+	ui_fields_add(&f, " %zu-%zu %s", s->n_visible, s->n_hidden,
+		      s->tied ? "tied" : "untied");
+	ui_fields_add(&f, ", %s",
+		      s->config.loss == AS_LOSS_CE ? "cross-entropy"
+						   : "squared error");
+	ui_fields_add(
+		&f, ", %s %.2f",
+		as_param_find("corruption")->choices[s->config.corruption],
+		s->config.corruption_level);
+	if (u->full >= 0)
+		ui_fields_add(&f, "  [%s: v next, Esc back]",
+			      ui_view_at(u->full)->name);
+	printw("%s", f.text);
 	if (msg) {
-		ui_on(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
-		mvprintw(r->y, mx, "%.*s", r->w - mx, u->msg);
-		ui_off(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
+		/* whole words: a long message loses its tail, never half a
+		 * number */
+		char m[256];
+		int room = r->w - mx;
+		snprintf(m, sizeof m, "%s", u->msg);
+		if ((int)strlen(m) > room && room > 2) {
+			m[room - 1] = 0;
+			char *sp = strrchr(m, ' ');
+			if (sp && sp > m)
+				*sp = 0;
+			strcat(m, "~");
+		}
+		ui_role_on(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
+		mvprintw(r->y, mx, "%.*s", room, m);
+		ui_role_off(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
 	}
 }

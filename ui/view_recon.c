@@ -1,46 +1,70 @@
-/* Held-out digits: clean, corrupted and reconstructed rows. */
+/* Held-out digits: clean, corrupted and reconstructed, at the largest
+ * size that shows a few (at their own 28 x 28 pixels wherever that fits),
+ * stacked in three rows or side by side in triplets. */
 #include <curses.h>
+#include <stdio.h>
 
 #include "view.h"
 
-void ui_view_recon(struct ui_state *u, const struct as_snapshot *s)
+void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full)
 {
-	const struct ui_rect *r = &u->lay.recon;
-	ui_box(r, "held-out digits: clean / corrupted / reconstructed", u);
-	int label_w = 6;
-	int n = (int)s->n_recon;
-	/* three rows of images: the largest px whose three rows fit */
-	int px = (int)s->cols;
-	for (; px > 4; px--) {
-		int ph = (int)((double)px * (double)s->rows / (double)s->cols +
-			       0.5);
-		int ch = (ph + 1) / 2;
-		int across = (r->w - 3 - label_w) / (px + 1);
-		if (3 * (ch + 1) <= r->h - 2 && across >= (n < 5 ? n : 5))
-			break;
-	}
-	int ph = (int)((double)px * (double)s->rows / (double)s->cols + 0.5);
-	int ch = (ph + 1) / 2;
-	int across = (r->w - 3 - label_w) / (px + 1);
-	if (across > n)
-		across = n;
-	if (across <= 0 || 3 * (ch + 1) > r->h - 1) {
-		ui_on(UI_P_DIM, u);
-		mvprintw(r->y + r->h / 2, r->x + 2, "%.*s", r->w - 4,
-			 "(a taller terminal shows them)");
-		ui_off(UI_P_DIM, u);
+	struct ui_digits d;
+	int w = r->w - 2, h = r->h - 2;
+	/* the dashboard: a digit per 2,000 cells of the pane (one to
+	 * four), as large as they come: at 120x40 one triplet at its true
+	 * 28 x 28 pixels, at 80x24 one at 28 x 14, at 200x60 ten at 28 x 14;
+	 * alone on the screen: five at least, up to twice their size */
+	int want = w * h / 2000;
+	want = want < 1 ? 1 : want > 4 ? 4 : want;
+	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, full ? 5 : want,
+		      full ? 2 : 1, &d);
+	struct ui_fields f;
+	ui_fields_init(&f, r->w - 6);
+	if (!ui_fields_add(&f, "held-out digits: clean / corrupted / "
+			       "reconstructed"))
+		ui_fields_add(&f, "held-out digits");
+	if (!d.n)
+		ui_fields_add(&f, " (no room)");
+	if (d.n)
+		ui_fields_add(&f, ", %dx%d px", d.sz.px_w, d.sz.px_h);
+	ui_box(r, f.text, u);
+	if (!d.n)
+		return;
+	const char *labels[3] = {"clean", "noisy", "recon"};
+	const float *img[3] = {s->clean, s->corrupted, s->recon};
+	int cw = d.sz.cell_w, ch = d.sz.cell_h;
+	int own = !s->unit_range;
+	if (d.stacked) {
+		for (int row = 0; row < 3; row++) {
+			int y = r->y + 1 + row * (ch + 1);
+			ui_on(UI_P_DIM, u);
+			mvprintw(y + (ch - 1) / 2, r->x + 1, "%s", labels[row]);
+			ui_off(UI_P_DIM, u);
+			for (int i = 0; i < d.n; i++)
+				ui_image(u, y,
+					 r->x + 1 + UI_DIGITS_LABEL_W +
+						 i * (cw + 1),
+					 img[row] + (size_t)i * s->n_visible,
+					 s->rows, s->cols, &d.sz, own);
+		}
 		return;
 	}
-	const char *labels[3] = {"clean", "noisy", "recon"};
-	const float *rows3[3] = {s->clean, s->corrupted, s->recon};
-	for (int row = 0; row < 3; row++) {
-		int y = r->y + 1 + row * (ch + 1);
-		ui_on(UI_P_DIM, u);
-		mvprintw(y + ch / 2, r->x + 1, "%s", labels[row]);
-		ui_off(UI_P_DIM, u);
-		for (int i = 0; i < across; i++)
-			ui_image(u, y, r->x + 2 + label_w + i * (px + 1),
-				 rows3[row] + (size_t)i * s->n_visible, s->rows,
-				 s->cols, px, !s->unit_range);
+	int tw = 3 * cw + 2;
+	for (int i = 0; i < d.n; i++) {
+		int gx = i % d.across, gy = i / d.across;
+		int x = r->x + 1 + gx * (tw + 2);
+		int y = r->y + 2 + gy * (ch + 1);
+		for (int k = 0; k < 3; k++) {
+			if (gy == 0) {
+				ui_on(UI_P_DIM, u);
+				mvprintw(r->y + 1, x + k * (cw + 1), "%.*s", cw,
+					 labels[k]);
+				ui_off(UI_P_DIM, u);
+			}
+			ui_image(u, y, x + k * (cw + 1),
+				 img[k] + (size_t)i * s->n_visible, s->rows,
+				 s->cols, &d.sz, own);
+		}
 	}
 }

@@ -34,6 +34,9 @@ struct as_snapshot {
 	int tied;
 	size_t n_visible, n_hidden, rows, cols;
 	float *w;      /* n_hidden x n_visible, the encoder filters */
+	float *w2;     /* n_visible x n_hidden, the decoder W' (untied;
+			* when tied it is W^T and not copied) */
+	double decoder_gap; /* ||W' - W^T||_F / ||W||_F (0 when tied) */
 	float *mean_h; /* n_hidden: mean activation on the recon samples */
 	size_t n_recon;
 	float *clean, *corrupted, *recon; /* n_recon x n_visible each */

@@ -1,0 +1,69 @@
+/* raster: gray images as terminal cells, no curses.
+ *
+ * Owns: the ways an image of rows x cols pixels becomes cells, and how
+ * large it is drawn. Pixels are never averaged away where the room is
+ * there: the sizes, largest first, are
+ *   half blocks at an integer magnification m (1 x 2 pixels a cell, the
+ *     upper pixel the glyph's colour, the lower its background): a 28 x 28
+ *     digit at m = 1 is exactly 28 columns x 14 rows;
+ *   then, for a footprint of 1/d of that (d = 2, 3, ...), quadrants (2 x 2
+ *     pixels a cell, the two colours of each cell fitted to its four
+ *     pixels): twice the detail across of half blocks in the same cells,
+ *     a 28 x 28 digit at d = 2 is 14 x 7 cells showing 28 x 14 pixels.
+ *     Each screen pixel keeps the most extreme image pixel (the one
+ *     farthest from the image's mean) of the block it covers, so an
+ *     isolated bright or dark pixel stays visible.
+ * A cell is about twice as tall as wide, so a quadrant is twice as tall as
+ * wide: quadrants of one image pixel each would draw a digit twice too
+ * tall (and an edge at 45 degrees at 63), which is why they come only with
+ * the vertical reduction that keeps pixels square.
+ * Glyph sets by terminal: gray (24 levels, 256 colours), dithered (1 bit
+ * by an ordered 4 x 4 Bayer threshold, for 8 colours and NO_COLOR, still
+ * one pixel per half or quarter cell), ascii (no UTF-8: a 10-step ramp of
+ * the pixels a cell covers).
+ * Threading: none; pure functions. */
+#ifndef AUTOSCOPE_UI_RASTER_H
+#define AUTOSCOPE_UI_RASTER_H
+
+#include <stddef.h>
+
+enum ui_glyphs { UI_GLYPH_GRAY = 0, UI_GLYPH_DITHER, UI_GLYPH_ASCII };
+
+enum ui_pixmode {
+	UI_PIX_HALF = 0, /* 1 x 2 pixels a cell */
+	UI_PIX_QUAD,	 /* 2 x 2 pixels a cell */
+};
+
+/* One size: the mode, a magnification (>= 1) or a reduction (>= 1; one
+ * of the two is 1), and what it takes. */
+struct ui_size {
+	int mode; /* enum ui_pixmode */
+	int mag, red;
+	int px_w, px_h;	    /* pixels shown across and down */
+	int cell_w, cell_h; /* cells taken */
+};
+
+/* The size for a magnification (red = 1) or reduction (mag = 1). */
+void ui_size_of(size_t rows, size_t cols, int mode, int mag, int red,
+		struct ui_size *out);
+
+/* The sizes of an image, largest first (at most n): half blocks at
+ * mag = max_mag .. 1, then quadrants at footprints 1/2, 1/3, ... down to
+ * one cell. Returns how many. */
+int ui_size_ladder(size_t rows, size_t cols, int max_mag, struct ui_size *out,
+		   int n);
+
+/* One cell: a code point (ASCII or a block element) and, for the gray
+ * glyphs, the gray levels 0..23 of its colour and background. */
+struct ui_cell {
+	int ch;
+	unsigned char fg, bg;
+};
+
+/* Renders img (rows x cols, row-major) at size sz into cells
+ * (sz->cell_h x sz->cell_w, row-major). own_range: scaled to the image's
+ * min..max (equal: mid gray), else clipped to [0, 1]. */
+void ui_raster(const float *img, size_t rows, size_t cols, int own_range,
+	       const struct ui_size *sz, int glyphs, struct ui_cell *cells);
+
+#endif
