@@ -4,9 +4,10 @@
 # In one run, on the default step (784-500, tied, 25% mask, batch 20, one
 # OpenBLAS thread), it measures
 #   - training examples per second of `autoscope train` (headless) and of
-#     the explorer running in a pseudo-terminal (a detached tmux, 120x40),
-#     both from the examples and running time in their log.csv, and prints
-#     the ratio (the explorer may cost at most 10%).
+#     the explorer running in a pseudo-terminal (a detached tmux, 120x40
+#     and 200x60, where the pictures are at full resolution), both from
+#     the examples and running time in their log.csv, and prints the
+#     ratios (the explorer may cost at most 5%).
 # The time to the first frame is bench/first_frame.c (no tmux in between).
 # Usage: bench/bench_tui.sh path/to/autoscope [seconds, default 8]
 set -eu
@@ -27,14 +28,15 @@ rate() {
 	--probe off --quiet --out "$work/headless" >/dev/null 2>&1) || true
 headless=$(rate "$work/headless/log.csv")
 
-tm new-session -d -s b -x 120 -y 40 \
-	"cd '$work' && TERM=tmux-256color '$bin' --out '$work/tui'"
-sleep "$secs"
-tm send-keys -t b q
-while tm has-session -t b 2>/dev/null; do sleep 0.1; done
-tui=$(rate "$work/tui/log.csv")
-
 echo "headless training:     $headless examples/s"
-echo "with the explorer:     $tui examples/s"
-awk -v a="$tui" -v b="$headless" \
-	'BEGIN { printf "ratio explorer/headless: %.3f\n", a / b }'
+for size in 120x40 200x60; do
+	tm new-session -d -s b -x "${size%x*}" -y "${size#*x}" \
+		"cd '$work' && TERM=tmux-256color '$bin' --out '$work/tui-$size'"
+	sleep "$secs"
+	tm send-keys -t b q
+	while tm has-session -t b 2>/dev/null; do sleep 0.1; done
+	tui=$(rate "$work/tui-$size/log.csv")
+	echo "with the explorer at $size: $tui examples/s"
+	awk -v a="$tui" -v b="$headless" -v s="$size" \
+		'BEGIN { printf "ratio explorer/headless at %s: %.3f\n", s, a / b }'
+done

@@ -26,36 +26,57 @@ void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	u->msg_until = ui_wall_s() + 8;
 }
 
+/* The colour roles, one row each, for every kind of terminal (as htop's
+ * colour schemes): the colours on 256 and on 8, and the attribute that
+ * stands in for the colour under NO_COLOR or on a monochrome terminal, so
+ * that a warning still looks unlike an OK message there. */
+struct role {
+	int pair;
+	short fg256, bg256, fg8, bg8;
+	attr_t mono;
+};
+
+static const struct role roles[] = {
+	{UI_P_TITLE, COLOR_CYAN, -1, COLOR_CYAN, -1, A_BOLD},
+	{UI_P_VALUE, COLOR_WHITE, -1, COLOR_WHITE, -1, A_NORMAL},
+	{UI_P_SEL, COLOR_BLACK, COLOR_CYAN, COLOR_BLACK, COLOR_CYAN, A_REVERSE},
+	{UI_P_WARN, COLOR_YELLOW, -1, COLOR_YELLOW, -1, A_BOLD | A_UNDERLINE},
+	{UI_P_OK, COLOR_GREEN, -1, COLOR_GREEN, -1, A_BOLD},
+	{UI_P_TRAIN, COLOR_CYAN, -1, COLOR_CYAN, -1, A_NORMAL},
+	{UI_P_HELDOUT, COLOR_YELLOW, -1, COLOR_YELLOW, -1, A_BOLD},
+	{UI_P_PCA, COLOR_GREEN, -1, COLOR_GREEN, -1, A_DIM},
+	{UI_P_MARK, COLOR_MAGENTA, -1, COLOR_MAGENTA, -1, A_BOLD},
+	{UI_P_DIM, 244, -1, COLOR_WHITE, -1, A_DIM},
+	/* the runs: cyan, yellow, magenta, green (the single run's curves) */
+	{UI_P_RUN0, COLOR_CYAN, -1, COLOR_CYAN, -1, A_NORMAL},
+	{UI_P_RUN0 + 1, COLOR_YELLOW, -1, COLOR_YELLOW, -1, A_BOLD},
+	{UI_P_RUN0 + 2, COLOR_MAGENTA, -1, COLOR_MAGENTA, -1, A_UNDERLINE},
+	{UI_P_RUN0 + 3, COLOR_GREEN, -1, COLOR_GREEN, -1, A_REVERSE},
+	/* digit labels: ten colours where there are 256, else eight */
+	{UI_P_LABEL0, 196, -1, COLOR_RED, -1, A_NORMAL},
+	{UI_P_LABEL0 + 1, 208, -1, COLOR_YELLOW, -1, A_NORMAL},
+	{UI_P_LABEL0 + 2, 226, -1, COLOR_GREEN, -1, A_NORMAL},
+	{UI_P_LABEL0 + 3, 46, -1, COLOR_CYAN, -1, A_NORMAL},
+	{UI_P_LABEL0 + 4, 51, -1, COLOR_BLUE, -1, A_NORMAL},
+	{UI_P_LABEL0 + 5, 33, -1, COLOR_MAGENTA, -1, A_NORMAL},
+	{UI_P_LABEL0 + 6, 129, -1, COLOR_WHITE, -1, A_NORMAL},
+	{UI_P_LABEL0 + 7, 201, -1, COLOR_RED, -1, A_NORMAL},
+	{UI_P_LABEL0 + 8, 250, -1, COLOR_GREEN, -1, A_NORMAL},
+	{UI_P_LABEL0 + 9, 130, -1, COLOR_YELLOW, -1, A_NORMAL},
+};
+
+#define N_ROLES (sizeof roles / sizeof roles[0])
+
 void ui_colors_init(struct ui_state *u)
 {
 	if (u->colors == UI_MONO)
 		return;
 	use_default_colors();
-	init_pair(UI_P_TITLE, COLOR_CYAN, -1);
-	init_pair(UI_P_VALUE, COLOR_WHITE, -1);
-	init_pair(UI_P_SEL, COLOR_BLACK, COLOR_CYAN);
-	init_pair(UI_P_WARN, COLOR_YELLOW, -1);
-	init_pair(UI_P_OK, COLOR_GREEN, -1);
-	init_pair(UI_P_TRAIN, COLOR_CYAN, -1);
-	init_pair(UI_P_HELDOUT, COLOR_YELLOW, -1);
-	init_pair(UI_P_PCA, COLOR_GREEN, -1);
-	init_pair(UI_P_MARK, COLOR_MAGENTA, -1);
-	init_pair(UI_P_DIM, u->colors == UI_COLOR256 ? 244 : COLOR_WHITE, -1);
-	/* runs: cyan, yellow, magenta, green (as the single run's curves) */
-	const short run_fg[4] = {COLOR_CYAN, COLOR_YELLOW, COLOR_MAGENTA,
-				 COLOR_GREEN};
-	for (int i = 0; i < 4; i++)
-		init_pair((short)(UI_P_RUN0 + i), run_fg[i], -1);
-	/* digit labels: ten colours where there are 256, else eight */
-	const short lab256[10] = {196, 208, 226, 46,  51,
-				  33,  129, 201, 250, 130};
-	const short lab8[10] = {COLOR_RED,   COLOR_YELLOW, COLOR_GREEN,
-				COLOR_CYAN,  COLOR_BLUE,   COLOR_MAGENTA,
-				COLOR_WHITE, COLOR_RED,	   COLOR_GREEN,
-				COLOR_YELLOW};
-	for (int i = 0; i < 10; i++)
-		init_pair((short)(UI_P_LABEL0 + i),
-			  u->colors == UI_COLOR256 ? lab256[i] : lab8[i], -1);
+	int c256 = u->colors == UI_COLOR256;
+	for (size_t i = 0; i < N_ROLES; i++)
+		init_pair((short)roles[i].pair,
+			  c256 ? roles[i].fg256 : roles[i].fg8,
+			  c256 ? roles[i].bg256 : roles[i].bg8);
 	if (u->glyphs == UI_GLYPH_GRAY)
 		for (int a = 0; a < 24; a++)
 			for (int b = 0; b < 24; b++)
@@ -63,29 +84,22 @@ void ui_colors_init(struct ui_state *u)
 					  (short)(232 + a), (short)(232 + b));
 }
 
+static attr_t mono_attr(int pair)
+{
+	for (size_t i = 0; i < N_ROLES; i++)
+		if (roles[i].pair == pair)
+			return roles[i].mono;
+	return A_NORMAL;
+}
+
 void ui_on(int pair, const struct ui_state *u)
 {
-	if (u->colors != UI_MONO)
-		attron(COLOR_PAIR(pair));
+	ui_role_on(pair, u);
 }
 
 void ui_off(int pair, const struct ui_state *u)
 {
-	if (u->colors != UI_MONO)
-		attroff(COLOR_PAIR(pair));
-}
-
-/* without colour, what must still stand out: warnings bold and
- * underlined, the selection reversed, OK messages bold */
-static attr_t mono_attr(int pair)
-{
-	switch (pair) {
-	case UI_P_WARN: return A_BOLD | A_UNDERLINE;
-	case UI_P_SEL: return A_REVERSE;
-	case UI_P_OK:
-	case UI_P_MARK: return A_BOLD;
-	default: return A_NORMAL;
-	}
+	ui_role_off(pair, u);
 }
 
 void ui_role_on(int pair, const struct ui_state *u)

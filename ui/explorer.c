@@ -638,6 +638,7 @@ int ui_main(struct cli_opts *o)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	int dirty = 1;
+	double last_frame = 0;
 	while (!u.quit && !got_signal) {
 		ui_runs_take_forks(&u);
 		int changed = 0;
@@ -647,7 +648,12 @@ int ui_main(struct cli_opts *o)
 			changed |= r->s && r->s->generation != r->drawn;
 		}
 		const struct as_snapshot *s = u.runs[u.focus].s;
-		if (dirty || changed) {
+		/* a key redraws at once; new snapshots at most 4 times a
+		 * second, so the full-resolution pictures cost little, and
+		 * little over a slow link (curses sends only what changed) */
+		double now = ui_wall_s();
+		if (dirty || (changed && now - last_frame >= 0.25)) {
+			last_frame = now;
 			ui_draw(&u, s);
 			for (int i = 0; i < u.n_runs; i++)
 				u.runs[i].drawn =

@@ -185,14 +185,12 @@ void ui_view_menu(const struct ui_state *u);
 /* The symbol and colour of run i on the chart and in captions. */
 char ui_run_symbol(int i);
 
-/* What the views share (draw.c): a colour role on and off (nothing on a
- * monochrome terminal), a box with a title, an image of rows x cols
- * values drawn px pixels wide (half blocks and the gray ramp, or the
- * ASCII ramp; own_range: scaled to its min..max, else clipped to
- * [0, 1]), and a monotonic clock. */
+/* What the views share (draw.c): a colour role on and off (its colour,
+ * or on a monochrome terminal the attribute of the role table: bold,
+ * underline, reverse, dim), a box with a title, an image at one of its
+ * sizes (raster.h), and a monotonic clock. */
 void ui_on(int pair, const struct ui_state *u);
-/* A role that must stay visible without colour (a warning, the
- * selection): its colour, or bold / reverse under NO_COLOR. */
+/* The same (the name says: this one must show without colour). */
 void ui_role_on(int pair, const struct ui_state *u);
 void ui_role_off(int pair, const struct ui_state *u);
 void ui_off(int pair, const struct ui_state *u);
