@@ -47,6 +47,8 @@ static void fit_aligned(int w, int h, const struct as_snapshot *s, int group,
 	struct ui_size ladder[64];
 	int n = ui_size_ladder(s->rows, s->cols, max_mag(s, 1), ladder, 64);
 	memset(t, 0, sizeof *t);
+	if (min_px > (int)s->cols)
+		min_px = (int)s->cols; /* 8 x 8 patches: their own size */
 	int last = -1;
 	for (int i = 0; i < n && ladder[i].px_w >= min_px; i++) {
 		int gw = group * (ladder[i].cell_w + 1) - 1;
@@ -98,7 +100,9 @@ void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
 		g->group = u->n_runs;
 		fit_aligned(w, h, s, g->group, n < 30 ? n : 30, 14, &g->t);
 	} else {
-		int want = full ? 40 : several ? 4 : 10;
+		/* small patches: more of them (a dozen 8 x 8 patches take
+		 * the room of four digits) */
+		int want = full ? 40 : several ? (s->cols <= 16 ? 12 : 4) : 10;
 		ui_tiles_fit(w, h, s->rows, s->cols, max_mag(s, full),
 			     want < n ? want : n, full ? 14 : 7, &g->t);
 	}

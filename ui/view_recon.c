@@ -15,7 +15,7 @@ void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 	 * four), as large as they come: at 120x40 one triplet at its true
 	 * 28 x 28 pixels, at 80x24 one at 28 x 14, at 200x60 ten at 28 x 14;
 	 * alone on the screen: five at least, up to twice their size */
-	int want = w * h / 2000;
+	int want = (w * h + 1999) / 2000;
 	want = want < 1 ? 1 : want > 4 ? 4 : want;
 	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, full ? 5 : want,
 		      full ? 2 : 1, &d);
