@@ -132,9 +132,18 @@ void ui_box(const struct ui_rect *r, const char *title,
 	mvaddch(r->y + r->h - 1, r->x, ACS_LLCORNER);
 	mvaddch(r->y + r->h - 1, r->x + r->w - 1, ACS_LRCORNER);
 	if (title) {
+		/* whole words only: "x3 noise 5" would misread 50% */
+		int room = r->w - 6, n = (int)strlen(title);
+		if (n > room) {
+			n = room;
+			while (n > 0 && title[n] != ' ')
+				n--;
+			if (n == 0)
+				n = room < 0 ? 0 : room;
+		}
 		ui_on(UI_P_TITLE, u);
 		attron(A_BOLD);
-		mvprintw(r->y, r->x + 2, " %.*s ", r->w - 6, title);
+		mvprintw(r->y, r->x + 2, " %.*s ", n, title);
 		attroff(A_BOLD);
 		ui_off(UI_P_TITLE, u);
 	}

@@ -165,10 +165,17 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 	int ky = y0 + ph + 2, kx = r->x + 1, kend = r->x + r->w - 1;
 	struct ui_fields f;
 	if (several) {
+		/* the runs' key flows onto the next line when it is long
+		 * (the legend then takes what is left) */
 		for (int i = 0; i < u->n_runs; i++) {
 			char cap[48];
 			ui_run_caption(u, i, cap, sizeof cap);
 			int len = (int)strlen(cap);
+			if (kx + len > kend && kx > r->x + 1 &&
+			    ky + 1 < r->y + r->h - 1) {
+				ky++;
+				kx = r->x + 1;
+			}
 			if (kx + len > kend)
 				break;
 			ui_on(UI_P_RUN0 + i, u);

@@ -295,8 +295,18 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 			 cap);
 		ui_box(&c, i == u->focus ? NULL : title, u);
 		if (i == u->focus) { /* the focused run's title reversed */
+			struct ui_fields tf;
+			ui_fields_init(&tf, c.w - 6);
+			ui_fields_add(&tf, ">%c%d", ui_run_symbol(i), i + 1);
+			/* the label word by word: never half a number */
+			char words[48];
+			snprintf(words, sizeof words, "%s", u->runs[i].label);
+			for (char *w = strtok(words, " "); w;
+			     w = strtok(NULL, " "))
+				if (!ui_fields_add(&tf, " %s", w))
+					break;
 			attron(A_REVERSE | A_BOLD);
-			mvprintw(c.y, c.x + 2, " %.*s ", c.w - 6, title);
+			mvprintw(c.y, c.x + 2, " %s ", tf.text);
 			attroff(A_REVERSE | A_BOLD);
 		}
 		if (!rs)
