@@ -12,11 +12,11 @@ start --out "'$work/out'" --seed 5
 wait_for "RUNNING"
 wait_re "filters: rows of W, 1-[0-9]+ of 500 \(page 1/[0-9]+"
 
-# paging: 30 presses of ] end on the last page; one [ goes back one
+# paging: presses of ] past the last page end on it; one [ goes back one
 pages=$(screen | sed -n 's/.*(page 1\/\([0-9]*\),.*/\1/p' | head -n 1)
-[ -n "$pages" ] && [ "$pages" -lt 30 ] || fail "expected fewer than 30 pages, saw '$pages'"
+[ -n "$pages" ] && [ "$pages" -gt 1 ] || fail "expected pages, saw '$pages'"
 i=0
-while [ $i -lt 30 ]; do
+while [ $i -lt $((pages + 5)) ]; do
 	tm send-keys -t e2e ']'
 	i=$((i + 1))
 done

@@ -279,13 +279,12 @@ static void act_full(struct ui_state *u, const struct as_snapshot *s)
 	u->full = -1;
 }
 
+/* Esc: back to the dashboard, from a zoom and a view alone alike */
 static void act_back(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	if (u->zoom)
-		u->zoom = 0;
-	else
-		u->full = -1;
+	u->zoom = 0;
+	u->full = -1;
 }
 
 static void act_help(struct ui_state *u, const struct as_snapshot *s)
@@ -487,9 +486,8 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		}
 		if (ch == KEY_RESIZE)
 			return;
-		u->help = 0;
-		if (ch != 'q')
-			return;
+		u->help = 0; /* q too: it leaves the help, as in less */
+		return;
 	}
 	if (ch == KEY_MOUSE) {
 		mouse_key(u, s);

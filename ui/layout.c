@@ -212,6 +212,7 @@ void ui_fields_init(struct ui_fields *f, int w)
 {
 	f->text[0] = 0;
 	f->len = 0;
+	f->full = 0;
 	f->w = w < (int)sizeof f->text ? w : (int)sizeof f->text - 1;
 }
 
@@ -222,8 +223,12 @@ int ui_fields_add(struct ui_fields *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (n < 0 || n >= (int)sizeof buf || f->len + n > f->w)
+	/* one field left out leaves out those after it too: what follows
+	 * a missing field would read as its value (", mask 0.50") */
+	if (f->full || n < 0 || n >= (int)sizeof buf || f->len + n > f->w) {
+		f->full = 1;
 		return 0;
+	}
 	memcpy(f->text + f->len, buf, (size_t)n + 1);
 	f->len += n;
 	return 1;

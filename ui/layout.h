@@ -102,11 +102,13 @@ int ui_scatter_cell(double x, double y, double x_lo, double x_hi, double y_lo,
 /* A y-axis label in exactly 7 characters: 3.142, 1.5e+04. */
 void ui_axis_label(double v, char *buf, size_t n);
 
-/* Fields of a line laid out whole: added while the next fits in w
- * (a field that does not fit is dropped, never cut). */
+/* Fields of a line laid out whole, in their order of importance: added
+ * while the next fits in w; the first that does not fit is dropped, never
+ * cut, and so is every field after it. */
 struct ui_fields {
 	char text[512];
 	int len, w;
+	int full; /* a field was left out: so are the rest */
 };
 void ui_fields_init(struct ui_fields *f, int w);
 /* Returns 1 if the field was added. */

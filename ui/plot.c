@@ -34,10 +34,16 @@ void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
 		if (np && (double)c[i].h->points[np - 1].examples > x_max)
 			x_max = (double)c[i].h->points[np - 1].examples;
 	}
-	double x_min = 0;
+	double x_min = 0, first = x_max;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].h->n_points &&
+		    (double)c[i].h->points[0].examples < first)
+			first = (double)c[i].h->points[0].examples;
 	if (xmode == UI_X_RECENT)
 		x_min = 0.75 * x_max;
-	p->x_lo = xval(p, xmode == UI_X_LOG ? 1 : x_min);
+	/* log x starts at the first point, not at 1 example */
+	p->x_lo = xval(p,
+		       xmode == UI_X_LOG ? (first < x_max ? first : 1) : x_min);
 	p->x_hi = xval(p, x_max);
 	if (p->x_hi <= p->x_lo)
 		p->x_hi = p->x_lo + 1;
@@ -193,7 +199,7 @@ void ui_plot_curve(struct ui_plot *p, int layer, const struct ui_curve *c)
 			have = 0;
 			continue;
 		}
-		if (have)
+		if (have && !c->points)
 			line(p, layer, px, py, x, y);
 		else
 			set_dot(p, layer, x, y);

@@ -38,6 +38,8 @@ struct ui_curve {
 	const struct as_history *h;
 	int heldout;
 	double ema;
+	int points; /* dots at the points only, no lines (a curve told
+		     * apart by its shape where colours are not there) */
 };
 
 /* Sets the axes for these curves (and a value the y range must hold,
@@ -61,7 +63,8 @@ int ui_plot_dot(const struct ui_plot *p, double examples, double loss, int *x,
 int ui_plot_col(const struct ui_plot *p, double examples);
 /* The loss at the top of cell row r's dots (for the axis labels). */
 double ui_plot_row_value(const struct ui_plot *p, int r);
-/* The examples at the left of cell column c. */
+/* The examples at the left of cell column c (for the right end of the
+ * axis, x_hi itself). */
 double ui_plot_col_value(const struct ui_plot *p, int c);
 
 /* A cell as drawn: the Braille code point of every layer's dots (0 when

@@ -29,24 +29,25 @@ void ui_size_of(size_t rows, size_t cols, int mode, int mag, int red,
 		return;
 	}
 	/* quadrants in the footprint of half blocks of the image reduced
-	 * by red: twice the detail across and the same down, every pixel
-	 * square on the screen */
+	 * by red: twice the detail across, the same down */
 	out->cell_w = ceil_div((int)cols, red);
 	out->cell_h = ceil_div((int)rows, 2 * red);
 	out->px_w = 2 * out->cell_w < (int)cols ? 2 * out->cell_w : (int)cols;
 	out->px_h = 2 * out->cell_h < (int)rows ? 2 * out->cell_h : (int)rows;
 }
 
-int ui_size_ladder(size_t rows, size_t cols, int max_mag, struct ui_size *out,
+int ui_size_ladder(size_t rows, size_t cols, int how, struct ui_size *out,
 		   int n)
 {
 	int k = 0;
+	int max_mag = how & ~UI_QUADS,
+	    mode = how & UI_QUADS ? UI_PIX_QUAD : UI_PIX_HALF;
 	if (rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE)
 		return 0;
 	for (int m = max_mag; m >= 1 && k < n; m--)
 		ui_size_of(rows, cols, UI_PIX_HALF, m, 1, &out[k++]);
 	for (int d = 2; k < n; d++) {
-		ui_size_of(rows, cols, UI_PIX_QUAD, 1, d, &out[k++]);
+		ui_size_of(rows, cols, mode, 1, d, &out[k++]);
 		if (out[k - 1].cell_w <= 1 && out[k - 1].cell_h <= 1)
 			break;
 	}

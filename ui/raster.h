@@ -6,17 +6,18 @@
  *   half blocks at an integer magnification m (1 x 2 pixels a cell, the
  *     upper pixel the glyph's colour, the lower its background): a 28 x 28
  *     digit at m = 1 is exactly 28 columns x 14 rows;
- *   then, for a footprint of 1/d of that (d = 2, 3, ...), quadrants (2 x 2
- *     pixels a cell, the two colours of each cell fitted to its four
- *     pixels): twice the detail across of half blocks in the same cells,
- *     a 28 x 28 digit at d = 2 is 14 x 7 cells showing 28 x 14 pixels.
- *     Each screen pixel keeps the most extreme image pixel (the one
- *     farthest from the image's mean) of the block it covers, so an
- *     isolated bright or dark pixel stays visible.
- * A cell is about twice as tall as wide, so a quadrant is twice as tall as
- * wide: quadrants of one image pixel each would draw a digit twice too
- * tall (and an edge at 45 degrees at 63), which is why they come only with
- * the vertical reduction that keeps pixels square.
+ *   then the image reduced by d = 2, 3, ... in half blocks, each screen
+ *     pixel keeping the most extreme image pixel (the one farthest from
+ *     the image's mean) of the d x d block it covers, so that an isolated
+ *     bright or dark pixel stays visible and every pixel stays square.
+ * Quadrants (2 x 2 pixels a cell, the two colours of each cell fitted to
+ * its four pixels) give twice the detail across in the same cells, but a
+ * cell is about twice as tall as wide, so each quadrant is too: used one
+ * image pixel each they would draw a digit twice too tall, and used in
+ * the footprint of the reduction (a 28 x 28 digit as 14 x 7 cells of 28 x
+ * 14 quadrants) they turn a dot into a bar, which a class reads as a
+ * stroke (seen in a teacher's trial). So they are an option (UI_QUADS),
+ * not the default.
  * Glyph sets by terminal: gray (24 levels, 256 colours), dithered (1 bit
  * by an ordered 4 x 4 Bayer threshold, for 8 colours and NO_COLOR, still
  * one pixel per half or quarter cell), ascii (no UTF-8: a 10-step ramp of
@@ -48,9 +49,11 @@ void ui_size_of(size_t rows, size_t cols, int mode, int mag, int red,
 		struct ui_size *out);
 
 /* The sizes of an image, largest first (at most n): half blocks at
- * mag = max_mag .. 1, then quadrants at footprints 1/2, 1/3, ... down to
- * one cell. Returns how many. */
-int ui_size_ladder(size_t rows, size_t cols, int max_mag, struct ui_size *out,
+ * mag = max_mag .. 1, then reductions by 2, 3, ... down to one cell, in
+ * half blocks, or in quadrants when how has UI_QUADS (how = max_mag |
+ * UI_QUADS). Returns how many. */
+#define UI_QUADS 0x1000
+int ui_size_ladder(size_t rows, size_t cols, int how, struct ui_size *out,
 		   int n);
 
 /* One cell: a code point (ASCII or a block element) and, for the gray

@@ -224,7 +224,8 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	struct as_error serr;
 	for (int i = 0; i < u->n_runs; i++) {
 		as_trainer_stop(u->runs[i].t);
-		if (bad < 0 && as_trainer_save_out(u->runs[i].t, &serr) != AS_OK)
+		if (bad < 0 &&
+		    as_trainer_save_out(u->runs[i].t, &serr) != AS_OK)
 			bad = i;
 	}
 	if (bad >= 0) {

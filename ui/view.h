@@ -67,6 +67,7 @@ struct ui_state {
 	int pane;    /* the dashboard's lower-left view (enum ui_view_id) */
 	int full;    /* the view shown alone, or -1: the dashboard */
 	int decoder; /* filter views show W' columns (untied) */
+	int quads;   /* pictures in quadrants (Q): detail across, tall pixels */
 	int xmode;   /* chart x axis (plot.h enum ui_xaxis) */
 	int help_page;
 	int menu; /* the lesson menu is open */

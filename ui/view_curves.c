@@ -76,10 +76,12 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 		for (int i = 0; i < u->n_runs; i++)
 			if (u->runs[i].s)
 				cv[nc++] = (struct ui_curve){
-					&u->runs[i].s->history, 0, ema};
+					&u->runs[i].s->history, 0, ema, 0};
 	} else {
-		cv[nc++] = (struct ui_curve){&s->history, 0, ema};
-		cv[nc++] = (struct ui_curve){&s->history, 1, 0};
+		cv[nc++] = (struct ui_curve){&s->history, 0, ema, 0};
+		/* without colour the held-out curve is its points */
+		cv[nc++] = (struct ui_curve){&s->history, 1, 0,
+					     u->colors == UI_MONO};
 	}
 	ui_plot_axes(&plot, pw, ph, u->xmode % UI_X_MODES, u->log_scale, cv, nc,
 		     pca ? s->pca_error : NAN);
@@ -124,6 +126,26 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 				ui_off(UI_P_DIM, u);
 			}
 		}
+	/* several runs: each curve ends in its run's symbol, which tells
+	 * them apart without colour too */
+	for (int i = 0; several && i < u->n_runs; i++) {
+		const struct as_snapshot *rs = u->runs[i].s;
+		if (!rs || rs->history.n_points == 0)
+			continue;
+		const struct as_point *pt =
+			&rs->history.points[rs->history.n_points - 1];
+		int x, y;
+		if (!isfinite(pt->train_loss) ||
+		    ui_plot_dot(&plot, (double)pt->examples, pt->train_loss, &x,
+				&y) != 0)
+			continue;
+		ui_on(UI_P_RUN0 + i, u);
+		attron(A_BOLD);
+		mvaddch(y0 + y / 4, x0 + (x / 2 < pw - 1 ? x / 2 : pw - 1),
+			(chtype)ui_run_symbol(i));
+		attroff(A_BOLD);
+		ui_off(UI_P_RUN0 + i, u);
+	}
 	/* y axis: three labels */
 	for (int k = 0; k < 3; k++) {
 		int row = k * (ph - 1) / 2;
@@ -140,26 +162,33 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 	 * (numbers stay with their change for the whole run) */
 	char lo[16], hi[16];
 	fmt_count(ui_plot_col_value(&plot, 0), lo, sizeof lo);
-	fmt_count(ui_plot_col_value(&plot, pw - 1), hi, sizeof hi);
+	fmt_count(plot.xmode == UI_X_LOG ? pow(10, plot.x_hi) : plot.x_hi, hi,
+		  sizeof hi);
 	ui_on(UI_P_DIM, u);
 	mvprintw(y0 + ph + 1, x0, "%s", lo);
 	mvprintw(y0 + ph + 1, x0 + pw - (int)strlen(hi) - 9, "%s examples", hi);
 	ui_off(UI_P_DIM, u);
-	int free_from = 0;
-	for (size_t i = 0; i < h->n_changes; i++) {
-		int col = ui_plot_col(&plot, (double)h->changes[i].examples);
+	/* the newest first: where two fall on one column the newer keeps
+	 * it, and it is also the one the legend names */
+	unsigned char used[UI_PLOT_MAX_W + 16] = {0};
+	for (size_t k = h->n_changes; k-- > 0;) {
+		int col = ui_plot_col(&plot, (double)h->changes[k].examples);
 		char num[12];
-		int len = snprintf(num, sizeof num, "%zu", i + 1);
-		if (col < 0 || col < free_from || col + len > pw)
-			continue; /* off the window, or on its neighbour */
-		int pair = ui_change_breaks(&h->changes[i]) ? UI_P_WARN
-							    : UI_P_MARK;
-		ui_on(pair, u);
+		int len = snprintf(num, sizeof num, "%zu", k + 1);
+		if (col < 0 || col + len > pw)
+			continue;
+		int clash = 0;
+		for (int c = col > 0 ? col - 1 : 0; c <= col + len; c++)
+			clash |= used[c];
+		if (clash)
+			continue;
+		for (int c = col; c < col + len; c++)
+			used[c] = 1;
+		ui_on(UI_P_MARK, u);
 		attron(A_BOLD);
 		mvprintw(y0 + ph, x0 + col, "%s", num);
 		attroff(A_BOLD);
-		ui_off(pair, u);
-		free_from = col + len + 1;
+		ui_off(UI_P_MARK, u);
 	}
 	/* the key: always there */
 	int ky = y0 + ph + 2, kx = r->x + 1, kend = r->x + r->w - 1;
@@ -228,6 +257,13 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 		first--;
 	}
 	int ly = ky + 1, lx = r->x + 1;
+	if (several && ly < r->y + r->h - 1) {
+		/* the changes shown are the focused run's */
+		ui_on(UI_P_MARK, u);
+		mvprintw(ly, lx, "run %d:", u->focus + 1);
+		ui_off(UI_P_MARK, u);
+		lx += 8;
+	}
 	for (size_t i = first; i < h->n_changes; i++) {
 		char item[96];
 		legend_item(&h->changes[i], (int)i + 1, item, sizeof item);

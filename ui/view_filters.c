@@ -30,22 +30,27 @@ static const float *filter_of(const struct ui_state *u,
 	return decoder_col(s, k, buf);
 }
 
-static int max_mag(const struct as_snapshot *s, int full)
+/* the ladder to fit on (raster.h): 8 x 8 patches at 8 x 4 cells or
+ * twice that (four times alone on the screen), digits at their own size;
+ * quadrants if asked */
+static int ladder_of(const struct ui_state *u, const struct as_snapshot *s,
+		     int full)
 {
-	/* 8 x 8 patches at 8 x 4 cells or twice that; digits at their own
-	 * size */
 	int m = (int)(16 / (s->cols ? s->cols : 1));
 	if (full)
 		m *= 2;
-	return m < 1 ? 1 : m > 4 ? 4 : m;
+	m = m < 1 ? 1 : m > 4 ? 4 : m;
+	return m | (u->quads ? UI_QUADS : 0);
 }
 
 /* the aligned grid: groups of n tiles (one per run), 2 columns apart */
-static void fit_aligned(int w, int h, const struct as_snapshot *s, int group,
-			int want, int min_px, struct ui_tiles *t)
+static void fit_aligned(const struct ui_state *u, int w, int h,
+			const struct as_snapshot *s, int group, int want,
+			int min_px, struct ui_tiles *t)
 {
 	struct ui_size ladder[64];
-	int n = ui_size_ladder(s->rows, s->cols, max_mag(s, 1), ladder, 64);
+	int n = ui_size_ladder(s->rows, s->cols, ladder_of(u, s, 1), ladder,
+			       64);
 	memset(t, 0, sizeof *t);
 	if (min_px > (int)s->cols)
 		min_px = (int)s->cols; /* 8 x 8 patches: their own size */
@@ -94,17 +99,23 @@ void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
 	if (several && !full)
 		ui_split_cols(r, u->n_runs, u->focus, &g->area);
 	g->aligned = several && full;
-	g->top = several ? 2 : 1; /* the title, and the runs' settings */
+	/* the title; the runs' settings (side by side) or their captions
+	 * and a symbol over each column (interleaved) */
+	g->top = several ? (full ? 3 : 2) : 1;
 	int w = g->area.w - 2, h = g->area.h - g->top - 1;
 	if (g->aligned) {
 		g->group = u->n_runs;
-		fit_aligned(w, h, s, g->group, n < 30 ? n : 30, 14, &g->t);
+		fit_aligned(u, w, h, s, g->group, n < 30 ? n : 30, 14, &g->t);
 	} else {
 		/* small patches: more of them (a dozen 8 x 8 patches take
 		 * the room of four digits) */
-		int want = full ? 40 : several ? (s->cols <= 16 ? 12 : 4) : 10;
-		ui_tiles_fit(w, h, s->rows, s->cols, max_mag(s, full),
-			     want < n ? want : n, full ? 14 : 7, &g->t);
+		int want = full ? 40 : several ? (s->cols <= 16 ? 9 : 4) : 8;
+		ui_tiles_fit(w, h, s->rows, s->cols, ladder_of(u, s, full),
+			     want < n ? want : n,
+			     full	     ? 14
+			     : s->cols <= 16 ? (int)s->cols
+					     : 7,
+			     &g->t);
 	}
 	g->per_page = g->t.cols * g->t.rows;
 	g->pages = g->per_page > 0 ? (n + g->per_page - 1) / g->per_page : 0;
@@ -118,59 +129,75 @@ static const char *what(const struct ui_state *u, const struct as_snapshot *s)
 				      : "filters: rows of W";
 }
 
+static void stats(const float *w, size_t n, float *lo, float *hi, double *norm)
+{
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	*norm = 0;
+	for (size_t i = 0; i < n; i++) {
+		*lo = w[i] < *lo ? w[i] : *lo;
+		*hi = w[i] > *hi ? w[i] : *hi;
+		*norm += (double)w[i] * w[i];
+	}
+	*norm = sqrt(*norm);
+}
+
+/* The selected filter, large: the encoder's row of W and (untied) the
+ * decoder's column of W' beside it, each with its own numbers; the
+ * numbers to the right when that leaves the pictures as large, else
+ * under them. */
 static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		 const struct ui_rect *r)
 {
 	int n = (int)s->n_hidden, k = u->filter_sel;
 	if (k < 0 || k >= n)
 		return;
-	const float *w = s->w + (size_t)k * s->n_visible;
-	float lo = INFINITY, hi = -INFINITY;
-	double norm = 0;
-	for (size_t i = 0; i < s->n_visible; i++) {
-		lo = w[i] < lo ? w[i] : lo;
-		hi = w[i] > hi ? w[i] : hi;
-		norm += (double)w[i] * w[i];
-	}
-	int untied = !s->tied;
-	/* the encoder's filter, and (untied) the decoder's beside it */
-	int room = r->w - 26 - (untied ? 2 : 0);
-	struct ui_size z;
-	if (ui_fit_size(untied ? room / 2 : room, r->h - 4, s->rows, s->cols, 8,
-			&z) != 0)
+	int untied = !s->tied, imgs = untied ? 2 : 1;
+	int how = 8 | (u->quads ? UI_QUADS : 0);
+	struct ui_size right, below;
+	int ok_r = ui_fit_size((r->w - 4 - 26) / imgs - 2, r->h - 5, s->rows,
+			       s->cols, how, &right) == 0;
+	int ok_b = ui_fit_size((r->w - 4) / imgs - 2, r->h - 5 - 8, s->rows,
+			       s->cols, how, &below) == 0;
+	if (!ok_r && !ok_b)
 		return;
+	int side = ok_r && (!ok_b || right.px_w >= below.px_w);
+	const struct ui_size *z = side ? &right : &below;
+	const float *img[2] = {s->w + (size_t)k * s->n_visible,
+			       untied ? decoder_col(s, k, gather) : NULL};
+	const char *name[2] = {"encoder: row of W", "decoder: column of W'"};
 	int x = r->x + 2, y = r->y + 2;
-	ui_on(UI_P_DIM, u);
-	mvprintw(y, x, "%.*s", z.cell_w, "W row");
-	ui_off(UI_P_DIM, u);
-	ui_image(u, y + 1, x, w, s->rows, s->cols, &z, 1);
-	int tx = x + z.cell_w + 2;
-	if (untied) {
-		const float *d = decoder_col(s, k, gather);
+	int tx = side ? x + imgs * (z->cell_w + 2) : x;
+	int ty = side ? y : y + 1 + z->cell_h + 1;
+	for (int i = 0; i < imgs; i++) {
+		int ix = x + i * (z->cell_w + 2);
 		ui_on(UI_P_DIM, u);
-		mvprintw(y, tx, "%.*s", z.cell_w, "W' column");
+		mvprintw(y, ix, "%.*s", z->cell_w, i ? "W' column" : "W row");
 		ui_off(UI_P_DIM, u);
-		ui_image(u, y + 1, tx, d, s->rows, s->cols, &z, 1);
-		tx += z.cell_w + 2;
+		ui_image(u, y + 1, ix, img[i], s->rows, s->cols, z, 1);
 	}
 	int tw = r->x + r->w - 1 - tx;
 	if (tw < 20)
 		return;
-	int ty = y;
-	mvprintw(ty++, tx, "filter %d of %d", k + 1, n);
-	mvprintw(ty++, tx, "min    %+.4f", lo);
-	mvprintw(ty++, tx, "max    %+.4f", hi);
-	mvprintw(ty++, tx, "norm   %.4f", sqrt(norm));
-	mvprintw(ty++, tx, "mean h %.3f", s->mean_h[k]);
+	mvprintw(ty++, tx, "filter %d of %d, %dx%d px shown", k + 1, n, z->px_w,
+		 z->px_h);
+	for (int i = 0; i < imgs; i++) {
+		float lo, hi;
+		double norm;
+		stats(img[i], s->n_visible, &lo, &hi, &norm);
+		attron(A_BOLD);
+		mvprintw(ty++, tx, "%s", name[i]);
+		attroff(A_BOLD);
+		mvprintw(ty++, tx, "  min %+.4f  max %+.4f", lo, hi);
+		mvprintw(ty++, tx, "  norm %.4f", norm);
+	}
+	mvprintw(ty++, tx, "mean activation %.3f", s->mean_h[k]);
 	if (untied)
-		mvprintw(ty++, tx, "||W'-W^T||/||W|| %.3f", s->decoder_gap);
+		mvprintw(ty++, tx, "||W'-W^T|| / ||W|| %.3f", s->decoder_gap);
 	else
-		mvprintw(ty++, tx, "tied: W' = W^T");
-	mvprintw(ty++, tx, "%dx%d px shown", z.px_w, z.px_h);
-	ty++;
+		mvprintw(ty++, tx, "tied: the decoder is W^T");
 	ui_on(UI_P_DIM, u);
-	mvprintw(ty++, tx, "< > other filter");
-	mvprintw(ty++, tx, "z   back to the grid");
+	mvprintw(ty++, tx, "< > other filter, z back");
 	ui_off(UI_P_DIM, u);
 }
 
@@ -277,6 +304,19 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 			ui_off(UI_P_RUN0 + i, u);
 			x += (int)strlen(cap) + 3;
 		}
+		/* over every column of tiles, its run's symbol */
+		int cw = g->t.cell_w + 1;
+		int gw = g->group * cw - 1 + 2;
+		for (int gx = 0; gx < g->t.cols; gx++)
+			for (int i = 0; i < u->n_runs; i++) {
+				int cx = r->x + 1 + gx * gw + i * cw;
+				ui_on(UI_P_RUN0 + i, u);
+				attron(A_BOLD);
+				mvprintw(r->y + 2, cx, "%c%d", ui_run_symbol(i),
+					 i + 1);
+				attroff(A_BOLD);
+				ui_off(UI_P_RUN0 + i, u);
+			}
 		for (int i = 0; i < u->n_runs; i++)
 			if (u->runs[i].s &&
 			    u->runs[i].s->n_hidden == s->n_hidden)
@@ -320,7 +360,8 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		if ((int)rs->n_hidden != n) {
 			/* another size of run: its own fit */
 			ui_tiles_fit(c.w - 2, c.h - cg.top - 1, rs->rows,
-				     rs->cols, max_mag(rs, 0), 4, 7, &cg.t);
+				     rs->cols, ladder_of(u, rs, 0), 4, 7,
+				     &cg.t);
 			cg.per_page = cg.t.cols * cg.t.rows;
 			cg.page = ui_page_clamp(g->page, (int)rs->n_hidden,
 						cg.per_page);
@@ -346,7 +387,15 @@ static void page_next(struct ui_state *u, const struct as_snapshot *s)
 			      u->fgrid.per_page);
 }
 
-/* the selection follows into view: the page turns with it */
+/* < >: a selection off the page shown starts on it (the first or the
+ * last of the page) rather than pulling the page back to it; then it
+ * moves, and the page turns with it */
+static int on_page(const struct ui_state *u, int k)
+{
+	int pp = u->fgrid.per_page;
+	return pp <= 0 || k / pp == u->filter_page;
+}
+
 static void follow(struct ui_state *u)
 {
 	if (u->fgrid.per_page > 0)
@@ -356,16 +405,33 @@ static void follow(struct ui_state *u)
 static void sel_prev(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	if (u->filter_sel > 0)
+	int pp = u->fgrid.per_page;
+	if (!on_page(u, u->filter_sel))
+		u->filter_sel = (u->filter_page + 1) * pp - 1;
+	else if (u->filter_sel > 0)
 		u->filter_sel--;
+	if (s && u->filter_sel >= (int)s->n_hidden)
+		u->filter_sel = (int)s->n_hidden - 1;
 	follow(u);
 }
 
 static void sel_next(struct ui_state *u, const struct as_snapshot *s)
 {
-	if (s && u->filter_sel + 1 < (int)s->n_hidden)
+	if (!on_page(u, u->filter_sel))
+		u->filter_sel = u->filter_page * u->fgrid.per_page;
+	else if (s && u->filter_sel + 1 < (int)s->n_hidden)
 		u->filter_sel++;
 	follow(u);
+}
+
+static void toggle_quads(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->quads = !u->quads;
+	ui_say(u, 0, "%s",
+	       u->quads ? "quadrants: twice the detail across, "
+			  "each pixel twice as tall"
+			: "half blocks: square pixels");
 }
 
 static void toggle_zoom(struct ui_state *u, const struct as_snapshot *s)
@@ -396,6 +462,8 @@ const struct ui_key ui_filters_keys[] = {
 	 toggle_zoom},
 	{'d', 0, "d", "encoder filters / decoder filters (untied)",
 	 toggle_decoder},
+	{'Q', 0, "Q", "pictures in quadrants: detail across, pixels tall",
+	 toggle_quads},
 };
 const size_t ui_filters_n_keys =
 	sizeof ui_filters_keys / sizeof ui_filters_keys[0];

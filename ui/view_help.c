@@ -1,4 +1,5 @@
-/* The help overlay, written from the key tables (the explorer's, then
+/* The help overlay (any key but PgDn PgUp closes it, q too), written
+ * from the key tables (the explorer's, then
  * each view's under its name): one column, or two side by side when the
  * screen is wide, in pages when it is short (PgDn / PgUp). */
 #include <curses.h>

@@ -327,7 +327,8 @@ static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 	/* the largest digits whose three rows (and a label line each) fit */
 	struct ui_size sz;
 	int w = (r->w - 2 - 9) / k - 1, h = (r->h - 2 - 1) / 3 - 1;
-	if (ui_fit_size(w, h, ds->rows, ds->cols, 1, &sz) != 0) {
+	if (ui_fit_size(w, h, ds->rows, ds->cols, 1 | (u->quads ? UI_QUADS : 0),
+			&sz) != 0) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
 			 "(a larger terminal shows the digits)");
 		return;

@@ -19,6 +19,7 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		ui_fields_add(&tf, " (Tab)");
 	} else if (!ui_fields_add(&tf,
 				  "controls (jk select, hl change, Enter)")) {
+		ui_fields_init(&tf, r->w - 6);
 		ui_fields_add(&tf, "controls");
 	}
 	ui_box(r, tf.text, u);
@@ -39,11 +40,16 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		struct ui_fields f;
 		ui_fields_init(&f, w - 17);
 		if (i == u->sel && u->prompt) {
-			if (!ui_fields_add(&f, "= %s_", u->input))
-				ui_fields_add(
-					&f, "= ..%s_",
-					u->input + strlen(u->input) -
-						(w - 22 > 0 ? w - 22 : 0));
+			if (!ui_fields_add(&f, "= %s_", u->input)) {
+				/* the end of a long value, as typed */
+				size_t keep = w > 24 ? (size_t)(w - 24) : 0;
+				size_t len = strlen(u->input);
+				ui_fields_init(&f, w - 17);
+				ui_fields_add(&f, "= ..%s_",
+					      u->input + (len > keep
+								  ? len - keep
+								  : 0));
+			}
 		} else {
 			ui_fields_add(&f, "%s", val);
 			if (!p->live)

@@ -11,19 +11,23 @@ void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 {
 	struct ui_digits d;
 	int w = r->w - 2, h = r->h - 2;
-	/* the dashboard: a digit per 2,000 cells of the pane (one to
-	 * four), as large as they come: at 120x40 one triplet at its true
-	 * 28 x 28 pixels, at 80x24 one at 28 x 14, at 200x60 ten at 28 x 14;
-	 * alone on the screen: five at least, up to twice their size */
-	int want = (w * h + 1999) / 2000;
+	/* a digit per 2,000 cells of the pane (4,000 alone on the screen,
+	 * up to twice their size), one to four, as large as they come: at
+	 * 120x40 one triplet at its true 28 x 28 pixels (two alone), at
+	 * 80x24 one at 14 x 14, at 200x60 ten at 14 x 14 (six alone at
+	 * 28 x 28) */
+	int per = full ? 4000 : 2000;
+	int want = (w * h + per - 1) / per;
 	want = want < 1 ? 1 : want > 4 ? 4 : want;
-	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, full ? 5 : want,
-		      full ? 2 : 1, &d);
+	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, want,
+		      (full ? 2 : 1) | (u->quads ? UI_QUADS : 0), &d);
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
 	if (!ui_fields_add(&f, "held-out digits: clean / corrupted / "
-			       "reconstructed"))
+			       "reconstructed")) {
+		ui_fields_init(&f, r->w - 6);
 		ui_fields_add(&f, "held-out digits");
+	}
 	if (!d.n)
 		ui_fields_add(&f, " (no room)");
 	if (d.n)
