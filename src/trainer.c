@@ -427,8 +427,12 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 	if (with_heldout) {
 		size_t n = t->opts.eval_max;
 		if (t->opts.eval_ratio) {
-			uint64_t since = t->examples - t->last_eval_examples;
-			size_t budget = (size_t)(since / t->opts.eval_ratio);
+			/* the same examples every time (from the schedule,
+			 * not from when this one came: a varying count
+			 * would make the curve jump between subsets) */
+			size_t every = t->opts.eval_every ? t->opts.eval_every
+							  : t->ds->n_train;
+			size_t budget = every / t->opts.eval_ratio;
 			if (budget < AS_EVAL_MIN)
 				budget = AS_EVAL_MIN;
 			if (n == 0 || budget < n)

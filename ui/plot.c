@@ -41,6 +41,17 @@ void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
 			first = (double)c[i].h->points[0].examples;
 	if (xmode == UI_X_RECENT)
 		x_min = 0.75 * x_max;
+	/* the y range leaves out the first 2% of the run (the first
+	 * seconds' losses, ten times the rest, would squash the curve into
+	 * its bottom rows; they are drawn on the top edge) unless nothing
+	 * else is there */
+	double y_from = xmode == UI_X_ALL ? 0.02 * x_max : x_min;
+	int later = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < c[i].h->n_points; k++)
+			later += (double)c[i].h->points[k].examples >= y_from;
+	if (later < 3)
+		y_from = x_min;
 	/* log x starts at the first point, not at 1 example */
 	p->x_lo = xval(p,
 		       xmode == UI_X_LOG ? (first < x_max ? first : 1) : x_min);
@@ -61,7 +72,7 @@ void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
 						  ? v
 						  : c[i].ema * avg +
 							    (1 - c[i].ema) * v;
-			if ((double)pt->examples < x_min)
+			if ((double)pt->examples < y_from)
 				continue;
 			double y = yval(p, v);
 			if (!isfinite(y))

@@ -33,7 +33,7 @@ static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
 			/* the last row, and text after it: say so instead */
 			ui_on(UI_P_DIM, u);
 			mvprintw(y++, x, "%.*s", w,
-				 "(more on a taller terminal)");
+				 "(more: v shows the notes alone)");
 			ui_off(UI_P_DIM, u);
 			break;
 		}
@@ -160,7 +160,6 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 		   const struct ui_rect *r, int full)
 {
 	(void)s;
-	(void)full;
 	char title[160];
 	const struct as_lesson *l = u->lesson;
 	if (l) {
@@ -185,7 +184,12 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 		attroff(A_BOLD);
 		y = wrap(u, y, y1, x, w, l->text);
 	}
-	y = y1 > y ? y1 : y;
+	/* on the dashboard the table keeps to the bottom of the pane; alone
+	 * on the screen it follows the notes, a line below them */
+	if (full)
+		y = y + 1 < y1 ? y + 1 : y1;
+	else
+		y = y1 > y ? y1 : y;
 	char col[SCORE_COLS][24];
 	int width[SCORE_COLS];
 	int nc = score_cols(u, -1, col, width);
@@ -209,15 +213,21 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				raw = u->runs[i].s->probe_raw;
 		struct ui_fields f;
 		ui_fields_init(&f, w);
-		if (isfinite(raw))
-			ui_fields_add(&f, "probe on raw pixels %.3f;", raw);
+		const char *sep = "";
+		if (isfinite(raw)) {
+			ui_fields_add(&f, "probe on raw pixels %.3f", raw);
+			sep = "; ";
+		}
 		if (l) {
-			ui_fields_add(&f, " clean err: the loss rebuilding "
-					  "clean held-out input;");
-			ui_fields_add(&f, " W'-W^T: ||W' - W^T|| / ||W||");
+			ui_fields_add(&f,
+				      "%sclean err: the loss rebuilding clean "
+				      "held-out input",
+				      sep);
+			ui_fields_add(&f, "; W'-W^T: ||W' - W^T|| / ||W||");
 		} else {
-			ui_fields_add(&f, " p: linear probe of the focused "
-					  "run");
+			ui_fields_add(&f,
+				      "%sp: linear probe of the focused run",
+				      sep);
 		}
 		ui_on(UI_P_DIM, u);
 		mvprintw(y, x, "%s", f.text);
@@ -264,8 +274,9 @@ static void scatter_pane(const struct ui_state *u, const struct ui_rect *r)
 	b.x = r->x + a.w;
 	b.w = r->w - a.w;
 	char title[96];
-	snprintf(title, sizeof title, "codes of %d %s, PCA", u->focus + 1,
-		 u->runs[u->focus].label);
+	char cap[48];
+	ui_run_caption(u, u->focus, cap, sizeof cap);
+	snprintf(title, sizeof title, "codes of %s, PCA", cap);
 	if (!s || !(s->scores.have & AS_SCORE_SCATTER)) {
 		ui_box(r, title, u);
 		mvprintw(r->y + 2, r->x + 2, "%.*s", r->w - 4,

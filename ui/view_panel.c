@@ -61,6 +61,13 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		else if (!p->live)
 			ui_off(UI_P_DIM, u);
 	}
+	/* rows out of view: say so on the border (j k scroll) */
+	if (top > 0 || top + rows < n) {
+		ui_on(UI_P_DIM, u);
+		mvprintw(r->y + r->h - 1, r->x + r->w - 12, "%s",
+			 top + rows < n ? " more: j " : " more: k ");
+		ui_off(UI_P_DIM, u);
+	}
 }
 
 void ui_view_status(const struct ui_state *u, const struct as_snapshot *s)

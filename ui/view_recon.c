@@ -23,10 +23,21 @@ void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 		      (full ? 2 : 1) | (u->quads ? UI_QUADS : 0), &d);
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
-	if (!ui_fields_add(&f, "held-out digits: clean / corrupted / "
-			       "reconstructed")) {
+	/* whose digits (with several runs, the focused one's); "examples"
+	 * for data that are not digits, as patches */
+	const char *what = s->rows >= 16 ? "digits" : "examples";
+	char whose[64] = "";
+	if (u->n_runs > 1) {
+		char cap[48];
+		ui_run_caption(u, u->focus, cap, sizeof cap);
+		snprintf(whose, sizeof whose, " of %s", cap);
+	}
+	if (!ui_fields_add(&f,
+			   "held-out %s%s: clean / corrupted / "
+			   "reconstructed",
+			   what, whose)) {
 		ui_fields_init(&f, r->w - 6);
-		ui_fields_add(&f, "held-out digits");
+		ui_fields_add(&f, "held-out %s%s", what, whose);
 	}
 	if (!d.n)
 		ui_fields_add(&f, " (no room)");

@@ -77,8 +77,8 @@ struct as_trainer_opts {
 	size_t eval_max;      /* held-out examples used per eval, the first
 			       * ones (0: all) */
 	size_t eval_ratio;    /* and at most one per eval_ratio examples
-			       * trained since the last eval, but at least
-			       * AS_EVAL_MIN (20; 0: no such limit) */
+			       * of eval_every (or of an epoch), but at
+			       * least AS_EVAL_MIN (20; 0: no such limit) */
 	size_t good_every;    /* steps between last-good copies (50) */
 	int publish;	      /* 1: fill snapshots (TUI) */
 	double publish_min_s; /* seconds between snapshots (0.08) */
