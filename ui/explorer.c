@@ -472,8 +472,7 @@ static void key(struct ui_state *u, const struct as_snapshot *s, int ch)
 		return;
 	}
 	if (u->help) {
-		/* PgDn / PgUp turn the pages; any other key closes (and q
-		 * still quits) */
+		/* PgDn / PgUp turn the pages; any other key closes it */
 		if (ch == KEY_NPAGE || ch == ' ' || ch == KEY_DOWN) {
 			if (u->help_page + 1 < ui_help_pages())
 				u->help_page++;
