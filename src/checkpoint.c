@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,10 +209,15 @@ enum as_status as_checkpoint_save(const char *path,
 	struct as_atomic a;
 	enum as_status st = as_atomic_open(&a, path, err);
 	if (st == AS_OK) {
-		if (fwrite(o.p, 1, o.len, a.f) != o.len) {
+		errno = 0;
+		if (fwrite(o.p, 1, o.len, a.f) != o.len || fflush(a.f) != 0) {
+			/* the reason (a full disk, a size limit) before the
+			 * clean-up can change errno */
+			int saved = errno;
 			as_atomic_abort(&a);
-			st = as_error_set(err, AS_ERR_IO, "%s: write failed",
-					  path);
+			st = as_error_set(
+				err, AS_ERR_IO, "%s: write failed: %s", path,
+				saved ? strerror(saved) : "short write");
 		} else {
 			st = as_atomic_commit(&a, err);
 		}
