@@ -138,11 +138,14 @@ void ui_runs_take_forks(struct ui_state *u)
 		/* read before its thread starts: then it is the thread's */
 		unsigned long long step = (unsigned long long)f->step;
 		if (ui_run_add(u, f, label) == 0) {
-			/* a value being typed was for the run that had the
-			 * focus: it does not follow the focus to the fork */
-			u->prompt = 0;
-			u->focus = u->n_runs - 1;
-			u->t = u->runs[u->focus].t;
+			/* the fork takes the focus, unless a value is being
+			 * typed: that is for the run it was opened on (and
+			 * closing the prompt would turn the rest of what is
+			 * typed into commands) */
+			if (!u->prompt) {
+				u->focus = u->n_runs - 1;
+				u->t = u->runs[u->focus].t;
+			}
 			ui_say(u, 0, "run %d is a fork of run %d at step %llu",
 			       u->n_runs, i + 1, step);
 		}
@@ -166,9 +169,10 @@ void ui_run_new(struct ui_state *u, const struct as_snapshot *s)
 	char label[40];
 	snprintf(label, sizeof label, "%.20s new", u->runs[u->focus].label);
 	if (ui_run_add(u, t, label) == 0) {
-		u->prompt = 0; /* as for a fork */
-		u->focus = u->n_runs - 1;
-		u->t = t;
+		if (!u->prompt) { /* as for a fork */
+			u->focus = u->n_runs - 1;
+			u->t = t;
+		}
 		ui_say(u, 0, "run %d: the initialisation of seed %llu, step 0",
 		       u->n_runs, (unsigned long long)s->config.seed);
 	}
