@@ -246,6 +246,21 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 	ui_off(UI_P_DIM, u);
 }
 
+/* "filters: rows of W, 1-18 of 500 (page 1/28, [ ]), 14x14 px", whole
+ * fields only */
+static void grid_title(const struct ui_state *u, const struct as_snapshot *s,
+		       const struct ui_fgrid *g, const struct ui_rect *r,
+		       const char *whose, struct ui_fields *f)
+{
+	int n = (int)s->n_hidden, first = g->page * g->per_page;
+	int last = first + g->per_page < n ? first + g->per_page : n;
+	ui_fields_init(f, r->w - 6);
+	ui_fields_add(f, "%s%s", what(u, s), whose);
+	ui_fields_add(f, ", %d-%d of %d", first + 1, last, n);
+	ui_fields_add(f, " (page %d/%d, [ ])", g->page + 1, g->pages);
+	ui_fields_add(f, ", %dx%d px", g->t.sz.px_w, g->t.sz.px_h);
+}
+
 void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		      const struct ui_rect *r, int full)
 {
@@ -270,11 +285,7 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 	}
 	if (!several) {
 		struct ui_fields f;
-		ui_fields_init(&f, r->w - 6);
-		ui_fields_add(&f, "%s", what(u, s));
-		ui_fields_add(&f, ", %d-%d of %d", first + 1, last, n);
-		ui_fields_add(&f, " (page %d/%d, [ ])", g->page + 1, g->pages);
-		ui_fields_add(&f, ", %dx%d px", g->t.sz.px_w, g->t.sz.px_h);
+		grid_title(u, s, g, r, "", &f);
 		if (u->decoder && s->tied)
 			ui_fields_add(&f, ", tied: W' = W^T");
 		ui_box(r, f.text, u);
@@ -285,11 +296,7 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		/* filter k of every run side by side, as in Vincent et al.
 		 * 2008 fig. 3 */
 		struct ui_fields f;
-		ui_fields_init(&f, r->w - 6);
-		ui_fields_add(&f, "%s of every run", what(u, s));
-		ui_fields_add(&f, ", %d-%d of %d", first + 1, last, n);
-		ui_fields_add(&f, " (page %d/%d, [ ])", g->page + 1, g->pages);
-		ui_fields_add(&f, ", %dx%d px", g->t.sz.px_w, g->t.sz.px_h);
+		grid_title(u, s, g, r, " of every run", &f);
 		ui_box(r, f.text, u);
 		int x = r->x + 2;
 		for (int i = 0; i < u->n_runs; i++) {
