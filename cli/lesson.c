@@ -201,9 +201,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		return 1;
 	}
 	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
-		     "recon_clean,variance,probe_codes,probe_raw,pca_error,pca_"
-		     "ratio,"
-		     "angle_max_deg,angle_mean_deg,localisation,"
+		     "recon_clean,variance,probe_codes,probe_raw,pca_error,"
+		     "pca_ratio,angle_max_deg,angle_mean_deg,localisation,"
 		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "

@@ -229,9 +229,9 @@ void as_model_set_tied(struct as_model *m, int tied)
 	m->tied = tied;
 }
 
-static enum as_status same_shape(const struct as_model *dst,
-				 const struct as_model *src,
-				 struct as_error *err)
+enum as_status as_model_copy_weights(struct as_model *dst,
+				     const struct as_model *src,
+				     struct as_error *err)
 {
 	if (dst->n_visible != src->n_visible || dst->n_hidden != src->n_hidden)
 		return as_error_set(err, AS_ERR_INVALID,
@@ -239,26 +239,6 @@ static enum as_status same_shape(const struct as_model *dst,
 				    "x %zu one",
 				    src->n_hidden, src->n_visible,
 				    dst->n_hidden, dst->n_visible);
-	return AS_OK;
-}
-
-enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
-			     struct as_error *err)
-{
-	if (same_shape(dst, src, err) != AS_OK)
-		return AS_ERR_INVALID;
-	memcpy(dst->params, src->params, src->n_params * sizeof(float));
-	memcpy(dst->velocity, src->velocity, src->n_params * sizeof(float));
-	dst->tied = src->tied;
-	return AS_OK;
-}
-
-enum as_status as_model_copy_weights(struct as_model *dst,
-				     const struct as_model *src,
-				     struct as_error *err)
-{
-	if (same_shape(dst, src, err) != AS_OK)
-		return AS_ERR_INVALID;
 	/* [W | b | c] always; W' only when it is in use */
 	size_t nv = src->n_visible, nh = src->n_hidden;
 	size_t head = nh * nv + nh + nv;

@@ -94,23 +94,13 @@ static attr_t mono_attr(int pair)
 
 void ui_on(int pair, const struct ui_state *u)
 {
-	ui_role_on(pair, u);
-}
-
-void ui_off(int pair, const struct ui_state *u)
-{
-	ui_role_off(pair, u);
-}
-
-void ui_role_on(int pair, const struct ui_state *u)
-{
 	if (u->colors != UI_MONO)
 		attron(COLOR_PAIR(pair));
 	else
 		attron(mono_attr(pair));
 }
 
-void ui_role_off(int pair, const struct ui_state *u)
+void ui_off(int pair, const struct ui_state *u)
 {
 	if (u->colors != UI_MONO)
 		attroff(COLOR_PAIR(pair));
@@ -177,20 +167,6 @@ void ui_image(const struct ui_state *u, int y, int x, const float *img,
 			add_wch(&cc);
 		}
 	}
-}
-
-int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
-		struct ui_size *out)
-{
-	struct ui_size ladder[64];
-	int n = ui_size_ladder(rows, cols, max_mag, ladder, 64);
-	for (int i = 0; i < n; i++)
-		if (ladder[i].cell_w <= w && ladder[i].cell_h <= h) {
-			*out = ladder[i];
-			return 0;
-		}
-	memset(out, 0, sizeof *out);
-	return -1;
 }
 
 char ui_run_symbol(int i)

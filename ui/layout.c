@@ -148,6 +148,20 @@ static void digits_at(int w, int h, const struct ui_size *sz, int n_avail,
 	}
 }
 
+int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
+		struct ui_size *out)
+{
+	struct ui_size ladder[64];
+	int n = ui_size_ladder(rows, cols, max_mag, ladder, 64);
+	for (int i = 0; i < n; i++)
+		if (ladder[i].cell_w <= w && ladder[i].cell_h <= h) {
+			*out = ladder[i];
+			return 0;
+		}
+	memset(out, 0, sizeof *out);
+	return -1;
+}
+
 void ui_digits_fit(int w, int h, size_t rows, size_t cols, int n_avail,
 		   int want, int max_mag, struct ui_digits *d)
 {

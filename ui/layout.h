@@ -70,6 +70,11 @@ struct ui_tiles {
 void ui_tiles_fit(int area_w, int area_h, size_t img_rows, size_t img_cols,
 		  int max_mag, int want, int min_px, struct ui_tiles *t);
 
+/* The largest size of an image (raster.h's ladder, magnified up to
+ * max_mag) that fits in w x h cells; -1 (and zeros) if none. */
+int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
+		struct ui_size *out);
+
 /* Held-out digits, clean / corrupted / reconstructed: stacked (three
  * image rows under each other, a label column of label_w on the left,
  * `across` digits) or in triplets (clean, corrupted, reconstructed side by

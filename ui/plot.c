@@ -15,9 +15,18 @@ static double yval(const struct ui_plot *p, double loss)
 	return p->ylog ? (loss > 0 ? log10(loss) : NAN) : loss;
 }
 
-static double point_loss(const struct as_point *pt, int heldout)
+/* Point k of curve c as drawn: its held-out loss, or its training loss
+ * through the curve's EMA (*avg carries it from point to point, NaN at
+ * the start); NaN where the point has none. */
+static double curve_value(const struct ui_curve *c, size_t k, double *avg)
 {
-	return heldout ? pt->heldout_loss : pt->train_loss;
+	const struct as_point *pt = &c->h->points[k];
+	double v = c->heldout ? pt->heldout_loss : pt->train_loss;
+	if (!isfinite(v))
+		return NAN;
+	if (!c->heldout && c->ema > 0)
+		v = *avg = isnan(*avg) ? v : c->ema * *avg + (1 - c->ema) * v;
+	return v;
 }
 
 void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
@@ -28,17 +37,18 @@ void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
 	p->xmode = xmode;
 	p->ylog = ylog;
 	p->n_layers = 0;
-	double x_max = 1;
+	/* the furthest run's last point, the earliest run's first */
+	double x_max = 1, first = INFINITY;
 	for (size_t i = 0; i < n; i++) {
 		size_t np = c[i].h->n_points;
-		if (np && (double)c[i].h->points[np - 1].examples > x_max)
-			x_max = (double)c[i].h->points[np - 1].examples;
+		if (!np)
+			continue;
+		double a = (double)c[i].h->points[0].examples;
+		double b = (double)c[i].h->points[np - 1].examples;
+		first = a < first ? a : first;
+		x_max = b > x_max ? b : x_max;
 	}
-	double x_min = 0, first = x_max;
-	for (size_t i = 0; i < n; i++)
-		if (c[i].h->n_points &&
-		    (double)c[i].h->points[0].examples < first)
-			first = (double)c[i].h->points[0].examples;
+	double x_min = 0;
 	if (xmode == UI_X_RECENT)
 		x_min = 0.75 * x_max;
 	/* the y range leaves out the first 2% of the run (the first
@@ -60,22 +70,11 @@ void ui_plot_axes(struct ui_plot *p, int w, int h, int xmode, int ylog,
 		p->x_hi = p->x_lo + 1;
 	double lo = INFINITY, hi = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
-		const struct as_history *hs = c[i].h;
 		double avg = NAN;
-		for (size_t k = 0; k < hs->n_points; k++) {
-			const struct as_point *pt = &hs->points[k];
-			double v = point_loss(pt, c[i].heldout);
-			if (!isfinite(v))
-				continue;
-			if (!c[i].heldout && c[i].ema > 0)
-				v = avg = isnan(avg)
-						  ? v
-						  : c[i].ema * avg +
-							    (1 - c[i].ema) * v;
-			if ((double)pt->examples < y_from)
-				continue;
-			double y = yval(p, v);
-			if (!isfinite(y))
+		for (size_t k = 0; k < c[i].h->n_points; k++) {
+			double y = yval(p, curve_value(&c[i], k, &avg));
+			if (!isfinite(y) ||
+			    (double)c[i].h->points[k].examples < y_from)
 				continue;
 			lo = y < lo ? y : lo;
 			hi = y > hi ? y : hi;
@@ -199,12 +198,9 @@ void ui_plot_curve(struct ui_plot *p, int layer, const struct ui_curve *c)
 	int have = 0, px = 0, py = 0;
 	for (size_t k = 0; k < h->n_points; k++) {
 		const struct as_point *pt = &h->points[k];
-		double v = point_loss(pt, c->heldout);
+		double v = curve_value(c, k, &avg);
 		if (!isfinite(v))
 			continue;
-		if (!c->heldout && c->ema > 0)
-			v = avg = isnan(avg) ? v
-					     : c->ema * avg + (1 - c->ema) * v;
 		int x, y;
 		if (ui_plot_dot(p, (double)pt->examples, v, &x, &y) != 0) {
 			have = 0;

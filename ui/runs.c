@@ -85,21 +85,11 @@ int ui_run_add(struct ui_state *u, struct as_trainer *t, const char *label)
  * else (q, a signal, a lesson switch) it is closed and the failure said.
  * Its last word goes to said (if not NULL) or the message line. Returns
  * 0 if it was saved. */
-int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
-		 int keep_on_failure)
+/* Run i, stopped and saved (or not: bad), leaves the screen: its last
+ * word to said or the message line, its pending fork freed. */
+static void drop_run(struct ui_state *u, int i, int bad, char *said, size_t n)
 {
 	struct as_trainer *t = u->runs[i].t;
-	as_trainer_stop(t);
-	struct as_error err;
-	int bad = as_trainer_save_out(t, &err) != AS_OK;
-	if (bad && keep_on_failure) {
-		struct as_error e2;
-		if (as_trainer_start(t, &e2) == AS_OK) {
-			ui_say(u, 1, "%s not closed: %s", u->runs[i].label,
-			       t->message);
-			return 1;
-		}
-	}
 	if (said)
 		snprintf(said, n, "%s", t->message);
 	else
@@ -120,6 +110,24 @@ int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
 		u->focus = 0;
 	u->t = u->n_runs ? u->runs[u->focus].t : NULL;
 	as_blas_set_threads(as_blas_threads_for(u->blas_threads, u->n_runs));
+}
+
+int ui_run_close(struct ui_state *u, int i, char *said, size_t n,
+		 int keep_on_failure)
+{
+	struct as_trainer *t = u->runs[i].t;
+	as_trainer_stop(t);
+	struct as_error err;
+	int bad = as_trainer_save_out(t, &err) != AS_OK;
+	if (bad && keep_on_failure) {
+		struct as_error e2;
+		if (as_trainer_start(t, &e2) == AS_OK) {
+			ui_say(u, 1, "%s not closed: %s", u->runs[i].label,
+			       t->message);
+			return 1;
+		}
+	}
+	drop_run(u, i, bad, said, n);
 	return bad;
 }
 
@@ -246,8 +254,8 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		       u->runs[bad].label, serr.msg);
 		return -1;
 	}
-	while (u->n_runs > 0)
-		ui_run_close(u, u->n_runs - 1, NULL, 0, 0);
+	while (u->n_runs > 0) /* stopped and saved above */
+		drop_run(u, u->n_runs - 1, 0, NULL, 0);
 	as_dataset_free(*ds);
 	*ds = nds;
 	u->ds = nds;

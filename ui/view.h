@@ -124,7 +124,8 @@ void ui_colors_init(struct ui_state *u);
 void ui_draw(struct ui_state *u, const struct as_snapshot *s);
 
 /* A view's own keys: a table like the explorer's, dispatched when the
- * view is on screen, and listed in the help under the view's name. */
+ * view is on screen, and listed in the help under the view's name; it
+ * ends in a row whose fn is NULL. */
 typedef void (*ui_key_fn)(struct ui_state *u, const struct as_snapshot *s);
 struct ui_key {
 	int key, key2;
@@ -143,7 +144,7 @@ struct ui_view {
 	void (*plan)(struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
 	int (*available)(const struct ui_state *u);
-	const struct ui_key *keys; /* its table; sizes in views.c */
+	const struct ui_key *keys; /* its table (ends in a NULL fn) */
 	/* NULL: its keys act whenever it is on screen */
 	int (*keys_active)(const struct ui_state *u);
 };
@@ -161,13 +162,11 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
 extern const struct ui_key ui_filters_keys[];
-extern const size_t ui_filters_n_keys;
 void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
 void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 extern const struct ui_key ui_chart_keys[];
-extern const size_t ui_chart_n_keys;
 void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
@@ -177,7 +176,6 @@ void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
 void ui_plan_lesson(struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 extern const struct ui_key ui_lesson_keys[];
-extern const size_t ui_lesson_n_keys;
 void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_status(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_help(const struct ui_state *u);
@@ -191,19 +189,12 @@ char ui_run_symbol(int i);
  * underline, reverse, dim), a box with a title, an image at one of its
  * sizes (raster.h), and a monotonic clock. */
 void ui_on(int pair, const struct ui_state *u);
-/* The same (the name says: this one must show without colour). */
-void ui_role_on(int pair, const struct ui_state *u);
-void ui_role_off(int pair, const struct ui_state *u);
 void ui_off(int pair, const struct ui_state *u);
 void ui_box(const struct ui_rect *r, const char *title,
 	    const struct ui_state *u);
 void ui_image(const struct ui_state *u, int y, int x, const float *img,
 	      size_t rows, size_t cols, const struct ui_size *sz,
 	      int own_range);
-/* The largest size of an image (raster.h's ladder, magnified up to
- * max_mag) that fits in w x h cells; -1 (and zeros) if none. */
-int ui_fit_size(int w, int h, size_t rows, size_t cols, int max_mag,
-		struct ui_size *out);
 double ui_wall_s(void);
 void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -233,7 +224,5 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 /* Help lines of the explorer's own key table (explorer.c). */
 size_t ui_key_help_count(void);
 const char *ui_key_help(size_t i, const char **keys);
-/* The first of a key table's rows that k matches, or NULL. */
-const struct ui_key *ui_key_find(const struct ui_key *t, size_t n, int k);
 
 #endif

@@ -309,5 +309,5 @@ const struct ui_key ui_chart_keys[] = {
 	{'m', 0, "m", "smooth the training curve (EMA)", toggle_smooth},
 	{'a', 0, "a", "x axis: the whole run / its recent quarter / log",
 	 next_xmode},
+	{0, 0, NULL, NULL, NULL},
 };
-const size_t ui_chart_n_keys = sizeof ui_chart_keys / sizeof ui_chart_keys[0];

@@ -471,6 +471,5 @@ const struct ui_key ui_filters_keys[] = {
 	 toggle_decoder},
 	{'Q', 0, "Q", "pictures in quadrants: detail across, pixels tall",
 	 toggle_quads},
+	{0, 0, NULL, NULL, NULL},
 };
-const size_t ui_filters_n_keys =
-	sizeof ui_filters_keys / sizeof ui_filters_keys[0];

@@ -303,9 +303,9 @@ static void neighbours(const struct ui_state *u, int y, int x,
 			 ds->cols, sz, 0);
 		uint8_t lab = ds->labels ? ds->labels[nn[j]] : 0;
 		right += lab == want;
-		ui_role_on(lab == want ? UI_P_OK : UI_P_WARN, u);
+		ui_on(lab == want ? UI_P_OK : UI_P_WARN, u);
 		mvprintw(y + ch, tx, "%d", lab);
-		ui_role_off(lab == want ? UI_P_OK : UI_P_WARN, u);
+		ui_off(lab == want ? UI_P_OK : UI_P_WARN, u);
 	}
 	mvprintw(y + (ch - 1) / 2 + 1, x, "%d/%d", right, k);
 }
@@ -413,9 +413,8 @@ static void query_next(struct ui_state *u, const struct as_snapshot *s)
 const struct ui_key ui_lesson_keys[] = {
 	{'<', ',', "< >", "hashing view: another held-out digit", query_prev},
 	{'>', '.', NULL, NULL, query_next},
+	{0, 0, NULL, NULL, NULL},
 };
-const size_t ui_lesson_n_keys =
-	sizeof ui_lesson_keys / sizeof ui_lesson_keys[0];
 
 void ui_view_menu(const struct ui_state *u)
 {
@@ -431,12 +430,12 @@ void ui_view_menu(const struct ui_state *u)
 	for (int i = 0; i < n && y + 2 + i < y + r.h - 1; i++) {
 		const struct as_lesson *l = as_lesson_at((size_t)i);
 		if (i == u->menu_sel)
-			ui_role_on(UI_P_SEL, u);
+			ui_on(UI_P_SEL, u);
 		mvhline(y + 2 + i, x + 1, ' ', w - 2);
 		mvprintw(y + 2 + i, x + 2, "%d %-12s %.*s", i + 1, l->name,
 			 w - 20, l->title);
 		if (i == u->menu_sel)
-			ui_role_off(UI_P_SEL, u);
+			ui_off(UI_P_SEL, u);
 	}
 	ui_on(UI_P_DIM, u);
 	mvprintw(y + r.h - 3, x + 2, "%.*s", w - 4,

@@ -32,7 +32,7 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		as_param_format(&s->config, p, val, sizeof val);
 		int y = r->y + 1 + i - top, w = r->w - 2;
 		if (i == u->sel)
-			ui_role_on(UI_P_SEL, u);
+			ui_on(UI_P_SEL, u);
 		else if (!p->live)
 			ui_on(UI_P_DIM, u);
 		mvhline(y, r->x + 1, ' ', w);
@@ -57,7 +57,7 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		}
 		mvprintw(y, r->x + 17, "%s", f.text);
 		if (i == u->sel)
-			ui_role_off(UI_P_SEL, u);
+			ui_off(UI_P_SEL, u);
 		else if (!p->live)
 			ui_off(UI_P_DIM, u);
 	}
@@ -76,11 +76,11 @@ void ui_view_status(const struct ui_state *u, const struct as_snapshot *s)
 	move(r->y, 0);
 	clrtoeol();
 	int ok = !s->paused;
-	ui_role_on(ok ? UI_P_OK : UI_P_WARN, u);
+	ui_on(ok ? UI_P_OK : UI_P_WARN, u);
 	attron(A_BOLD);
 	printw(" %s ", s->paused ? "PAUSED " : "RUNNING");
 	attroff(A_BOLD);
-	ui_role_off(ok ? UI_P_OK : UI_P_WARN, u);
+	ui_off(ok ? UI_P_OK : UI_P_WARN, u);
 	const char *hint = " ? help  q quit ";
 	int room = r->w - 10 - (int)strlen(hint);
 	struct ui_fields f;
@@ -162,8 +162,8 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 				*sp = 0;
 			strcat(m, "~");
 		}
-		ui_role_on(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
+		ui_on(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
 		mvprintw(r->y, mx, "%.*s", room, m);
-		ui_role_off(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
+		ui_off(u->msg_warn ? UI_P_WARN : UI_P_OK, u);
 	}
 }

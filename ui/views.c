@@ -30,14 +30,14 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_PANEL] = {"controls", ui_paint_panel, NULL, NULL, NULL},
 };
 
+/* a view's key table ends in a row without a function */
 static size_t n_keys_of(int id)
 {
-	switch (id) {
-	case UI_V_FILTERS: return ui_filters_n_keys;
-	case UI_V_CHART: return ui_chart_n_keys;
-	case UI_V_LESSON: return ui_lesson_n_keys;
-	default: return 0;
-	}
+	size_t n = 0;
+	const struct ui_key *t = registry[id].keys;
+	while (t && t[n].fn)
+		n++;
+	return n;
 }
 
 const struct ui_view *ui_view_at(int id)
@@ -45,9 +45,9 @@ const struct ui_view *ui_view_at(int id)
 	return id >= 0 && id < UI_VIEWS ? &registry[id] : NULL;
 }
 
-const struct ui_key *ui_key_find(const struct ui_key *t, size_t n, int k)
+static const struct ui_key *key_find(const struct ui_key *t, int k)
 {
-	for (size_t i = 0; t && i < n; i++)
+	for (size_t i = 0; t && t[i].fn; i++)
 		if (t[i].key == k || (t[i].key2 && t[i].key2 == k))
 			return &t[i];
 	return NULL;
@@ -60,7 +60,7 @@ static int offer(struct ui_state *u, const struct as_snapshot *s, int id,
 	if (!v || (v->available && !v->available(u)) ||
 	    (v->keys_active && !v->keys_active(u)))
 		return 0;
-	const struct ui_key *k = ui_key_find(v->keys, n_keys_of(id), ch);
+	const struct ui_key *k = key_find(v->keys, ch);
 	if (!k)
 		return 0;
 	u->last_key = ch;

@@ -70,14 +70,10 @@ void as_model_init(struct as_model *m, const struct as_config *cfg,
  * momentum follows the same rule, so a switch is smooth. */
 void as_model_set_tied(struct as_model *m, int tied);
 
-/* Same sizes required; copies parameters, momentum and tied. */
-enum as_status as_model_copy(struct as_model *dst, const struct as_model *src,
-			     struct as_error *err);
-
-/* The weights in use only (W, b, c, and W' when untied) and tied; not
- * the momentum. For the divergence guard's copies, which are restored
- * with the momentum zeroed: a quarter of the bytes of as_model_copy for
- * a tied model, copied every few dozen steps. */
+/* Same sizes required. The weights in use only (W, b, c, and W' when
+ * untied) and tied; not the momentum. For the divergence guard's copies, which
+ * are restored with the momentum zeroed: a quarter of the bytes of the whole
+ * arenas for a tied model, copied every few dozen steps. */
 enum as_status as_model_copy_weights(struct as_model *dst,
 				     const struct as_model *src,
 				     struct as_error *err);
