@@ -12,15 +12,24 @@ void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 	struct ui_digits d;
 	int w = r->w - 2, h = r->h - 2;
 	/* a digit per 2,000 cells of the pane (4,000 alone on the screen,
-	 * up to twice their size), one to four, as large as they come: at
-	 * 120x40 one triplet at its true 28 x 28 pixels (two alone), at
-	 * 80x24 one at 14 x 14, at 200x60 ten at 14 x 14 (six alone at
-	 * 28 x 28) */
+	 * up to twice their size), one to four, as large as they come; but
+	 * the true 28 x 28 pixels rather than more digits wherever one
+	 * triplet fits them: reduced, a pixel keeps the brightest of its
+	 * block and the masked pixels inside a stroke vanish (seen at
+	 * 200x60). At 120x40 and 200x60 one triplet at 28 x 28 (two and six
+	 * alone), at 80x24 one at 14 x 14 */
+	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
 	int per = full ? 4000 : 2000;
 	int want = (w * h + per - 1) / per;
 	want = want < 1 ? 1 : want > 4 ? 4 : want;
-	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, want,
-		      (full ? 2 : 1) | (u->quads ? UI_QUADS : 0), &d);
+	ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, want, how, &d);
+	if (d.sz.px_h < (int)s->rows) {
+		struct ui_digits one;
+		ui_digits_fit(w, h, s->rows, s->cols, (int)s->n_recon, 1, how,
+			      &one);
+		if (one.n && one.sz.px_h >= (int)s->rows)
+			d = one;
+	}
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
 	/* whose digits (with several runs, the focused one's); "examples"
