@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include "autoscope/checkpoint.h"
+#include "autoscope/stack.h"
 #include "autoscope/fileio.h"
 
 #define MAGIC "ASCKPT01"
@@ -21,7 +22,8 @@ enum tag {
 	TAG_PARAMS,
 	TAG_VELOCITY,
 	TAG_HISTORY,
-	TAG_COUNT = TAG_HISTORY,
+	TAG_STAGE, /* optional: the stage's first epoch, the head's classes */
+	TAG_COUNT = TAG_STAGE,
 };
 
 /* set on a section a reader must not skip even if it does not know it
@@ -125,7 +127,12 @@ static void put_config(struct out *o, const struct as_config *cfg)
 			snprintf(v, sizeof v, "%.9g", as_param_get(cfg, p));
 		else
 			as_param_format(cfg, p, v, sizeof v);
-		snprintf(line, sizeof line, "%s=%s\n", p->name, v);
+		/* a setting that changes what the weights mean, away from
+		 * the default an older program assumes: it must refuse (for
+		 * layers the count: one layer is what it knows) */
+		int critical = p->critical && as_param_get(cfg, p) != p->def;
+		snprintf(line, sizeof line, "%s%s=%s\n", critical ? "!" : "",
+			 p->name, v);
 		put(o, line, strlen(line));
 	}
 }
@@ -198,6 +205,10 @@ enum as_status as_checkpoint_save(const char *path,
 		put_text(&o, c->old_value, sizeof c->old_value);
 		put_text(&o, c->new_value, sizeof c->new_value);
 	}
+	end(&o, s);
+	s = begin(&o, TAG_STAGE);
+	put_u64(&o, ck->stage_epoch);
+	put_u64(&o, ck->n_classes);
 	end(&o, s);
 	if (!o.failed)
 		put_u32(&o, (uint32_t)crc32(0L, o.p, (uInt)o.len));
@@ -433,7 +444,8 @@ static const char *tag_name(uint32_t tag)
 {
 	static const char *const names[] = {
 		"?",	 "config",     "data",	    "counters", "generator",
-		"order", "dimensions", "parameter", "momentum", "history"};
+		"order", "dimensions", "parameter", "momentum", "history",
+		"stage"};
 	return tag <= TAG_COUNT ? names[tag] : "?";
 }
 
@@ -500,7 +512,8 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	/* every section but the momentum (zero when absent) and the
 	 * history (empty) is needed to go on where the run stopped */
 	for (uint32_t id = 1; id <= TAG_COUNT; id++)
-		if (!sec[id].p && id != TAG_VELOCITY && id != TAG_HISTORY)
+		if (!sec[id].p && id != TAG_VELOCITY && id != TAG_HISTORY &&
+		    id != TAG_STAGE)
 			return as_error_set(err, AS_ERR_FORMAT,
 					    "%s: no %s section", path,
 					    tag_name(id));
@@ -584,17 +597,34 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 				    "config tied=%s",
 				    path, tied ? "tied" : "untied",
 				    ck->config.tied ? "on" : "off");
-	/* [W | b | c | W'] = 2 nv nh + nv + nh values: each step checked,
-	 * and the whole must fit the parameter section (below) */
-	size_t vh, expect;
-	if (nv > SIZE_MAX || !as_mul_ok((size_t)nv, (size_t)nh, &vh) ||
-	    !as_mul_ok(vh, 2, &expect) || expect > SIZE_MAX - nv - nh ||
-	    expect + nv + nh > SIZE_MAX / sizeof(float))
+	/* the stage section before the arena: the head's size is in it */
+	uint64_t stage_epoch = 0, n_classes = 0;
+	if (sec[TAG_STAGE].p) {
+		r = &sec[TAG_STAGE];
+		stage_epoch = get_u64(r);
+		n_classes = get_u64(r);
+		if (r->short_read || r->at != r->len || n_classes > 256 ||
+		    stage_epoch > ck->epoch)
+			return bad(err, path, "malformed stage section");
+	}
+	if (ck->config.finetune == AS_FINETUNE_CLASSIFY && n_classes < 2)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: a classifier of %llu classes",
+				    path, (unsigned long long)n_classes);
+	/* one block [W | b | c | W'] per layer (2 nv nh + nv + nh values)
+	 * and the head: every product checked, and the whole must fit the
+	 * parameter section (below) */
+	if (nv > SIZE_MAX / 4)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: a model on %llu inputs is too large", path,
+				    (unsigned long long)nv);
+	size_t expect =
+		as_stack_arena_len((size_t)nv, &ck->config, (size_t)n_classes);
+	if (expect == 0)
 		return as_error_set(err, AS_ERR_FORMAT,
 				    "%s: a %llu x %llu model is too large",
 				    path, (unsigned long long)nh,
 				    (unsigned long long)nv);
-	expect += (size_t)(nv + nh);
 	if (n_params != expect)
 		return as_error_set(err, AS_ERR_FORMAT,
 				    "%s: %llu parameters for a %llu x %llu "
@@ -602,6 +632,8 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 				    path, (unsigned long long)n_params,
 				    (unsigned long long)nh,
 				    (unsigned long long)nv, expect);
+	ck->stage_epoch = stage_epoch;
+	ck->n_classes = (size_t)n_classes;
 	ck->n_visible = (size_t)nv;
 	ck->n_hidden = (size_t)nh;
 	ck->n_params = expect;

@@ -13,6 +13,10 @@ static const char *const act_names[] = {"sigmoid", "linear", NULL};
 static const char *const loss_names[] = {"ce", "mse", NULL};
 static const char *const noise_names[] = {"mask", "gauss", "saltpepper", NULL};
 static const char *const bool_names[] = {"off", "on", NULL};
+static const char *const pretrain_names[] = {"ae", "rbm", "none", NULL};
+static const char *const finetune_names[] = {"none", "recon", "classify",
+					     NULL};
+static const char *const init_names[] = {"glorot", "small", NULL};
 
 #define F(field) offsetof(struct as_config, field)
 
@@ -21,48 +25,82 @@ static const struct as_param table[] = {
 	{"corruption_level", "corruption", AS_PT_FLOAT, F(corruption_level), 0,
 	 1, 0.25, AS_STEP_ADD, 0.05, 0, NULL, 1,
 	 "noise level: fraction nu of components corrupted (mask, "
-	 "saltpepper) or std sigma (gauss)"},
+	 "saltpepper) or std sigma (gauss)", 0},
 	{"corruption", "noise kind", AS_PT_ENUM, F(corruption), 0, 2, 0,
 	 AS_STEP_ADD, 1, 0, noise_names, 1,
 	 "corruption of the input: mask (zero round(nu*d) components), "
-	 "gauss (add N(0,sigma^2)), saltpepper (set to 0 or 1)"},
+	 "gauss (add N(0,sigma^2)), saltpepper (set to 0 or 1)", 0},
 	{"sparsity_weight", "sparsity", AS_PT_FLOAT, F(sparsity_weight), 0, 100,
 	 0, AS_STEP_MUL, 2, 0.05, NULL, 1,
-	 "weight beta of the KL sparsity penalty on mean hidden activations"},
+	 "weight beta of the KL sparsity penalty on mean hidden activations", 0},
 	{"sparsity_target", "target rho", AS_PT_FLOAT, F(sparsity_target), 0.01,
 	 0.99, 0.05, AS_STEP_ADD, 0.01, 0, NULL, 1,
-	 "target mean activation rho of each hidden unit"},
+	 "target mean activation rho of each hidden unit", 0},
 	{"tied", "tied", AS_PT_BOOL, F(tied), 0, 1, 1, AS_STEP_ADD, 1, 0,
 	 bool_names, 1,
 	 "decoder uses W^T (on) or its own W' (off); untie copies W^T, tie "
-	 "averages W and W'^T"},
+	 "averages W and W'^T", 0},
 	{"contractive_weight", "contractive", AS_PT_FLOAT,
 	 F(contractive_weight), 0, 100, 0, AS_STEP_MUL, 2, 0.01, NULL, 1,
-	 "weight lambda of the contractive penalty ||dh/dx||_F^2"},
+	 "weight lambda of the contractive penalty ||dh/dx||_F^2", 0},
 	{"weight_decay", "weight decay", AS_PT_FLOAT, F(weight_decay), 0, 1, 0,
 	 AS_STEP_MUL, 2, 1e-5, NULL, 1,
-	 "L2 weight decay on the weights (not the biases)"},
+	 "L2 weight decay on the weights (not the biases)", 0},
 	{"lr", "learning rate", AS_PT_FLOAT, F(lr), 1e-6, 10, 0.1, AS_STEP_MUL,
-	 2, 0, NULL, 1, "SGD learning rate"},
+	 2, 0, NULL, 1, "SGD learning rate", 0},
 	{"momentum", "momentum", AS_PT_FLOAT, F(momentum), 0, 0.99, 0,
-	 AS_STEP_ADD, 0.1, 0, NULL, 1, "SGD momentum"},
+	 AS_STEP_ADD, 0.1, 0, NULL, 1, "SGD momentum", 0},
 	{"lr_decay", "lr decay", AS_PT_FLOAT, F(lr_decay), 0, 10, 0,
 	 AS_STEP_MUL, 2, 0.01, NULL, 1,
-	 "learning-rate decay: lr / (1 + lr_decay * epoch)"},
+	 "learning-rate decay: lr / (1 + lr_decay * epoch)", 0},
 	{"batch_size", "batch", AS_PT_INT, F(batch_size), 1, AS_BATCH_MAX, 20,
-	 AS_STEP_MUL, 2, 0, NULL, 1, "examples per minibatch"},
+	 AS_STEP_MUL, 2, 0, NULL, 1, "examples per minibatch", 0},
 	{"loss", "loss", AS_PT_ENUM, F(loss), 0, 1, 0, AS_STEP_ADD, 1, 0,
 	 loss_names, 1,
 	 "ce: sigmoid decoder + cross-entropy (inputs in [0,1]); mse: linear "
-	 "decoder + 1/2 squared error"},
+	 "decoder + 1/2 squared error", 0},
 	{"encoder", "encoder", AS_PT_ENUM, F(encoder), 0, 1, 0, AS_STEP_ADD, 1,
-	 0, act_names, 1, "encoder non-linearity: sigmoid or linear"},
+	 0, act_names, 1,
+	 "the code layer's non-linearity, sigmoid or linear (alias --code; "
+	 "the layers below a deep code are sigmoid)", 0},
+	{"stage", "stage", AS_PT_INT, F(stage), 0, AS_LAYERS_MAX, 0,
+	 AS_STEP_ADD, 1, 0, NULL, 1,
+	 "what trains: k-1 pretrains layer k on the codes below it, the "
+	 "number of layers fine-tunes the whole stack", 0},
+	{"pretrain", "pretrain", AS_PT_ENUM, F(pretrain), 0, 2, 0,
+	 AS_STEP_ADD, 1, 0, pretrain_names, 1,
+	 "how a layer is pretrained: ae (this autoencoder, every setting), "
+	 "rbm (CD-1), none (straight to fine-tuning)",
+	 1},
+	{"pretrain_epochs", "layer epochs", AS_PT_INT, F(pretrain_epochs), 0,
+	 100000, 2, AS_STEP_ADD, 1, 0, NULL, 1,
+	 "epochs of pretraining per layer before the next stage (0: until "
+	 "moved on)", 0},
+	{"code_noise", "code noise", AS_PT_FLOAT, F(code_noise), 0, 100, 0,
+	 AS_STEP_MUL, 2, 0.5, NULL, 1,
+	 "std of the Gaussian noise added to the code layer's input while "
+	 "fine-tuning: pushes sigmoid codes to binary (semantic hashing)", 0},
+	{"init", "init", AS_PT_ENUM, F(init), 0, 1, 0, AS_STEP_ADD, 1, 0,
+	 init_names, 1,
+	 "initial weights (at the start and on reset): glorot U(-r,r) or "
+	 "small N(0, 0.01^2)", 0},
 	{"hidden", "hidden units", AS_PT_INT, F(n_hidden), 1, 4096, 500,
 	 AS_STEP_MUL, 2, 0, NULL, 0,
-	 "number of hidden units (a change starts a new model)"},
+	 "number of hidden units of a one-layer model (a change starts a "
+	 "new model)", 0},
+	{"layers", "layers", AS_PT_SIZES, F(n_layers), 1, AS_LAYERS_MAX, 1,
+	 AS_STEP_ADD, 1, 0, NULL, 0,
+	 "hidden sizes from the input up, e.g. 500-250-30 (up to 8 layers "
+	 "of up to 4096 units; the last of --hidden and --layers wins)",
+	 1},
+	{"finetune", "finetune", AS_PT_ENUM, F(finetune), 0, 2, 0, AS_STEP_ADD,
+	 1, 0, finetune_names, 0,
+	 "after pretraining: none, recon (unrolled encoder + mirrored "
+	 "decoder) or classify (a softmax on the code, on the labels)",
+	 1},
 	{"seed", "seed", AS_PT_U64, F(seed), 0, 9007199254740992.0, 1,
 	 AS_STEP_ADD, 1, 0, NULL, 0,
-	 "random seed of initialisation, order and noise"},
+	 "random seed of initialisation, order and noise", 0},
 };
 
 #define N_PARAMS (sizeof table / sizeof table[0])
@@ -90,6 +128,8 @@ static int same_name(const char *a, const char *b)
 
 const struct as_param *as_param_find(const char *name)
 {
+	if (same_name(name, "code"))
+		name = "encoder";
 	for (size_t i = 0; i < N_PARAMS; i++)
 		if (same_name(name, table[i].name))
 			return &table[i];
@@ -117,6 +157,7 @@ double as_param_get(const struct as_config *cfg, const struct as_param *p)
 		return v;
 	}
 	case AS_PT_U64: return (double)*(const uint64_t *)(const void *)base;
+	case AS_PT_SIZES: return cfg->n_layers;
 	}
 	return 0;
 }
@@ -134,6 +175,11 @@ static void put(struct as_config *cfg, const struct as_param *p, double v)
 		break;
 	}
 	case AS_PT_U64: *(uint64_t *)(void *)base = (uint64_t)v; break;
+	case AS_PT_SIZES: break; /* by as_param_parse only */
+	}
+	if (p->offset == F(n_hidden)) {
+		/* --hidden N is the one-layer form of --layers N */
+		cfg->n_layers = 1;
 	}
 }
 
@@ -167,10 +213,84 @@ enum as_status as_config_validate(const struct as_config *cfg,
 					    table[i].name, v, table[i].min,
 					    table[i].max);
 	}
+	for (int k = 1; k < cfg->n_layers; k++)
+		if (cfg->layers[k] < 1 || cfg->layers[k] > AS_UNITS_MAX)
+			return as_error_set(err, AS_ERR_INVALID,
+					    "layer %d has %d units: 1 to %d "
+					    "are allowed",
+					    k + 1, cfg->layers[k],
+					    AS_UNITS_MAX);
+	if (cfg->stage > as_config_last_stage(cfg))
+		return as_error_set(
+			err, AS_ERR_INVALID,
+			"stage %d does not exist: %d layer%s %s (stages "
+			"%d to %d; 0 is the first layer's pretraining)",
+			cfg->stage, cfg->n_layers, cfg->n_layers > 1 ? "s" : "",
+			cfg->finetune == AS_FINETUNE_NONE
+				? "without fine-tuning"
+				: "and fine-tuning",
+			as_config_first_stage(cfg), as_config_last_stage(cfg));
 	if (cfg->encoder == AS_ACT_LINEAR && cfg->sparsity_weight > 0)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "the KL sparsity penalty needs the sigmoid "
 				    "encoder (mean activations in (0,1))");
+	return AS_OK;
+}
+
+int as_config_layer(const struct as_config *cfg, int k)
+{
+	return k == 0 ? cfg->n_hidden : cfg->layers[k];
+}
+
+int as_config_last_stage(const struct as_config *cfg)
+{
+	return cfg->finetune == AS_FINETUNE_NONE ? cfg->n_layers - 1
+						 : cfg->n_layers;
+}
+
+int as_config_first_stage(const struct as_config *cfg)
+{
+	return cfg->pretrain == AS_PRETRAIN_NONE ? as_config_last_stage(cfg)
+						 : 0;
+}
+
+/* "500-250-30" (also with commas or x) into cfg's layers and hidden */
+static enum as_status parse_sizes(struct as_config *cfg,
+				  const struct as_param *p, const char *word,
+				  struct as_error *err)
+{
+	int sizes[AS_LAYERS_MAX], n = 0;
+	const char *s = word;
+	for (;;) {
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (end == s || errno == ERANGE || v < 1 || v > AS_UNITS_MAX ||
+		    !isdigit((unsigned char)*s))
+			return as_error_set(
+				err, AS_ERR_INVALID,
+				"%s takes hidden sizes of 1 to %d units from "
+				"the input up, like 500-250-30, not '%s'",
+				p->name, AS_UNITS_MAX, word);
+		if (n == AS_LAYERS_MAX)
+			return as_error_set(err, AS_ERR_INVALID,
+					    "%s: at most %d layers, not '%s'",
+					    p->name, AS_LAYERS_MAX, word);
+		sizes[n++] = (int)v;
+		if (*end == 0)
+			break;
+		if (*end != '-' && *end != ',' && *end != 'x')
+			return as_error_set(
+				err, AS_ERR_INVALID,
+				"%s takes sizes separated by '-', like "
+				"500-250-30, not '%s'",
+				p->name, word);
+		s = end + 1;
+	}
+	cfg->n_layers = n;
+	cfg->n_hidden = sizes[0];
+	for (int k = 1; k < n; k++)
+		cfg->layers[k] = sizes[k];
 	return AS_OK;
 }
 
@@ -190,6 +310,13 @@ static const char *kind_words(const struct as_param *p, char *buf, size_t n)
 enum as_status as_param_set(struct as_config *cfg, const struct as_param *p,
 			    double value, struct as_error *err)
 {
+	if (p->type == AS_PT_SIZES) {
+		if (value == cfg->n_layers)
+			return AS_OK;
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s is set from text like 500-250-30",
+				    p->name);
+	}
 	double stored = p->type == AS_PT_FLOAT ? (double)(float)value : value;
 	if (!isfinite(value) || stored < lo_of(p) || stored > hi_of(p))
 		return as_error_set(err, AS_ERR_INVALID,
@@ -217,6 +344,8 @@ enum as_status as_param_parse(struct as_config *cfg, const struct as_param *p,
 				    p->name);
 	memcpy(word, text, len);
 	word[len] = 0;
+	if (p->type == AS_PT_SIZES)
+		return parse_sizes(cfg, p, word, err);
 
 	if (p->type == AS_PT_BOOL) {
 		static const char *const yes[] = {"on", "yes", "true", "1"};
@@ -266,11 +395,25 @@ void as_param_format(const struct as_config *cfg, const struct as_param *p,
 	case AS_PT_INT: snprintf(buf, n, "%d", (int)v); break;
 	case AS_PT_U64: snprintf(buf, n, "%llu", (unsigned long long)v); break;
 	case AS_PT_FLOAT: snprintf(buf, n, "%.4g", v); break;
+	case AS_PT_SIZES: {
+		size_t at = 0;
+		buf[0] = 0;
+		for (int k = 0; k < cfg->n_layers && at < n; k++) {
+			int w = snprintf(buf + at, n - at, "%s%d",
+					 k ? "-" : "", as_config_layer(cfg, k));
+			if (w < 0)
+				break;
+			at += (size_t)w;
+		}
+		break;
+	}
 	}
 }
 
 void as_param_step(struct as_config *cfg, const struct as_param *p, int dir)
 {
+	if (p->type == AS_PT_SIZES)
+		return; /* typed, never stepped */
 	double v = as_param_get(cfg, p);
 	if (p->type == AS_PT_ENUM || p->type == AS_PT_BOOL) {
 		double span = p->max - p->min + 1;

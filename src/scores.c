@@ -118,8 +118,8 @@ static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
 {
 	struct as_model *m = t->model;
 	size_t nv = m->n_visible, nh = m->n_hidden;
-	if (nh >= nv)
-		return AS_OK; /* no proper subspace to compare */
+	if (nh >= nv || t->stack->n_layers > 1)
+		return AS_OK; /* no proper (linear) subspace to compare */
 	enum as_status st = as_trainer_pca(t, err);
 	if (st != AS_OK)
 		return st;
@@ -166,7 +166,7 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 				 struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
-	size_t nh = t->model->n_hidden, ntr = ds->n_train;
+	size_t nh = as_trainer_code_width(t), ntr = ds->n_train;
 	size_t nq = ds->n - ntr;
 	if (nq > AS_HASH_Q_SCORED)
 		nq = AS_HASH_Q_SCORED;
@@ -178,7 +178,7 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	as_model_encode(t->model, &t->cfg, ds->x, ntr + nq, codes);
+	as_trainer_encode(t, ds->x, ntr + nq, codes);
 	st = as_knn_precision(codes, ds->labels, ntr, codes + ntr * nh,
 			      ds->labels + ntr, nq, nh, k, 1,
 			      &s->hash_precision, nn, err);
@@ -211,7 +211,7 @@ static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
 				    struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
-	size_t nh = t->model->n_hidden, ntr = ds->n_train;
+	size_t nh = as_trainer_code_width(t), ntr = ds->n_train;
 	size_t n = ds->n - ntr;
 	if (n > AS_SCATTER_N)
 		n = AS_SCATTER_N;
@@ -219,7 +219,7 @@ static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
 	float *codes = malloc(n * nh * sizeof *codes);
 	if (!codes)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_model_encode(t->model, &t->cfg, x, n, codes);
+	as_trainer_encode(t, x, n, codes);
 	int bad = top2(codes, n, nh, s->code_xy);
 	free(codes);
 	if (!bad && !t->pixel_xy_done) {
@@ -247,7 +247,7 @@ static double r2(struct as_trainer *t, const float *x, size_t n)
 		free(rec);
 		return NAN;
 	}
-	as_model_reconstruct(t->model, &t->cfg, x, n, rec);
+	as_trainer_reconstruct(t, x, n, rec);
 	double mean = 0, se = 0, sv = 0;
 	for (size_t i = 0; i < n * d; i++)
 		mean += x[i];
@@ -318,9 +318,8 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 	s->examples = t->examples;
 	s->heldout = as_trainer_heldout_loss(t, 0);
 	if (nte)
-		s->recon_clean =
-			as_model_eval(t->model, &t->cfg,
-				      ds->x + ds->n_train * ds->d, nte, NULL);
+		s->recon_clean = as_trainer_recon_loss(
+			t, ds->x + ds->n_train * ds->d, nte);
 	if (nte && t->cfg.loss == AS_LOSS_MSE)
 		s->variance = variance(ds->x + ds->n_train * ds->d, nte, ds->d);
 	enum as_status st = AS_OK;

@@ -12,18 +12,29 @@ static void slot_free(struct as_snapshot *s)
 	free(s->clean);
 	free(s->corrupted);
 	free(s->recon);
+	free(s->deep_w);
 	memset(s, 0, sizeof *s);
 }
 
-enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
-				 size_t n_hidden, size_t n_recon,
+enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
+				 const size_t *sizes, size_t n_recon,
 				 struct as_error *err)
 {
 	memset(p, 0, sizeof *p);
-	size_t wlen, rlen;
-	if (!as_mul_ok(n_visible, n_hidden, &wlen) ||
+	size_t n_visible = sizes[0], n_hidden = sizes[1];
+	size_t wlen, rlen, deep = 0;
+	if (n_layers < 1 || n_layers > AS_LAYERS_MAX ||
+	    !as_mul_ok(n_visible, n_hidden, &wlen) ||
 	    !as_mul_ok(n_visible, n_recon ? n_recon : 1, &rlen))
 		return as_error_set(err, AS_ERR_NOMEM, "snapshot too large");
+	for (size_t k = 2; k <= n_layers; k++) {
+		size_t len;
+		if (!as_mul_ok(sizes[k], sizes[k - 1], &len) ||
+		    len > SIZE_MAX / 4 - deep)
+			return as_error_set(err, AS_ERR_NOMEM,
+					    "snapshot too large");
+		deep += len;
+	}
 	for (int i = 0; i < 3; i++) {
 		struct as_snapshot *s = &p->slot[i];
 		s->w = calloc(wlen, sizeof(float));
@@ -32,13 +43,17 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
 		s->clean = calloc(rlen, sizeof(float));
 		s->corrupted = calloc(rlen, sizeof(float));
 		s->recon = calloc(rlen, sizeof(float));
+		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
+		s->n_layers = n_layers;
+		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
+		s->error = NAN;
 		s->n_visible = n_visible;
 		s->n_hidden = n_hidden;
 		s->n_recon = n_recon;
 		s->pca_error = s->heldout_loss = NAN;
 		s->probe_accuracy = s->probe_raw = NAN;
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
-		    !s->recon) {
+		    !s->recon || (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);
 			return as_error_set(err, AS_ERR_NOMEM,

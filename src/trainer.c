@@ -52,6 +52,13 @@ static enum as_status check_fit(const struct as_config *cfg,
 	enum as_status st = as_config_validate(cfg, err);
 	if (st != AS_OK)
 		return st;
+	if (cfg->finetune == AS_FINETUNE_CLASSIFY &&
+	    (!ds->labels || ds->n_classes < 2))
+		return as_error_set(err, AS_ERR_INVALID,
+				    "--finetune classify needs labels of at "
+				    "least two classes, and %s has %s",
+				    ds->name,
+				    ds->labels ? "one" : "no labels");
 	if (cfg->loss == AS_LOSS_CE && (ds->min < 0.0f || ds->max > 1.0f))
 		return as_error_set(err, AS_ERR_INVALID,
 				    "cross-entropy needs inputs in [0, 1] but "
@@ -73,7 +80,7 @@ static enum as_status alloc_run(struct as_trainer *t,
 	if (t->opts.out_dir)
 		snprintf(t->out_dir, sizeof t->out_dir, "%s", t->opts.out_dir);
 	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
-	t->last_heldout = t->pca_error = NAN;
+	t->last_heldout = t->pca_error = t->last_error = NAN;
 	t->probe_accuracy = t->probe_raw = NAN;
 	t->pixel_precision = NAN;
 	as_scores_clear(&t->scores);
@@ -86,22 +93,32 @@ static enum as_status alloc_run(struct as_trainer *t,
 		return as_error_set(err, AS_ERR_INVALID,
 				    "%s: too many examples", ds->name);
 	enum as_status st;
-	size_t nh = (size_t)t->cfg.n_hidden;
-	st = as_model_create(ds->d, nh, AS_BATCH_MAX, &t->model, err);
+	size_t classes = ds->labels ? (size_t)ds->n_classes : 0;
+	st = as_stack_create(ds->d, &t->cfg, classes, AS_BATCH_MAX, &t->stack,
+			     err);
 	if (st == AS_OK)
-		st = as_model_create(ds->d, nh, 1, &t->good, err);
+		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->good, err);
 	if (st == AS_OK)
-		st = as_model_create(ds->d, nh, 1, &t->cand, err);
+		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->cand, err);
 	if (st != AS_OK)
 		return st;
+	t->model = t->stack->layer[0];
+	t->batch_labels = malloc(AS_BATCH_MAX);
 	t->order = malloc(ds->n_train * sizeof *t->order);
 	t->batch = malloc((size_t)AS_BATCH_MAX * ds->d * sizeof(float));
 	t->recon_noisy = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
+	size_t widest = 0;
+	for (size_t k = 1; k <= t->stack->n_layers; k++)
+		widest = t->stack->sizes[k] > widest ? t->stack->sizes[k]
+						     : widest;
+	t->recon_stats = malloc((size_t)AS_SNAP_STATS * widest * sizeof(float));
 	t->history = calloc(1, sizeof *t->history);
-	if (!t->order || !t->batch || !t->recon_noisy || !t->history)
+	if (!t->order || !t->batch || !t->recon_noisy || !t->history ||
+	    !t->batch_labels || !t->recon_stats)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	if (t->opts.publish) {
-		st = as_publisher_init(&t->pub, ds->d, nh, AS_SNAP_RECON, err);
+		st = as_publisher_init(&t->pub, t->stack->n_layers,
+				       t->stack->sizes, AS_SNAP_RECON, err);
 		if (st != AS_OK)
 			return st;
 		t->opts.publish = 2; /* initialised: destroy on free */
@@ -131,12 +148,70 @@ static void new_order(struct as_trainer *t)
  * reset, restore): they are both the good copy and the candidate. */
 static void guard_restart(struct as_trainer *t)
 {
-	as_model_copy_weights(t->good, t->model, NULL);
-	as_model_copy_weights(t->cand, t->model, NULL);
+	as_stack_copy_weights(t->good, t->stack, NULL);
+	as_stack_copy_weights(t->cand, t->stack, NULL);
 	t->good_step = t->cand_step = t->step;
 	t->int_loss = 0;
 	t->int_n = 0;
 	t->rejected = 0;
+}
+
+/* The layer pretrained by CD-1, if any, is kept tied (an RBM has one W);
+ * when its stage ends it takes the run's tied setting again (untying
+ * copies W^T into its decoder). */
+static void stage_shape(struct as_trainer *t)
+{
+	int want = t->cfg.stage < t->cfg.n_layers &&
+				   t->cfg.pretrain == AS_PRETRAIN_RBM
+			   ? t->cfg.stage
+			   : -1;
+	struct as_stack *all[3] = {t->stack, t->good, t->cand};
+	for (int i = 0; i < 3; i++) {
+		struct as_stack *s = all[i];
+		if (s->rbm_layer == want)
+			continue;
+		if (s->rbm_layer >= 0)
+			as_model_set_tied(s->layer[s->rbm_layer], t->cfg.tied);
+		s->rbm_layer = want;
+		if (want >= 0)
+			as_model_set_tied(s->layer[want], 1);
+	}
+}
+
+/* A new stage: a new objective from the weights in force, so no momentum
+ * and no loss level to hold it to. */
+static void stage_begin(struct as_trainer *t)
+{
+	stage_shape(t);
+	memset(t->stack->velocity, 0, t->stack->n_params * sizeof(float));
+	t->stage_epoch = t->epoch;
+	t->ref_loss = NAN;
+	t->acc_loss = 0;
+	t->acc_examples = 0;
+	guard_restart(t);
+}
+
+size_t as_trainer_depth(const struct as_trainer *t)
+{
+	size_t L = t->stack->n_layers;
+	return t->cfg.stage < (int)L ? (size_t)t->cfg.stage + 1 : L;
+}
+
+size_t as_trainer_code_width(const struct as_trainer *t)
+{
+	return t->stack->sizes[as_trainer_depth(t)];
+}
+
+void as_trainer_encode(struct as_trainer *t, const float *x, size_t n,
+		       float *codes)
+{
+	as_stack_encode(t->stack, &t->cfg, as_trainer_depth(t), x, n, codes);
+}
+
+void as_trainer_reconstruct(struct as_trainer *t, const float *x, size_t n,
+			    float *out)
+{
+	as_stack_reconstruct(t->stack, &t->cfg, as_trainer_depth(t), x, n, out);
 }
 
 enum as_status as_trainer_create(const struct as_config *cfg,
@@ -162,8 +237,11 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	as_rng_seed(&t->rng_init, cfg->seed, 1);
 	as_rng_seed(&t->rng_shuffle, cfg->seed, 2);
 	as_rng_seed(&t->rng_noise, cfg->seed, 3);
-	as_model_init(t->model, cfg, &t->rng_init);
+	if (t->cfg.stage < as_config_first_stage(&t->cfg))
+		t->cfg.stage = as_config_first_stage(&t->cfg);
+	as_stack_init(t->stack, &t->cfg, &t->rng_init);
 	t->ref_loss = NAN;
+	stage_shape(t);
 	guard_restart(t);
 	new_order(t);
 	as_history_clear(t->history);
@@ -204,20 +282,27 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	t->cfg = ck->config;
 	st = alloc_run(t, ds, opts, err);
-	if (st == AS_OK && ck->n_params != t->model->n_params)
+	if (st == AS_OK && ck->n_classes != t->stack->n_classes)
+		st = as_error_set(err, AS_ERR_INVALID,
+				  "the checkpoint classifies %zu classes, %s "
+				  "has %d",
+				  ck->n_classes, ds->name, ds->n_classes);
+	if (st == AS_OK && ck->n_params != t->stack->n_params)
 		st = as_error_set(err, AS_ERR_INVALID,
 				  "checkpoint holds %zu parameters, the model "
 				  "needs %zu",
-				  ck->n_params, t->model->n_params);
+				  ck->n_params, t->stack->n_params);
 	if (st == AS_OK)
 		st = open_csv(t, 1, err);
 	if (st != AS_OK) {
 		as_trainer_free(t);
 		return st;
 	}
-	memcpy(t->model->params, ck->params, ck->n_params * sizeof(float));
-	memcpy(t->model->velocity, ck->velocity, ck->n_params * sizeof(float));
-	t->model->tied = ck->tied;
+	memcpy(t->stack->params, ck->params, ck->n_params * sizeof(float));
+	memcpy(t->stack->velocity, ck->velocity, ck->n_params * sizeof(float));
+	for (size_t k = 0; k < t->stack->n_layers; k++)
+		t->stack->layer[k]->tied = ck->tied;
+	t->stage_epoch = ck->stage_epoch;
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
 	t->rng_init = ck->rng_init;
@@ -228,6 +313,7 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->examples = ck->examples;
 	t->elapsed_s = ck->elapsed_s;
 	t->ref_loss = NAN;
+	stage_shape(t);
 	guard_restart(t);
 	t->acc_loss = ck->acc_loss;
 	t->acc_examples = (size_t)ck->acc_examples;
@@ -257,8 +343,8 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	struct as_trainer *t = *out;
 	/* what a checkpoint leaves out: the guard's copies and state, the
 	 * latest measures, the scores */
-	as_model_copy_weights(t->good, src->good, NULL);
-	as_model_copy_weights(t->cand, src->cand, NULL);
+	as_stack_copy_weights(t->good, src->good, NULL);
+	as_stack_copy_weights(t->cand, src->cand, NULL);
 	t->good_step = src->good_step;
 	t->cand_step = src->cand_step;
 	t->int_loss = src->int_loss;
@@ -267,6 +353,7 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	t->rejected = src->rejected;
 	t->paused = src->paused;
 	t->last_heldout = src->last_heldout;
+	t->last_error = src->last_error;
 	t->pca_error = src->pca_error;
 	t->probe_accuracy = src->probe_accuracy;
 	t->probe_raw = src->probe_raw;
@@ -317,13 +404,15 @@ void as_trainer_free(struct as_trainer *t)
 	as_trainer_free(t->forked);
 	if (t->csv.f)
 		as_csv_close(&t->csv);
-	as_model_free(t->model);
-	as_model_free(t->good);
-	as_model_free(t->cand);
+	as_stack_free(t->stack);
+	as_stack_free(t->good);
+	as_stack_free(t->cand);
+	free(t->batch_labels);
 	as_pca_free(t->pca);
 	free(t->order);
 	free(t->batch);
 	free(t->recon_noisy);
+	free(t->recon_stats);
 	free(t->history);
 	if (t->opts.publish == 2)
 		as_publisher_destroy(&t->pub);
@@ -345,12 +434,48 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
 	if (max && n > max)
 		n = max;
 	const float *x = t->ds->x + t->ds->n_train * t->ds->d;
+	const uint8_t *y =
+		t->ds->labels ? t->ds->labels + t->ds->n_train : NULL;
 	/* the training objective on held-out data: corrupted as in training
 	 * (by the same noise at every evaluation, so the curve shows the
 	 * model changing, not the noise) and compared with the clean x */
 	struct as_rng noise;
 	as_rng_seed(&noise, t->cfg.seed, 4);
-	return as_model_eval(t->model, &t->cfg, x, n, &noise);
+	double loss = as_stack_eval(t->stack, &t->cfg, t->cfg.stage, x, y, n,
+				    &noise);
+	if (t->cfg.stage == t->cfg.n_layers && t->stack->n_classes)
+		t->last_error = (double)as_stack_errors(t->stack, &t->cfg, x,
+							y, n) /
+				(double)n;
+	return loss;
+}
+
+double as_trainer_recon_loss(struct as_trainer *t, const float *x, size_t n)
+{
+	struct as_stack *s = t->stack;
+	size_t depth = as_trainer_depth(t);
+	if (s->n_layers == 1 && s->n_classes == 0)
+		return as_model_eval(t->model, &t->cfg, x, n, NULL);
+	/* through the trained layers and back, against the clean x */
+	size_t d = t->ds->d;
+	double total = 0;
+	for (size_t at = 0; at < n; at += AS_SNAP_RECON) {
+		size_t b = n - at < AS_SNAP_RECON ? n - at : AS_SNAP_RECON;
+		as_stack_reconstruct(s, &t->cfg, depth, x + at * d, b,
+				     t->recon_noisy);
+		for (size_t i = 0; i < b * d; i++) {
+			double r = t->recon_noisy[i], v = x[at * d + i];
+			if (t->cfg.loss == AS_LOSS_CE) {
+				double q = r < 1e-7 ? 1e-7
+					   : r > 1 - 1e-7 ? 1 - 1e-7
+							  : r;
+				total -= v * log(q) + (1 - v) * log(1 - q);
+			} else {
+				total += 0.5 * (r - v) * (r - v);
+			}
+		}
+	}
+	return n ? total / (double)n : NAN;
 }
 
 static void record_change(struct as_trainer *t, const char *name,
@@ -383,12 +508,26 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	if (strcmp(old_text, new_text) == 0 &&
 	    as_param_get(&t->cfg, p) == as_param_get(&next, p))
 		return AS_OK;
+	int old_stage = t->cfg.stage;
 	t->cfg = next;
 	if (p->offset == offsetof(struct as_config, tied)) {
-		as_model_set_tied(t->model, t->cfg.tied);
-		as_model_set_tied(t->good, t->cfg.tied);
-		as_model_set_tied(t->cand, t->cfg.tied);
+		as_stack_set_tied(t->stack, t->cfg.tied);
+		as_stack_set_tied(t->good, t->cfg.tied);
+		as_stack_set_tied(t->cand, t->cfg.tied);
 	}
+	if (p->offset == offsetof(struct as_config, pretrain)) {
+		/* ae <-> rbm on the layer in training; none ends the
+		 * pretraining here */
+		stage_shape(t);
+		if (t->cfg.stage < as_config_first_stage(&t->cfg)) {
+			record_change(t, p->name, old_text, new_text);
+			return as_trainer_set(t, as_param_find("stage"),
+					      as_config_first_stage(&t->cfg),
+					      err);
+		}
+	}
+	if (t->cfg.stage != old_stage)
+		stage_begin(t);
 	record_change(t, p->name, old_text, new_text);
 	say(t, "%s: %s -> %s at step %llu", p->name, old_text, new_text,
 	    (unsigned long long)t->step);
@@ -459,8 +598,8 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 static void diverged(struct as_trainer *t)
 {
 	uint64_t from = t->good_step;
-	as_model_copy_weights(t->model, t->good, NULL);
-	memset(t->model->velocity, 0, t->model->n_params * sizeof(float));
+	as_stack_copy_weights(t->stack, t->good, NULL);
+	memset(t->stack->velocity, 0, t->stack->n_params * sizeof(float));
 	guard_restart(t);
 	t->good_step = t->cand_step = from;
 	t->acc_loss = 0;
@@ -501,17 +640,17 @@ static void guard_step(struct as_trainer *t, double loss, size_t n)
 	int sane = isnan(t->ref_loss) || mean <= 2.0 * t->ref_loss;
 	if (!sane)
 		t->rejected++;
-	if ((sane || t->rejected >= 10) && as_model_finite(t->model)) {
+	if ((sane || t->rejected >= 10) && as_stack_finite(t->stack)) {
 		/* the candidate becomes the good copy by a swap (no copy:
 		 * cand is overwritten just below) */
-		struct as_model *old_good = t->good;
+		struct as_stack *old_good = t->good;
 		t->good = t->cand;
 		t->cand = old_good;
 		t->good_step = t->cand_step;
 		t->ref_loss = mean;
 		t->rejected = 0;
 	}
-	as_model_copy_weights(t->cand, t->model, NULL);
+	as_stack_copy_weights(t->cand, t->stack, NULL);
 	t->cand_step = t->step;
 	t->int_loss = 0;
 	t->int_n = 0;
@@ -532,8 +671,19 @@ static void minibatch(struct as_trainer *t)
 		       ds->x + (size_t)t->order[t->cursor + i] * d,
 		       d * sizeof(float));
 	struct as_losses l;
-	as_model_step(t->model, &t->cfg, t->batch, n, as_trainer_lr(t),
-		      &t->rng_noise, &l);
+	float lr = as_trainer_lr(t);
+	if (t->cfg.stage < t->cfg.n_layers) {
+		as_stack_pretrain_step(t->stack, &t->cfg, (size_t)t->cfg.stage,
+				       t->batch, n, lr, &t->rng_noise, &l);
+	} else {
+		if (ds->labels)
+			for (size_t i = 0; i < n; i++)
+				t->batch_labels[i] =
+					ds->labels[t->order[t->cursor + i]];
+		as_stack_finetune_grad(t->stack, &t->cfg, t->batch,
+				       t->batch_labels, n, &t->rng_noise, &l);
+		as_stack_update(t->stack, &t->cfg, lr);
+	}
 	t->cursor += n;
 	t->step++;
 	t->examples += n;
@@ -561,6 +711,14 @@ static void minibatch(struct as_trainer *t)
 		as_trainer_point(t, eval_due || epoch_end);
 		if (t->opts.point_min_s > 0)
 			t->last_point_s = now_s();
+	}
+	if (epoch_end && t->cfg.pretrain_epochs > 0 &&
+	    t->cfg.stage < as_config_last_stage(&t->cfg) &&
+	    t->epoch - t->stage_epoch >= (uint64_t)t->cfg.pretrain_epochs) {
+		/* this layer has had its epochs: on to the next stage */
+		struct as_error err;
+		as_trainer_set(t, as_param_find("stage"), t->cfg.stage + 1,
+			       &err);
 	}
 	double t1 = now_s(), dt = t1 - t0;
 	t->last_tick = t1;
@@ -610,8 +768,16 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		break;
 	case AS_CMD_STEP: t->step_once = 1; break;
 	case AS_CMD_RESET:
-		as_model_init(t->model, &t->cfg, &t->rng_init);
+		as_stack_init(t->stack, &t->cfg, &t->rng_init);
+		if (t->cfg.stage != as_config_first_stage(&t->cfg)) {
+			/* new weights start at the first stage again */
+			if (as_trainer_set(t, as_param_find("stage"),
+					   as_config_first_stage(&t->cfg),
+					   &err) != AS_OK)
+				say(t, "%s", err.msg);
+		}
 		t->ref_loss = NAN;
+		stage_shape(t);
 		guard_restart(t);
 		/* the old weights' numbers are gone with them */
 		t->probe_accuracy = NAN;

@@ -1,4 +1,5 @@
 /* trainer, the outward half: measures, files, snapshots and the thread. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ static double clock_s(void)
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
-	size_t k = (size_t)t->cfg.n_hidden;
+	size_t k = t->stack->sizes[t->stack->n_layers]; /* the code's */
 	if (k > ds->d)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "no rank-%zu PCA baseline for %zu-value "
@@ -40,7 +41,7 @@ enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
 	size_t ntr = ds->n_train, nte = ds->n - ds->n_train;
-	size_t k = (size_t)t->cfg.n_hidden;
+	size_t k = as_trainer_code_width(t);
 	if (!ds->labels || nte == 0)
 		return as_error_set(err, AS_ERR_STATE,
 				    "the linear probe needs labels and a "
@@ -60,7 +61,7 @@ enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err)
 	float *codes = malloc(ds->n * k * sizeof(float));
 	if (!codes)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_model_encode(t->model, &t->cfg, ds->x, ds->n, codes);
+	as_trainer_encode(t, ds->x, ds->n, codes);
 	st = as_probe_score(codes, ds->labels, ntr, codes + ntr * k,
 			    ds->labels + ntr, nte, k, ds->n_classes, &po,
 			    &t->probe_accuracy, err);
@@ -88,10 +89,12 @@ void as_trainer_checkpoint(const struct as_trainer *t, struct as_checkpoint *ck)
 	ck->rng_noise = t->rng_noise;
 	ck->n_visible = t->model->n_visible;
 	ck->n_hidden = t->model->n_hidden;
-	ck->tied = t->model->tied;
-	ck->n_params = t->model->n_params;
-	ck->params = t->model->params;
-	ck->velocity = t->model->velocity;
+	ck->tied = t->cfg.tied;
+	ck->n_params = t->stack->n_params;
+	ck->params = t->stack->params;
+	ck->velocity = t->stack->velocity;
+	ck->stage_epoch = t->stage_epoch;
+	ck->n_classes = t->stack->n_classes;
 	ck->history = t->history;
 }
 
@@ -99,7 +102,8 @@ enum as_status as_trainer_save(struct as_trainer *t, const char *path,
 			       struct as_error *err)
 {
 	struct as_checkpoint ck;
-	as_model_sync_decoder(t->model);
+	for (size_t k = 0; k < t->stack->n_layers; k++)
+		as_model_sync_decoder(t->stack->layer[k]);
 	as_trainer_checkpoint(t, &ck);
 	return as_checkpoint_save(path, &ck, err);
 }
@@ -132,14 +136,95 @@ static enum as_status export_npy(const char *dir, const char *name,
 	return as_export_npy(path, data, shape, cols ? 2 : 1, err);
 }
 
+static const char *act_name(int sigmoid)
+{
+	return sigmoid ? "sigmoid" : "linear";
+}
+
+/* model.json: every layer's files, shapes and activation in forward
+ * order, enough to rebuild the forward pass with numpy alone. */
+static enum as_status write_model_json(struct as_trainer *t, const char *dir,
+				       int numbered, struct as_error *err)
+{
+	const struct as_stack *s = t->stack;
+	size_t L = s->n_layers;
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof path, "%s/model.json", dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return as_error_set(err, AS_ERR_IO, "cannot write %s: %s", tmp,
+				    strerror(errno));
+	char layers[64];
+	as_param_format(&t->cfg, as_param_find("layers"), layers,
+			sizeof layers);
+	fprintf(f,
+		"{\n  \"format\": \"autoscope model\",\n"
+		"  \"version\": 1,\n"
+		"  \"forward\": \"each layer maps a row vector x to "
+		"activation(x @ W.T + b), W of shape [out, in]\",\n"
+		"  \"input\": %zu,\n  \"image\": [%zu, %zu],\n"
+		"  \"layers\": \"%s\",\n  \"loss\": \"%s\",\n"
+		"  \"stage\": %d,\n  \"trained_layers\": %zu,\n"
+		"  \"encoder\": [\n",
+		s->sizes[0], t->ds->rows, t->ds->cols, layers,
+		t->cfg.loss == AS_LOSS_CE ? "cross-entropy" : "squared error",
+		t->cfg.stage, as_trainer_depth(t));
+	char num[16] = "";
+	for (size_t k = 0; k < L; k++) {
+		if (numbered)
+			snprintf(num, sizeof num, "%zu", k + 1);
+		int sig = k + 1 < L || t->cfg.encoder == AS_ACT_SIGMOID;
+		fprintf(f,
+			"    {\"weights\": \"encoder_W%s.npy\", \"bias\": "
+			"\"encoder_b%s.npy\", \"shape\": [%zu, %zu], "
+			"\"activation\": \"%s\"}%s\n",
+			num, num, s->sizes[k + 1], s->sizes[k], act_name(sig),
+			k + 1 < L ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"decoder\": [\n");
+	for (size_t k = L; k-- > 0;) {
+		if (numbered)
+			snprintf(num, sizeof num, "%zu", k + 1);
+		int sig = k > 0 || t->cfg.loss == AS_LOSS_CE;
+		fprintf(f,
+			"    {\"weights\": \"decoder_W%s.npy\", \"bias\": "
+			"\"decoder_c%s.npy\", \"shape\": [%zu, %zu], "
+			"\"activation\": \"%s\"}%s\n",
+			num, num, s->sizes[k], s->sizes[k + 1], act_name(sig),
+			k > 0 ? "," : "");
+	}
+	fprintf(f, "  ]");
+	if (s->n_classes)
+		fprintf(f,
+			",\n  \"classifier\": {\"weights\": \"softmax_W.npy\", "
+			"\"bias\": \"softmax_b.npy\", \"shape\": [%zu, %zu], "
+			"\"activation\": \"softmax\"}",
+			s->n_classes, s->sizes[L]);
+	fprintf(f, "\n}\n");
+	int bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad) {
+		remove(tmp);
+		return as_error_set(err, AS_ERR_IO, "cannot write %s", tmp);
+	}
+	if (rename(tmp, path) != 0) {
+		remove(tmp);
+		return as_error_set(err, AS_ERR_IO, "cannot rename %s: %s", tmp,
+				    strerror(errno));
+	}
+	return AS_OK;
+}
+
 enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 				 struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
+	struct as_stack *stk = t->stack;
 	struct as_model *m = t->model;
 	size_t nv = m->n_visible, nh = m->n_hidden;
 	char path[4096];
-	as_model_sync_decoder(m);
+	for (size_t k = 0; k < stk->n_layers; k++)
+		as_model_sync_decoder(stk->layer[k]);
 	size_t scale = ds->cols >= 24 ? 2 : (ds->cols >= 12 ? 3 : 4);
 	snprintf(path, sizeof path, "%s/filters.png", dir);
 	enum as_status st = as_export_filters_png(path, m->w, nh, ds->rows,
@@ -151,21 +236,95 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	float *rec = malloc(n * nv * sizeof(float));
 	if (!rec)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_model_reconstruct(m, &t->cfg, t->recon_noisy, n, rec);
+	as_trainer_reconstruct(t, t->recon_noisy, n, rec);
 	snprintf(path, sizeof path, "%s/recon.png", dir);
 	int unit = ds->min >= 0.0f && ds->max <= 1.0f;
 	st = as_export_recon_png(path, clean, t->recon_noisy, rec, n, ds->rows,
 				 ds->cols, unit, scale, err);
 	free(rec);
+	/* one layer keeps the names it always had; a stack numbers its
+	 * layers from the input up */
+	int numbered = stk->n_layers > 1;
+	for (size_t k = 0; k < stk->n_layers && st == AS_OK; k++) {
+		const struct as_model *l = stk->layer[k];
+		char name[64], num[16] = "";
+		if (numbered)
+			snprintf(num, sizeof num, "%zu", k + 1);
+		snprintf(name, sizeof name, "encoder_W%s.npy", num);
+		st = export_npy(dir, name, l->w, l->n_hidden, l->n_visible,
+				err);
+		snprintf(name, sizeof name, "encoder_b%s.npy", num);
+		if (st == AS_OK)
+			st = export_npy(dir, name, l->b, l->n_hidden, 0, err);
+		snprintf(name, sizeof name, "decoder_c%s.npy", num);
+		if (st == AS_OK)
+			st = export_npy(dir, name, l->c, l->n_visible, 0, err);
+		snprintf(name, sizeof name, "decoder_W%s.npy", num);
+		if (st == AS_OK)
+			st = export_npy(dir, name, l->w2, l->n_visible,
+					l->n_hidden, err);
+	}
+	if (st == AS_OK && stk->n_classes)
+		st = export_npy(dir, "softmax_W.npy", stk->head_w,
+				stk->n_classes, stk->sizes[stk->n_layers], err);
+	if (st == AS_OK && stk->n_classes)
+		st = export_npy(dir, "softmax_b.npy", stk->head_b,
+				stk->n_classes, 0, err);
 	if (st == AS_OK)
-		st = export_npy(dir, "encoder_W.npy", m->w, nh, nv, err);
-	if (st == AS_OK)
-		st = export_npy(dir, "encoder_b.npy", m->b, nh, 0, err);
-	if (st == AS_OK)
-		st = export_npy(dir, "decoder_c.npy", m->c, nv, 0, err);
-	if (st == AS_OK)
-		st = export_npy(dir, "decoder_W.npy", m->w2, nv, nh, err);
+		st = write_model_json(t, dir, numbered, err);
 	return st;
+}
+
+/* Mean activation, binary share and histogram of each layer's codes on
+ * the first held-out examples (training ones without a held-out part). */
+static void layer_stats(struct as_trainer *t, struct as_snapshot *snap)
+{
+	struct as_stack *s = t->stack;
+	const struct as_dataset *ds = t->ds;
+	size_t nte = ds->n - ds->n_train;
+	size_t n = nte ? nte : ds->n_train;
+	if (n > AS_SNAP_STATS)
+		n = AS_SNAP_STATS;
+	const float *x = nte ? ds->x + ds->n_train * ds->d : ds->x;
+	double norms[AS_LAYERS_MAX];
+	as_stack_grad_norms(s, norms);
+	for (size_t k = 0; k < s->n_layers; k++) {
+		struct as_layer_stats *ls = &snap->layer[k];
+		size_t w = s->sizes[k + 1];
+		/* layer k's codes, in slices the first layer's workspace
+		 * holds (AS_BATCH_MAX rows >= AS_SNAP_STATS) */
+		float *codes = t->recon_stats;
+		as_stack_encode(s, &t->cfg, k + 1, x, n, codes);
+		int sig = k + 1 < s->n_layers || t->cfg.encoder ==
+							AS_ACT_SIGMOID;
+		float lo = 0, hi = 1;
+		if (!sig) {
+			lo = hi = codes[0];
+			for (size_t i = 1; i < n * w; i++) {
+				lo = codes[i] < lo ? codes[i] : lo;
+				hi = codes[i] > hi ? codes[i] : hi;
+			}
+			if (hi <= lo)
+				hi = lo + 1;
+		}
+		memset(ls->hist, 0, sizeof ls->hist);
+		double sum = 0, binary = 0;
+		for (size_t i = 0; i < n * w; i++) {
+			float v = codes[i];
+			int b = (int)((v - lo) / (hi - lo) * AS_SNAP_BINS);
+			b = b < 0 ? 0 : b >= AS_SNAP_BINS ? AS_SNAP_BINS - 1 : b;
+			ls->hist[b] += 1;
+			sum += v;
+			binary += v < 0.1f || v > 0.9f;
+		}
+		for (int b = 0; b < AS_SNAP_BINS; b++)
+			ls->hist[b] /= (float)(n * w);
+		ls->mean_act = sum / (double)(n * w);
+		ls->binary = sig ? binary / (double)(n * w) : NAN;
+		ls->lo = lo;
+		ls->hi = hi;
+		ls->grad_norm = norms[k];
+	}
 }
 
 void as_trainer_publish(struct as_trainer *t)
@@ -210,9 +369,9 @@ void as_trainer_publish(struct as_trainer *t)
 	s->n_recon = n;
 	memcpy(s->clean, clean, n * nv * sizeof(float));
 	memcpy(s->corrupted, t->recon_noisy, n * nv * sizeof(float));
-	as_model_reconstruct(m, &t->cfg, t->recon_noisy, n, s->recon);
-	/* mean activation of each unit on the clean samples */
-	as_model_encode(m, &t->cfg, clean, n, m->h);
+	as_trainer_reconstruct(t, t->recon_noisy, n, s->recon);
+	/* mean activation of each of layer 1's units on the clean samples */
+	as_stack_encode(t->stack, &t->cfg, 1, clean, n, m->h);
 	for (size_t j = 0; j < nh; j++) {
 		float a = 0;
 		for (size_t e = 0; e < n; e++)
@@ -220,6 +379,25 @@ void as_trainer_publish(struct as_trainer *t)
 		s->mean_h[j] = n ? a / (float)n : 0;
 	}
 	s->unit_range = ds->min >= 0.0f && ds->max <= 1.0f;
+	s->depth = as_trainer_depth(t);
+	float *deep = s->deep_w;
+	for (size_t k = 1; k < t->stack->n_layers; k++) {
+		const struct as_model *l = t->stack->layer[k];
+		size_t len = l->n_hidden * l->n_visible;
+		memcpy(deep, l->w, len * sizeof(float));
+		deep += len;
+	}
+	/* the statistics cost a forward pass of AS_SNAP_STATS examples:
+	 * at most twice a second */
+	double now = clock_s();
+	if (now - t->last_stats_s >= 0.5 || !s->generation) {
+		layer_stats(t, s);
+		memcpy(t->stats, s->layer, sizeof t->stats);
+		t->last_stats_s = now;
+	} else {
+		memcpy(s->layer, t->stats, sizeof t->stats);
+	}
+	s->error = t->last_error;
 	s->history = *t->history;
 	s->pca_error = t->pca_error;
 	s->heldout_loss = t->last_heldout;

@@ -388,7 +388,7 @@ START_TEST(test_growth)
 
 	/* a setting of the future, a new section: skipped */
 	char more[2200];
-	snprintf(more, sizeof more, "%slayers=500-250-30\n", cfg);
+	snprintf(more, sizeof more, "%sfuture_setting=500-250-30\n", cfg);
 	struct section t[20];
 	memcpy(t, s, n * sizeof *s);
 	t[ic] = (struct section){T_CONFIG, strlen(more), (unsigned char *)more};
@@ -401,11 +401,11 @@ START_TEST(test_growth)
 	as_checkpoint_release(&back);
 
 	/* ... unless marked critical */
-	snprintf(more, sizeof more, "%s!layers=500-250-30\n", cfg);
+	snprintf(more, sizeof more, "%s!future_setting=500-250-30\n", cfg);
 	t[ic].len = strlen(more);
 	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
 	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
-	ck_assert_msg(strstr(err.msg, "'layers'") != NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "'future_setting'") != NULL, "%s", err.msg);
 	t[ic] = s[ic];
 	t[n].tag = 77 | 0x80000000u;
 	write_sections(q, AS_CHECKPOINT_VERSION, t, n + 1);

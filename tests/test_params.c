@@ -78,12 +78,22 @@ START_TEST(test_range_ends)
 {
 	for (size_t i = 0; i < as_param_count(); i++) {
 		const struct as_param *p = as_param_at(i);
-		if (p->type == AS_PT_ENUM || p->type == AS_PT_BOOL)
+		if (p->type == AS_PT_ENUM || p->type == AS_PT_BOOL ||
+		    p->type == AS_PT_SIZES)
 			continue;
 		const double ends[2] = {p->min, p->max};
 		for (int k = 0; k < 2; k++) {
 			struct as_config cfg;
 			as_config_default(&cfg);
+			if (p->offset == offsetof(struct as_config, stage)) {
+				/* the last stage exists with 8 layers and
+				 * fine-tuning */
+				struct as_error e;
+				ck_assert(as_param_parse(
+						  &cfg, as_param_find("layers"),
+						  "9-8-7-6-5-4-3-2", &e) == AS_OK);
+				cfg.finetune = AS_FINETUNE_RECON;
+			}
 			/* sparsity needs the sigmoid encoder (the default) */
 			struct as_error err;
 			ck_assert_msg(as_param_set(&cfg, p, ends[k], &err) ==
@@ -107,6 +117,53 @@ START_TEST(test_range_ends)
 }
 END_TEST
 
+/* --layers: sizes from the input up, formatted back the same way; the
+ * last of --hidden and --layers wins; bad lists refused with a sentence;
+ * the stages that exist follow the layers, pretraining and fine-tuning. */
+START_TEST(test_layers_and_stages)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	const struct as_param *layers = as_param_find("layers");
+	const struct as_param *hidden = as_param_find("hidden");
+	ck_assert_ptr_nonnull(layers);
+	ck_assert_int_eq(as_param_parse(&cfg, layers, "500-250-30", &err),
+			 AS_OK);
+	ck_assert_int_eq(cfg.n_layers, 3);
+	ck_assert_int_eq(cfg.n_hidden, 500);
+	ck_assert_int_eq(as_config_layer(&cfg, 2), 30);
+	char buf[64];
+	as_param_format(&cfg, layers, buf, sizeof buf);
+	ck_assert_str_eq(buf, "500-250-30");
+	ck_assert_int_eq(as_config_last_stage(&cfg), 2);
+	cfg.finetune = AS_FINETUNE_RECON;
+	ck_assert_int_eq(as_config_last_stage(&cfg), 3);
+	cfg.stage = 3;
+	ck_assert_int_eq(as_config_validate(&cfg, &err), AS_OK);
+	cfg.pretrain = AS_PRETRAIN_NONE;
+	ck_assert_int_eq(as_config_first_stage(&cfg), 3);
+	cfg.stage = 4;
+	ck_assert_int_eq(as_config_validate(&cfg, &err), AS_ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "stage 4") != NULL, "%s", err.msg);
+	ck_assert_int_eq(as_param_parse(&cfg, hidden, "64", &err), AS_OK);
+	ck_assert_int_eq(cfg.n_layers, 1);
+	as_param_format(&cfg, layers, buf, sizeof buf);
+	ck_assert_str_eq(buf, "64");
+	const char *bad[] = {"", "500--30", "0-30", "4097", "30-",
+			     "1-2-3-4-5-6-7-8-9", "ten", "30 20", "-30"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct as_config before = cfg;
+		ck_assert_msg(as_param_parse(&cfg, layers, bad[i], &err) ==
+				      AS_ERR_INVALID,
+			      "'%s' accepted", bad[i]);
+		ck_assert(memcmp(&before, &cfg, sizeof cfg) == 0);
+	}
+	/* --code is --encoder */
+	ck_assert_ptr_eq(as_param_find("code"), as_param_find("encoder"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("params");
@@ -115,6 +172,7 @@ int main(void)
 	tcase_add_test(tc, test_parse_and_format);
 	tcase_add_test(tc, test_cross_field);
 	tcase_add_test(tc, test_range_ends);
+	tcase_add_test(tc, test_layers_and_stages);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -43,7 +43,7 @@ static void *writer(void *arg)
 START_TEST(test_reader_never_sees_a_torn_snapshot)
 {
 	struct as_error err;
-	ck_assert_int_eq(as_publisher_init(&pub, NV, NH, 4, &err), AS_OK);
+	ck_assert_int_eq(as_publisher_init(&pub, 1, (size_t[]){NV, NH}, 4, &err), AS_OK);
 	ck_assert_ptr_null(as_snapshot_acquire(&pub));
 	as_snapshot_release(&pub);
 	atomic_store(&seen_step, 0);
@@ -81,7 +81,7 @@ END_TEST
 START_TEST(test_held_snapshot_is_stable)
 {
 	struct as_error err;
-	ck_assert_int_eq(as_publisher_init(&pub, NV, NH, 4, &err), AS_OK);
+	ck_assert_int_eq(as_publisher_init(&pub, 1, (size_t[]){NV, NH}, 4, &err), AS_OK);
 	struct as_snapshot *s = as_publisher_begin(&pub);
 	s->step = 7;
 	as_publisher_commit(&pub);

@@ -5,13 +5,17 @@
  *   sections (u32 tag, u64 length, bytes), then a CRC32 (zlib) of every byte
  *   before it. Sections: the config as "name=value\n" text generated from
  *   the params table, the data spec, counters and rng states, the epoch
- *   order, the dimensions, the parameter and momentum arenas (float32), and
- *   the history.
+ *   order, the dimensions, the parameter and momentum arenas (float32), the
+ *   history, and the stage (its first epoch and the classifier's classes).
+ * A deep run's config carries a critical !layers= line (and !finetune=,
+ * !pretrain= away from their defaults), so a program that predates stacks
+ * refuses it with a sentence, while one-layer files stay readable by it.
  * Growth without breaking old files (version 2; version 1 is the same
  * layout without the marks below and still loads):
  *  - a setting missing from the config takes its default; one this program
  *    does not know is skipped, unless its line starts with '!' (critical);
- *  - the momentum and history sections may be absent (zero, empty);
+ *  - the momentum, history and stage sections may be absent (zero, empty,
+ *    epoch 0 and no head);
  *    a section with an unknown tag is skipped unless its tag has the high
  *    bit set (critical); any section or setting given twice is refused;
  *  - what the file says twice is cross-checked: the dimensions' hidden
@@ -55,7 +59,11 @@ struct as_checkpoint {
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	size_t n_visible, n_hidden;
 	int tied;
-	size_t n_params; /* nh*nv + nh + nv + nv*nh, the model's arena */
+	size_t n_params; /* the stack's arena (stack.h): one block
+			  * nh*nv + nh + nv + nv*nh per layer, and a head
+			  * of n_classes x (code + 1) when classifying */
+	uint64_t stage_epoch; /* the epoch the stage in force began */
+	size_t n_classes;     /* the head's classes (0: no head) */
 	float *params;
 	float *velocity;
 	struct as_history *history;

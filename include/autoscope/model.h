@@ -30,6 +30,7 @@
 struct as_model {
 	size_t n_visible, n_hidden, max_batch;
 	int tied;	 /* 1: the decoder uses W^T and w2 is not used */
+	int view;	 /* 1: the three arenas belong to a stack */
 	size_t n_params; /* arena length: nh*nv + nh + nv + nv*nh */
 	float *params;
 	float *w;    /* n_hidden x n_visible, row-major (inside params) */
@@ -58,6 +59,13 @@ struct as_losses {
 enum as_status as_model_create(size_t n_visible, size_t n_hidden,
 			       size_t max_batch, struct as_model **out,
 			       struct as_error *err);
+/* A model over arenas of as_model_arena_len floats that stay someone
+ * else's (a layer of a stack); the workspace is its own. */
+enum as_status as_model_create_view(size_t n_visible, size_t n_hidden,
+				    size_t max_batch, float *params,
+				    float *grad, float *velocity,
+				    struct as_model **out, struct as_error *err);
+size_t as_model_arena_len(size_t n_visible, size_t n_hidden);
 void as_model_free(struct as_model *m);
 
 /* W ~ U(-r, r), r = 4 sqrt(6 / (nv + nh)) for the sigmoid encoder (Glorot

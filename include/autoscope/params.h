@@ -30,12 +30,46 @@ enum as_act {
 	AS_ACT_LINEAR,
 };
 
+/* How each layer of a stack is trained before fine-tuning. */
+enum as_pretrain {
+	AS_PRETRAIN_AE = 0, /* the one-layer autoencoder, every setting */
+	AS_PRETRAIN_RBM,    /* a binary RBM by CD-1 */
+	AS_PRETRAIN_NONE,   /* straight to fine-tuning */
+};
+
+/* What the whole stack is trained on after pretraining. */
+enum as_finetune {
+	AS_FINETUNE_NONE = 0, /* nothing: the last layer trains on */
+	AS_FINETUNE_RECON,    /* unrolled encoder + mirrored decoder */
+	AS_FINETUNE_CLASSIFY, /* a softmax on the code, on the labels */
+};
+
+enum as_init {
+	AS_INIT_GLOROT = 0, /* U(-r, r), r = (4) sqrt(6 / (fan_in + fan_out)) */
+	AS_INIT_SMALL,	    /* N(0, 0.01^2): the stall of deep nets */
+};
+
+#define AS_LAYERS_MAX 8
+#define AS_UNITS_MAX 4096
+
 struct as_config {
 	/* structural: changing them means a new model */
-	int n_hidden;
+	int n_hidden; /* the first layer's units */
+	int n_layers; /* 1: the one-layer autoencoder */
+	int layers[AS_LAYERS_MAX]; /* the units of layers 2.. at [1..]; [0]
+				    * unused (as_config_layer reads them) */
+	enum as_finetune finetune;
 	uint64_t seed;
 	/* live: may change between two minibatches */
-	enum as_act encoder;
+	int stage;	     /* 0..n_layers-1: pretraining layer stage+1;
+			      * n_layers: fine-tuning */
+	enum as_pretrain pretrain;
+	int pretrain_epochs; /* per layer; 0: until the stage is moved on */
+	enum as_init init;   /* at the start and at each reset */
+	float code_noise;    /* sigma of N(0, sigma^2) added to the code
+			      * layer's input while fine-tuning (hashing) */
+	enum as_act encoder; /* the code layer's (the top one's) activation;
+			      * the layers below it are sigmoid */
 	enum as_loss loss;
 	int tied;
 	enum as_corruption corruption;
@@ -56,7 +90,8 @@ enum as_param_type {
 	AS_PT_INT,
 	AS_PT_BOOL,
 	AS_PT_ENUM,
-	AS_PT_U64
+	AS_PT_U64,
+	AS_PT_SIZES, /* layers: "500-250-30"; get/set see the count */
 };
 enum as_step_kind { AS_STEP_ADD, AS_STEP_MUL };
 
@@ -72,6 +107,9 @@ struct as_param {
 	const char *const *choices; /* enum and bool names, NULL-terminated */
 	int live;		    /* may change mid-run */
 	const char *help;
+	int critical; /* saved as critical (!name=, see checkpoint.h) when
+		       * not at its default: a program that predates it
+		       * would misread the weights */
 };
 
 #define AS_BATCH_MAX 1024
@@ -84,7 +122,8 @@ const struct as_param *as_param_find(const char *name);
 int as_param_index(const struct as_param *p);
 
 void as_config_default(struct as_config *cfg);
-/* Cross-field checks: sparsity needs the sigmoid encoder, etc. */
+/* Cross-field checks: sparsity needs the sigmoid encoder, the stage exists,
+ * etc. */
 enum as_status as_config_validate(const struct as_config *cfg,
 				  struct as_error *err);
 
@@ -98,6 +137,14 @@ enum as_status as_param_parse(struct as_config *cfg, const struct as_param *p,
 /* The value as text ("0.25", "mask", "on"). */
 void as_param_format(const struct as_config *cfg, const struct as_param *p,
 		     char *buf, size_t n);
+/* The last stage of cfg: fine-tuning, or the top layer's pretraining when
+ * there is no fine-tuning. The first: 0, or fine-tuning without
+ * pretraining. */
+int as_config_last_stage(const struct as_config *cfg);
+/* Units of layer k (0-based): n_hidden for the first. */
+int as_config_layer(const struct as_config *cfg, int k);
+int as_config_first_stage(const struct as_config *cfg);
+
 /* One key step up (dir > 0) or down, clamped to the range; enums cycle. */
 void as_param_step(struct as_config *cfg, const struct as_param *p, int dir);
 

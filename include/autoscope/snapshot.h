@@ -21,6 +21,17 @@
 #include "autoscope/scores.h"
 
 #define AS_SNAP_RECON 10
+#define AS_SNAP_BINS 20	 /* of a layer's histogram of code values */
+#define AS_SNAP_STATS 100 /* held-out examples the layer statistics see */
+
+/* One layer of a stack as the screen shows it. */
+struct as_layer_stats {
+	double mean_act;  /* mean code value over AS_SNAP_STATS examples */
+	double binary;	  /* share of values below 0.1 or above 0.9 */
+	double grad_norm; /* ||dL/dW|| of the last step that trained it */
+	float lo, hi;	  /* the histogram's range: [0, 1] for sigmoid */
+	float hist[AS_SNAP_BINS]; /* share of the values in each bin */
+};
 
 struct as_snapshot {
 	uint64_t generation; /* 0: nothing published yet */
@@ -41,6 +52,13 @@ struct as_snapshot {
 	size_t n_recon;
 	float *clean, *corrupted, *recon; /* n_recon x n_visible each */
 	int unit_range; /* data in [0, 1] (draw clipped) or not */
+	/* the stack (one layer for --hidden): w above is layer 1's W */
+	size_t n_layers, sizes[AS_LAYERS_MAX + 1];
+	size_t depth;	/* layers trained so far (as_trainer_depth) */
+	float *deep_w;	/* W_2 .. W_L one after the other, W_k of
+			 * sizes[k] x sizes[k-1] (NULL for one layer) */
+	struct as_layer_stats layer[AS_LAYERS_MAX];
+	double error; /* held-out classification error, or NaN */
 	struct as_history history;
 	double pca_error;      /* rank-k PCA baseline on held-out, or NaN */
 	double heldout_loss;   /* latest, or NaN */
@@ -60,8 +78,10 @@ struct as_publisher {
 	uint64_t generation;
 };
 
-enum as_status as_publisher_init(struct as_publisher *p, size_t n_visible,
-				 size_t n_hidden, size_t n_recon,
+/* sizes[0..n_layers]: the input and each layer (n_layers 1: sizes[1] is
+ * the hidden layer). */
+enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
+				 const size_t *sizes, size_t n_recon,
 				 struct as_error *err);
 void as_publisher_destroy(struct as_publisher *p);
 

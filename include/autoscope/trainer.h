@@ -34,6 +34,7 @@
 #include "autoscope/rng.h"
 #include "autoscope/scores.h"
 #include "autoscope/snapshot.h"
+#include "autoscope/stack.h"
 
 enum as_cmd_kind {
 	AS_CMD_SET,    /* param = value (table index, value) */
@@ -95,12 +96,14 @@ struct as_trainer {
 	struct as_trainer_opts opts;
 	char out_dir[2048];
 	const struct as_dataset *ds; /* borrowed; outlives the trainer */
-	struct as_model *model;
+	struct as_stack *stack; /* the layers (one for --hidden) */
+	struct as_model *model; /* its first layer (a view, not owned): the
+				 * filters in pixel space */
 	/* Divergence guard: weights are copied to cand every good_every
 	 * steps and promoted to good once the next good_every steps ran with
 	 * finite losses that did not more than double (ref_loss); a step
 	 * with a non-finite loss brings back good. */
-	struct as_model *good, *cand;
+	struct as_stack *good, *cand;
 	uint64_t good_step, cand_step;
 	double int_loss; /* loss summed since cand was taken */
 	size_t int_n;
@@ -111,6 +114,9 @@ struct as_trainer {
 	size_t cursor;
 	float *batch; /* max batch x d, gathered from the order */
 	uint64_t step, epoch, examples;
+	uint64_t stage_epoch; /* the epoch the stage in force began */
+	uint8_t *batch_labels; /* max batch, gathered with the batch */
+	double last_error;     /* held-out classification error, NaN */
 	double elapsed_s; /* wall time spent running (not paused) */
 	double last_tick; /* end of the last minibatch, 0: not running */
 	double last_point_s; /* wall clock of the last history point */
@@ -142,6 +148,9 @@ struct as_trainer {
 	double rate_s;
 	int has_pca;
 	float *recon_noisy; /* AS_SNAP_RECON x d */
+	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
+	struct as_layer_stats stats[AS_LAYERS_MAX]; /* the last computed */
+	double last_stats_s;
 	/* the latest scores, and what of them does not depend on the model
 	 * (raw-input neighbours and projection), kept once computed */
 	struct as_scores scores;
@@ -192,16 +201,31 @@ enum as_status as_trainer_set_out_dir(struct as_trainer *t, const char *dir,
  * t->message and do not stop training. */
 int as_trainer_step(struct as_trainer *t);
 
+/* The layers trained so far (the stage's layer while pretraining, all
+ * while fine-tuning), the width of their top code, and their codes and
+ * reconstructions of any n inputs (n x width, n x d). */
+size_t as_trainer_depth(const struct as_trainer *t);
+size_t as_trainer_code_width(const struct as_trainer *t);
+void as_trainer_encode(struct as_trainer *t, const float *x, size_t n,
+		       float *codes);
+void as_trainer_reconstruct(struct as_trainer *t, const float *x, size_t n,
+			    float *out);
+/* Mean reconstruction loss of clean x through the layers trained so far. */
+double as_trainer_recon_loss(struct as_trainer *t, const float *x, size_t n);
+
 /* The learning rate in force this epoch (lr / (1 + lr_decay epoch)). */
 float as_trainer_lr(const struct as_trainer *t);
 
-/* Mean reconstruction loss on the held-out part (up to max examples, 0:
- * all), its inputs corrupted as in training by a fixed noise stream; NaN
- * if the data has no held-out part. */
+/* The stage's loss on the held-out part (up to max examples, 0: all), its
+ * inputs corrupted as in training by a fixed noise stream; NaN if the data
+ * has no held-out part. A classifier also leaves its error rate on the
+ * same examples in t->last_error. */
 double as_trainer_heldout_loss(struct as_trainer *t, size_t max);
 
 /* Sets one parameter now, records the change; the same rules as
- * commands. Structural parameters are refused. */
+ * commands. Structural parameters are refused. A new stage starts from the
+ * weights in force with zero momentum (a new objective); pretraining
+ * epochs past the stage's move it on at the end of an epoch. */
 enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 			      double value, struct as_error *err);
 

@@ -6,6 +6,7 @@
  * lies in the table's range, keeps a single-field change from the defaults
  * valid, formats to text that parses back to it, and stays in range after
  * a key step either way. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(text);
 	fuzz_check_ranges(&cfg);
-	if (as_config_validate(&cfg, &err) != AS_OK)
+	/* alone, a stage past the one layer's is the one cross-field
+	 * refusal a single setting can meet */
+	if (as_config_validate(&cfg, &err) != AS_OK &&
+	    p->offset != offsetof(struct as_config, stage))
 		abort();
 	/* what the panel shows can be typed back */
 	char shown[64];
