@@ -134,6 +134,10 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->pixel_precision);
 	csv_num(f, s->digit_r2);
 	csv_num(f, s->noise_r2);
+	csv_num(f, s->recon_sq);
+	csv_num(f, s->pca_code);
+	csv_num(f, s->error);
+	csv_num(f, s->error_se);
 	fprintf(f, "\n");
 }
 
@@ -160,6 +164,12 @@ static void print_scores(const struct as_lesson *l, size_t i,
 	if (s->have & AS_SCORE_NOISE)
 		printf("  R^2 digits %.3f noise %.3f", s->digit_r2,
 		       s->noise_r2);
+	if (isfinite(s->pca_code))
+		printf("  sq.error %.3f (PCA-%zu %.3f)", s->recon_sq,
+		       t->stack->sizes[t->stack->n_layers], s->pca_code);
+	if (isfinite(s->error))
+		printf("  error %.2f%% +- %.2f%%", 100 * s->error,
+		       100 * s->error_se);
 	printf("\n");
 }
 
@@ -203,7 +213,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	fprintf(csv, "lesson,run,label,epoch,examples,train_loss,heldout_loss,"
 		     "recon_clean,variance,probe_codes,probe_raw,pca_error,"
 		     "pca_ratio,angle_max_deg,angle_mean_deg,localisation,"
-		     "hash_precision,pixel_precision,digit_r2,noise_r2\n");
+		     "hash_precision,pixel_precision,digit_r2,noise_r2,"
+		     "recon_sq,pca_code,error,error_se\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

@@ -72,9 +72,12 @@ static int save_files(struct as_trainer *t, const char *out, int quiet)
 	}
 	if (!quiet)
 		printf("wrote %s/{checkpoint.ascp, filters.png, recon.png, "
-		       "encoder_W.npy, encoder_b.npy, decoder_W.npy, "
-		       "decoder_c.npy, log.csv}\n",
-		       out);
+		       "model.json, %s, log.csv}\n",
+		       out,
+		       t->stack->n_layers > 1
+			       ? "encoder_W1.npy ... decoder_c*.npy"
+			       : "encoder_W.npy, encoder_b.npy, decoder_W.npy, "
+				 "decoder_c.npy");
 	return 0;
 }
 
@@ -94,11 +97,27 @@ static int train(struct cli_opts *o)
 	if (!t)
 		return 1;
 	int tty = isatty(STDERR_FILENO) && !o->quiet;
+	int first = as_config_first_stage(&t->cfg);
+	int last = as_config_last_stage(&t->cfg);
+	if (first != last && t->cfg.pretrain_epochs == 0) {
+		fprintf(stderr,
+			"autoscope: --pretrain-epochs 0 pretrains a layer "
+			"until the explorer moves it on; give train a number "
+			"of epochs per layer\n");
+		as_trainer_free(t);
+		as_dataset_free(ds);
+		return 2;
+	}
+	char layers[64];
+	as_param_format(&t->cfg, as_param_find("layers"), layers,
+			sizeof layers);
 	if (!o->quiet)
-		printf("training %d-%d %s autoencoder on %s (%zu train, %zu "
+		printf("training %d-%s %s %s on %s (%zu train, %zu "
 		       "held-out), %s loss, batch %d, lr %g, %s %.2f\n",
-		       (int)ds->d, t->cfg.n_hidden,
-		       t->cfg.tied ? "tied" : "untied", ds->name, ds->n_train,
+		       (int)ds->d, layers, t->cfg.tied ? "tied" : "untied",
+		       t->cfg.finetune == AS_FINETUNE_CLASSIFY ? "classifier"
+							       : "autoencoder",
+		       ds->name, ds->n_train,
 		       ds->n - ds->n_train,
 		       t->cfg.loss == AS_LOSS_CE ? "cross-entropy"
 						 : "squared-error",
@@ -110,10 +129,21 @@ static int train(struct cli_opts *o)
 	signal(SIGTERM, on_signal);
 	double start = mono_s(), last_draw = 0;
 	uint64_t start_examples = t->examples;
+	/* one stage: until epoch --epochs; several: each pretraining stage
+	 * its --pretrain-epochs, then --epochs of the last stage */
 	uint64_t target = (uint64_t)o->epochs;
+	if (first != last)
+		target = t->epoch +
+			 (uint64_t)(last - t->cfg.stage) *
+				 (uint64_t)t->cfg.pretrain_epochs +
+			 (uint64_t)o->epochs;
 	uint64_t said = t->message_id;
 	int rc = 0;
-	while (t->epoch < target && !stop_requested) {
+	while (!stop_requested &&
+	       (first == last ? t->epoch < target
+			      : t->cfg.stage < last ||
+					t->epoch - t->stage_epoch <
+						(uint64_t)o->epochs)) {
 		uint64_t epoch = t->epoch;
 		if (!as_trainer_step(t) && t->paused) {
 			/* it paused itself: diverged at the smallest lr */
@@ -133,10 +163,11 @@ static int train(struct cli_opts *o)
 		double rate = (double)(t->examples - start_examples) /
 			      (now - start + 1e-9);
 		if (tty && now - last_draw > 0.2) {
-			double left = (double)(target - t->epoch) *
+			double left = (double)(target > t->epoch ? target - t->epoch
+							 : 0) *
 					      (double)ds->n_train -
 				      (double)t->cursor;
-			progress(t, o->epochs, rate, left / (rate + 1e-9));
+			progress(t, (int)target, rate, left / (rate + 1e-9));
 			last_draw = now;
 		}
 		if (t->epoch != epoch && !o->quiet) {
@@ -148,10 +179,29 @@ static int train(struct cli_opts *o)
 			if (isfinite(p->heldout_loss))
 				snprintf(held, sizeof held, "%.3f (%zu)",
 					 p->heldout_loss, t->last_heldout_n);
-			printf("epoch %llu/%d  train %.3f  held-out %s  "
+			char stage[64] = "";
+			if (first != last) {
+				stage[0] = ' ';
+				stage[1] = ' ';
+				/* the stage that epoch trained: a switch
+				 * comes after the epoch's last point */
+				struct as_config was = t->cfg;
+				if (t->stage_epoch == t->epoch &&
+				    was.stage > first)
+					was.stage--;
+				as_config_stage_name(&was, stage + 2,
+						     sizeof stage - 2);
+			}
+			char errs[48] = "";
+			if (isfinite(t->last_error) &&
+			    t->cfg.stage == t->cfg.n_layers)
+				snprintf(errs, sizeof errs,
+					 "  error %.2f%%", 100 * t->last_error);
+			printf("epoch %llu/%llu%s  train %.3f  held-out %s%s  "
 			       "%.0f ex/s  %.1f s\n",
-			       (unsigned long long)t->epoch, o->epochs,
-			       p->train_loss, held, rate, t->elapsed_s);
+			       (unsigned long long)t->epoch,
+			       (unsigned long long)target, stage, p->train_loss,
+			       held, errs, rate, t->elapsed_s);
 			fflush(stdout);
 		}
 	}
@@ -168,10 +218,20 @@ static int train(struct cli_opts *o)
 		double loss = as_trainer_heldout_loss(t, 0);
 		printf("held-out loss %.4f on all %zu held-out examples", loss,
 		       n_held);
-		if (t->cfg.loss == AS_LOSS_MSE &&
-		    (size_t)t->cfg.n_hidden < ds->d &&
+		size_t code = t->stack->sizes[t->stack->n_layers];
+		if (isfinite(t->last_error) &&
+		    t->cfg.stage == t->cfg.n_layers) {
+			/* the binomial standard error on n_held digits */
+			double e = t->last_error;
+			printf(", classification error %.2f%% +- %.2f%%",
+			       100 * e,
+			       100 * sqrt(e * (1 - e) / (double)n_held));
+		}
+		if (t->cfg.loss == AS_LOSS_MSE && code < ds->d &&
+		    t->cfg.stage >= t->cfg.n_layers - 1 &&
+		    t->cfg.finetune != AS_FINETUNE_CLASSIFY &&
 		    as_trainer_pca(t, &err) == AS_OK) {
-			printf(", rank-%d PCA baseline %.4f", t->cfg.n_hidden,
+			printf(", rank-%zu PCA baseline %.4f", code,
 			       t->pca_error);
 			if (t->cfg.corruption_level == 0)
 				printf(" (ratio %.4f)", loss / t->pca_error);

@@ -254,6 +254,21 @@ int as_config_first_stage(const struct as_config *cfg)
 						 : 0;
 }
 
+void as_config_stage_name(const struct as_config *cfg, char *buf, size_t n)
+{
+	if (cfg->n_layers == 1 && cfg->finetune == AS_FINETUNE_NONE &&
+	    cfg->pretrain != AS_PRETRAIN_RBM)
+		snprintf(buf, n, "training");
+	else if (cfg->stage < cfg->n_layers)
+		snprintf(buf, n, "layer %d of %d (%s)", cfg->stage + 1,
+			 cfg->n_layers,
+			 cfg->pretrain == AS_PRETRAIN_RBM ? "rbm" : "ae");
+	else
+		snprintf(buf, n, "fine-tuning (%s)",
+			 cfg->finetune == AS_FINETUNE_CLASSIFY ? "classify"
+							       : "recon");
+}
+
 /* "500-250-30" (also with commas or x) into cfg's layers and hidden */
 static enum as_status parse_sizes(struct as_config *cfg,
 				  const struct as_param *p, const char *word,

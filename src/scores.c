@@ -15,6 +15,7 @@ void as_scores_clear(struct as_scores *s)
 {
 	memset(s, 0, sizeof *s);
 	s->heldout = s->recon_clean = s->variance = NAN;
+	s->recon_sq = s->error = s->error_se = s->pca_code = NAN;
 	s->probe_codes = s->probe_raw = NAN;
 	s->pca_error = s->angle_max_deg = s->angle_mean_deg = NAN;
 	s->localisation = NAN;
@@ -322,6 +323,26 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 			t, ds->x + ds->n_train * ds->d, nte);
 	if (nte && t->cfg.loss == AS_LOSS_MSE)
 		s->variance = variance(ds->x + ds->n_train * ds->d, nte, ds->d);
+	if (nte && t->cfg.finetune != AS_FINETUNE_CLASSIFY) {
+		s->recon_sq = as_trainer_recon_sq(
+			t, ds->x + ds->n_train * ds->d, nte);
+		/* the deep lesson's baseline: PCA with as many components
+		 * as the code has units, in the same squared error */
+		size_t k = t->stack->sizes[t->stack->n_layers];
+		if (t->stack->n_layers > 1 && k < ds->d &&
+		    as_trainer_pca(t, err) == AS_OK)
+			s->pca_code = t->pca_error;
+	}
+	if (nte && labelled && t->stack->n_classes &&
+	    t->cfg.stage == t->cfg.n_layers) {
+		const float *x = ds->x + ds->n_train * ds->d;
+		double e = (double)as_stack_errors(t->stack, &t->cfg, x,
+						   ds->labels + ds->n_train,
+						   nte) /
+			   (double)nte;
+		s->error = e;
+		s->error_se = sqrt(e * (1 - e) / (double)nte);
+	}
 	enum as_status st = AS_OK;
 	if ((which & AS_SCORE_PROBE) && labelled) {
 		st = as_trainer_probe(t, err);

@@ -304,9 +304,9 @@ void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 	}
 }
 
-static int gaussian_visible(const struct as_config *cfg, size_t i)
+static int gaussian_visible(const struct as_stack *s, size_t i)
 {
-	return i == 0 && cfg->loss == AS_LOSS_MSE;
+	return i == 0 && s->real_input;
 }
 
 void as_stack_pretrain_step(struct as_stack *s, const struct as_config *cfg,
@@ -319,7 +319,7 @@ void as_stack_pretrain_step(struct as_stack *s, const struct as_config *cfg,
 	const float *in = i == 0 ? x : encode_chunk(s, cfg, i, x, n);
 	if (cfg->pretrain == AS_PRETRAIN_RBM) {
 		out->recon = as_rbm_step(s->layer[i], &lc,
-					 gaussian_visible(cfg, i),
+					 gaussian_visible(s, i),
 					 lc.encoder == AS_ACT_LINEAR, in, n, lr,
 					 rng);
 		out->penalty = 0;
@@ -608,7 +608,7 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 			as_stack_layer_config(s, cfg, i, &lc);
 			const float *in = encode_chunk(s, cfg, i, xb, b);
 			if (cfg->pretrain == AS_PRETRAIN_RBM) {
-				rbm_mean_field(m, gaussian_visible(cfg, i),
+				rbm_mean_field(m, gaussian_visible(s, i),
 					       lc.encoder == AS_ACT_LINEAR, in,
 					       b, m->xr);
 				total += half_sq(in, m->xr, b * m->n_visible);

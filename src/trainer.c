@@ -103,6 +103,7 @@ static enum as_status alloc_run(struct as_trainer *t,
 	if (st != AS_OK)
 		return st;
 	t->model = t->stack->layer[0];
+	t->stack->real_input = ds->min < 0.0f || ds->max > 1.0f;
 	t->batch_labels = malloc(AS_BATCH_MAX);
 	t->order = malloc(ds->n_train * sizeof *t->order);
 	t->batch = malloc((size_t)AS_BATCH_MAX * ds->d * sizeof(float));
@@ -448,6 +449,21 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
 							y, n) /
 				(double)n;
 	return loss;
+}
+
+double as_trainer_recon_sq(struct as_trainer *t, const float *x, size_t n)
+{
+	size_t d = t->ds->d;
+	double total = 0;
+	for (size_t at = 0; at < n; at += AS_SNAP_RECON) {
+		size_t b = n - at < AS_SNAP_RECON ? n - at : AS_SNAP_RECON;
+		as_trainer_reconstruct(t, x + at * d, b, t->recon_noisy);
+		for (size_t i = 0; i < b * d; i++) {
+			double r = (double)t->recon_noisy[i] - x[at * d + i];
+			total += 0.5 * r * r;
+		}
+	}
+	return n ? total / (double)n : NAN;
 }
 
 double as_trainer_recon_loss(struct as_trainer *t, const float *x, size_t n)

@@ -176,7 +176,7 @@ START_TEST(test_finetune_gradient_matches_finite_differences)
 	as_stack_finetune_grad(s, &cfg, x, y, NB, NULL, &got);
 
 	size_t np = s->n_params;
-	double *p = malloc(np * sizeof *p);
+	double *p = calloc(np, sizeof *p);
 	ck_assert_ptr_nonnull(p);
 	for (size_t i = 0; i < np; i++)
 		p[i] = s->params[i];

@@ -141,6 +141,9 @@ void as_param_format(const struct as_config *cfg, const struct as_param *p,
  * there is no fine-tuning. The first: 0, or fine-tuning without
  * pretraining. */
 int as_config_last_stage(const struct as_config *cfg);
+/* "layer 2 of 3 (rbm)", "fine-tuning (recon)", or "training" for the
+ * one-layer autoencoder. */
+void as_config_stage_name(const struct as_config *cfg, char *buf, size_t n);
 /* Units of layer k (0-based): n_hidden for the first. */
 int as_config_layer(const struct as_config *cfg, int k);
 int as_config_first_stage(const struct as_config *cfg);

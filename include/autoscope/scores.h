@@ -33,6 +33,13 @@ struct as_scores {
 	double recon_clean; /* reconstruction loss of clean held-out input */
 	double variance;    /* mean 1/2 ||x - mean x||^2 over held-out: the
 			     * squared error of drawing the mean (MSE only) */
+	double recon_sq;    /* mean 1/2 ||x - x^||^2 of clean held-out input
+			     * through the trained layers, whatever the
+			     * loss (the unit of the PCA baseline) */
+	double error;	    /* held-out classification error of a
+			     * classifier on all held-out examples, NaN */
+	double error_se;    /* its binomial standard error */
+	double pca_code;    /* rank-(code width) PCA error on held-out */
 	double probe_codes, probe_raw;
 	double pca_error;     /* rank-n_hidden PCA on held-out (MSE units) */
 	double angle_max_deg; /* principal angles, decoder subspace vs PCA */

@@ -45,6 +45,8 @@ struct as_stack {
 	float *head_w, *head_b;	  /* C x n_L, C (inside params) */
 	float *head_gw, *head_gb; /* the same inside grad */
 	int rbm_layer; /* index of a layer kept tied for CD-1, or -1 */
+	int real_input; /* the input is not in [0, 1]: the first RBM has
+			 * Gaussian visible units */
 	/* workspace */
 	float *buf[2]; /* max_batch x the widest layer */
 	float *logits; /* max_batch x C */

@@ -212,6 +212,8 @@ void as_trainer_reconstruct(struct as_trainer *t, const float *x, size_t n,
 			    float *out);
 /* Mean reconstruction loss of clean x through the layers trained so far. */
 double as_trainer_recon_loss(struct as_trainer *t, const float *x, size_t n);
+/* The same in 1/2 squared error whatever the loss (PCA's unit). */
+double as_trainer_recon_sq(struct as_trainer *t, const float *x, size_t n);
 
 /* The learning rate in force this epoch (lr / (1 + lr_decay epoch)). */
 float as_trainer_lr(const struct as_trainer *t);
