@@ -17,7 +17,7 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 pkgs="gcc libc6-dev meson ninja-build pkg-config libopenblas-dev \
-libpng-dev zlib1g-dev libncurses-dev check tmux python3"
+libpng-dev zlib1g-dev libncurses-dev check tmux python3 python3-numpy"
 # libFuzzer comes with clang's runtime libraries: only the fuzz mode needs it
 [ "$mode" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""

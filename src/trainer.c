@@ -303,6 +303,12 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	memcpy(t->stack->velocity, ck->velocity, ck->n_params * sizeof(float));
 	for (size_t k = 0; k < t->stack->n_layers; k++)
 		t->stack->layer[k]->tied = ck->tied;
+	/* a layer in its CD-1 stage was saved tied (its W' is W^T): so it
+	 * stays, without the averaging of a tie (its momentum's W' part is
+	 * not kept) */
+	if (t->cfg.stage < t->cfg.n_layers &&
+	    t->cfg.pretrain == AS_PRETRAIN_RBM)
+		t->stack->layer[t->cfg.stage]->tied = 1;
 	t->stage_epoch = ck->stage_epoch;
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
