@@ -487,7 +487,8 @@ END_TEST
 /* Files of every earlier version, checked in under tests/data/: they
  * load, and the run goes on from where they stopped. */
 static void old_checkpoint(const char *name, int tied, uint64_t step,
-			   uint64_t epoch, int n_hidden, float momentum)
+			   uint64_t epoch, int n_hidden, float momentum,
+			   const char *layers, int stage)
 {
 	const char *data = getenv("AUTOSCOPE_TEST_DATA");
 	ck_assert_msg(data != NULL, "AUTOSCOPE_TEST_DATA is not set");
@@ -506,6 +507,10 @@ static void old_checkpoint(const char *name, int tied, uint64_t step,
 	ck_assert_uint_eq(ck.epoch, epoch);
 	ck_assert_uint_eq(ck.n_order, 320);
 	ck_assert_uint_eq(ck.history->n_points, epoch);
+	char got[64];
+	as_param_format(&ck.config, as_param_find("layers"), got, sizeof got);
+	ck_assert_str_eq(got, layers);
+	ck_assert_int_eq(ck.config.stage, stage);
 	struct as_data_opts o;
 	as_data_opts_default(&o);
 	o.n_patches = 400;
@@ -528,7 +533,8 @@ static void old_checkpoint(const char *name, int tied, uint64_t step,
 		ck_assert_int_eq(as_trainer_step(t), 1);
 	ck_assert_uint_eq(t->step, step + 40);
 	ck_assert(t->epoch >= epoch + 2);
-	ck_assert(as_model_finite(t->model));
+	ck_assert(as_stack_finite(t->stack));
+	ck_assert_int_eq(t->cfg.stage, stage);
 	double after = as_trainer_heldout_loss(t, to.eval_max);
 	ck_assert_msg(after < now, "%g after 40 steps vs %g", after, now);
 	as_trainer_free(t);
@@ -538,8 +544,10 @@ static void old_checkpoint(const char *name, int tied, uint64_t step,
 
 START_TEST(test_old_checkpoints_load_and_resume)
 {
-	old_checkpoint("v1-patches-tied.ascp", 1, 48, 3, 6, 0.0f);
-	old_checkpoint("v1-patches-untied.ascp", 0, 32, 2, 5, 0.5f);
+	old_checkpoint("v1-patches-tied.ascp", 1, 48, 3, 6, 0.0f, "6", 0);
+	old_checkpoint("v1-patches-untied.ascp", 0, 32, 2, 5, 0.5f, "5", 0);
+	/* a stack fine-tuning after CD-1 pretraining */
+	old_checkpoint("v2-deep-patches.ascp", 0, 48, 3, 6, 0.5f, "6-4", 2);
 }
 END_TEST
 
