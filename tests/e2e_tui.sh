@@ -74,10 +74,10 @@ tm resize-window -t e2e -x 120 -y 40
 wait_for "PAUSED"
 wait_for "controls"
 tm send-keys -t e2e '?'
-wait_for "keys (any key closes)"
+wait_re "keys \((PgDn PgUp: pages, any other|any) key closes\)"
 wait_for "tie / untie the weights"
 tm send-keys -t e2e x
-wait_gone "keys \(any key closes\)"
+wait_gone "key closes\)"
 
 # q saves a checkpoint first and gives the terminal back
 tm send-keys -t e2e q

@@ -57,6 +57,29 @@ static void act_step(struct ui_state *u, const struct as_snapshot *s)
 		push(u, AS_CMD_STEP, 0, 0);
 }
 
+/* the stage through the params table, so the trainer checks and records
+ * it like any change */
+static void act_stage_next(struct ui_state *u, const struct as_snapshot *s)
+{
+	if (s && s->config.stage >= as_config_last_stage(&s->config)) {
+		ui_say(u, 0, "the last stage: %s",
+		       s->n_layers > 1 ? "fine-tuning goes on until you stop"
+				       : "a one-layer run has one (--layers "
+					 "makes a stack)");
+		return;
+	}
+	push(u, AS_CMD_NUDGE, param("stage"), 1);
+}
+
+static void act_stage_prev(struct ui_state *u, const struct as_snapshot *s)
+{
+	if (s && s->config.stage <= as_config_first_stage(&s->config)) {
+		ui_say(u, 0, "the first stage");
+		return;
+	}
+	push(u, AS_CMD_NUDGE, param("stage"), -1);
+}
+
 static void act_noise_up(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
@@ -251,12 +274,13 @@ static void act_menu(struct ui_state *u, const struct as_snapshot *s)
 static void act_pane(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	static const int panes[3] = {UI_V_DIGITS, UI_V_RUNS, UI_V_LESSON};
+	static const int panes[4] = {UI_V_DIGITS, UI_V_LAYERS, UI_V_RUNS,
+				     UI_V_LESSON};
 	int k = 0;
-	while (k < 3 && panes[k] != u->pane)
+	while (k < 4 && panes[k] != u->pane)
 		k++;
-	for (int step = 1; step <= 3; step++) {
-		int next = panes[(k + step) % 3];
+	for (int step = 1; step <= 4; step++) {
+		int next = panes[(k + step) % 4];
 		const struct ui_view *v = ui_view_at(next);
 		if (!v->available || v->available(u)) {
 			u->pane = next;
@@ -338,7 +362,11 @@ static const struct binding bindings[] = {
 	 act_new},
 	{'x', 0, 0, "x", "close the focused run (saves it first)", act_close},
 	{'L', 0, 0, "L", "lessons: the classic experiments", act_menu},
-	{'i', 0, 0, "i", "lower pane: digits / runs and notes / lesson view",
+	{'o', 0, 0, "o / O", "on to the next stage / back a stage (deep runs)",
+	 act_stage_next},
+	{'O', 0, 0, NULL, NULL, act_stage_prev},
+	{'i', 0, 0, "i",
+	 "lower pane: digits / layers / runs and notes / lesson view",
 	 act_pane},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save a checkpoint (checkpoint.ascp)", act_save},

@@ -27,11 +27,13 @@ enum ui_view_id {
 	UI_V_RUNS,
 	UI_V_LESSON,
 	UI_V_PANEL,
+	UI_V_LAYERS,
 	UI_VIEWS
 };
 #define UI_PANE_RECON UI_V_DIGITS
 #define UI_PANE_RUNS UI_V_RUNS
 #define UI_PANE_LESSON UI_V_LESSON
+#define UI_PANE_LAYERS UI_V_LAYERS
 
 /* One run on the screen: its trainer (own thread), its caption and the
  * snapshot held while a frame is drawn. */
@@ -87,6 +89,10 @@ struct ui_state {
 	int sel;	       /* selected panel row */
 	int filter_page;
 	int filter_sel; /* selected filter (zoom, mouse) */
+	int deep;	/* the focused run is a stack (its layers view) */
+	int layer;	/* the layer whose units the filter views show
+			 * (0: the first, rows of W; deeper ones projected
+			 * into pixels) */
 	int zoom;
 	int help;
 	int log_scale;
@@ -176,6 +182,8 @@ void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
 void ui_plan_lesson(struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 extern const struct ui_key ui_lesson_keys[];
+void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full);
 void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_status(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_help(const struct ui_state *u);

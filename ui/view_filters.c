@@ -8,9 +8,43 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoscope/stack.h"
 #include "view.h"
 
 static float gather[1 << 16];
+static float scratch[2 * AS_UNITS_MAX];
+
+/* the layer shown: the one asked for, or the run's top */
+static int layer_of(const struct ui_state *u, const struct as_snapshot *s)
+{
+	int top = (int)s->n_layers - 1;
+	return u->layer < top ? u->layer : top;
+}
+
+/* the units of the layer shown */
+static int n_units(const struct ui_state *u, const struct as_snapshot *s)
+{
+	return (int)s->sizes[layer_of(u, s) + 1];
+}
+
+/* unit k of a deeper layer in pixel space: W_l ... W_1 (stack.h), for
+ * the tiles on screen only */
+static const float *projected(const struct as_snapshot *s, int layer, int k,
+			      float *buf)
+{
+	const float *w[AS_LAYERS_MAX];
+	w[0] = s->w;
+	const float *at = s->deep_w;
+	for (size_t j = 1; j < s->n_layers; j++) {
+		w[j] = at;
+		at += s->sizes[j + 1] * s->sizes[j];
+	}
+	if (s->n_visible > (1 << 16))
+		return s->w;
+	as_project_units(w, s->sizes, (size_t)layer, (size_t)k, 1, buf,
+			 scratch);
+	return buf;
+}
 
 /* column k of W', gathered into buf */
 static const float *decoder_col(const struct as_snapshot *s, int k, float *buf)
@@ -25,6 +59,9 @@ static const float *decoder_col(const struct as_snapshot *s, int k, float *buf)
 static const float *filter_of(const struct ui_state *u,
 			      const struct as_snapshot *s, int k, float *buf)
 {
+	int layer = layer_of(u, s);
+	if (layer > 0)
+		return projected(s, layer, k, buf);
 	if (!(u->decoder && !s->tied))
 		return s->w + (size_t)k * s->n_visible;
 	return decoder_col(s, k, buf);
@@ -79,7 +116,7 @@ static void fit_aligned(const struct ui_state *u, int w, int h,
 void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
-	int n = (int)s->n_hidden;
+	int n = n_units(u, s);
 	if (u->filter_sel >= n)
 		u->filter_sel = n - 1;
 	if (u->filter_sel < 0)
@@ -125,6 +162,17 @@ void ui_plan_filters(struct ui_state *u, const struct as_snapshot *s,
 
 static const char *what(const struct ui_state *u, const struct as_snapshot *s)
 {
+	static const char *const deep[AS_LAYERS_MAX] = {
+		"", "layer 2 in pixels: rows of W2 W1",
+		"layer 3 in pixels: W3 W2 W1", "layer 4 in pixels: W4..W1",
+		"layer 5 in pixels: W5..W1", "layer 6 in pixels: W6..W1",
+		"layer 7 in pixels: W7..W1", "layer 8 in pixels: W8..W1"};
+	int layer = layer_of(u, s);
+	if (layer > 0)
+		return deep[layer];
+	if (s->n_layers > 1)
+		return u->decoder && !s->tied ? "layer 1 decoder: columns of W1'"
+					      : "layer 1 filters: rows of W1";
 	return u->decoder && !s->tied ? "decoder: columns of W'"
 				      : "filters: rows of W";
 }
@@ -149,10 +197,10 @@ static void stats(const float *w, size_t n, float *lo, float *hi, double *norm)
 static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		 const struct ui_rect *r)
 {
-	int n = (int)s->n_hidden, k = u->filter_sel;
+	int n = n_units(u, s), k = u->filter_sel, layer = layer_of(u, s);
 	if (k < 0 || k >= n)
 		return;
-	int untied = !s->tied, imgs = untied ? 2 : 1;
+	int untied = !s->tied && layer == 0, imgs = untied ? 2 : 1;
 	int how = 8 | (u->quads ? UI_QUADS : 0);
 	struct ui_size right, below;
 	int ok_r = ui_fit_size((r->w - 4 - 26) / imgs - 2, r->h - 5, s->rows,
@@ -163,7 +211,8 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		return;
 	int side = ok_r && (!ok_b || right.px_w >= below.px_w);
 	const struct ui_size *z = side ? &right : &below;
-	const float *img[2] = {s->w + (size_t)k * s->n_visible,
+	const float *img[2] = {layer ? projected(s, layer, k, gather)
+				     : s->w + (size_t)k * s->n_visible,
 			       untied ? decoder_col(s, k, gather) : NULL};
 	const char *name[2] = {"encoder: row of W", "decoder: column of W'"};
 	int x = r->x + 2, y = r->y + 2;
@@ -172,7 +221,8 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 	for (int i = 0; i < imgs; i++) {
 		int ix = x + i * (z->cell_w + 2);
 		ui_on(UI_P_DIM, u);
-		mvprintw(y, ix, "%.*s", z->cell_w, i ? "W' column" : "W row");
+		mvprintw(y, ix, "%.*s", z->cell_w,
+			 i ? "W' column" : layer ? "projected" : "W row");
 		ui_off(UI_P_DIM, u);
 		ui_image(u, y + 1, ix, img[i], s->rows, s->cols, z, 1);
 	}
@@ -191,10 +241,14 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		mvprintw(ty++, tx, "  min %+.4f  max %+.4f", lo, hi);
 		mvprintw(ty++, tx, "  norm %.4f", norm);
 	}
-	mvprintw(ty++, tx, "mean activation %.3f", s->mean_h[k]);
+	if (layer == 0)
+		mvprintw(ty++, tx, "mean activation %.3f", s->mean_h[k]);
+	else
+		mvprintw(ty++, tx, "unit %d of layer %d (linear projection)",
+			 k + 1, layer + 1);
 	if (untied)
 		mvprintw(ty++, tx, "||W'-W^T|| / ||W|| %.3f", s->decoder_gap);
-	else
+	else if (layer == 0)
 		mvprintw(ty++, tx, "tied: the decoder is W^T");
 	ui_on(UI_P_DIM, u);
 	mvprintw(ty++, tx, "< > other filter, z back");
@@ -207,7 +261,7 @@ static void tiles(const struct ui_state *u, const struct as_snapshot *s,
 {
 	const struct ui_tiles *t = &g->t;
 	int first = g->page * g->per_page;
-	int n = (int)s->n_hidden;
+	int n = n_units(u, s);
 	int gw = g->group * (t->cell_w + 1) - 1 + (g->group > 1 ? 2 : 1);
 	for (int i = 0; i < g->per_page && first + i < n; i++) {
 		int k = first + i;
@@ -236,7 +290,14 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 		ui_fields_add(&f, " sparse %g", s->config.sparsity_weight);
 	if (s->config.contractive_weight > 0)
 		ui_fields_add(&f, " contr %g", s->config.contractive_weight);
-	ui_fields_add(&f, " %zuh", s->n_hidden);
+	if (s->n_layers > 1) {
+		char layers[64];
+		as_param_format(&s->config, as_param_find("layers"), layers,
+				sizeof layers);
+		ui_fields_add(&f, " %s", layers);
+	} else {
+		ui_fields_add(&f, " %zuh", s->n_hidden);
+	}
 	if (!s->tied)
 		ui_fields_add(&f, " untied");
 	if (extra)
@@ -252,7 +313,7 @@ static void grid_title(const struct ui_state *u, const struct as_snapshot *s,
 		       const struct ui_fgrid *g, const struct ui_rect *r,
 		       const char *whose, struct ui_fields *f)
 {
-	int n = (int)s->n_hidden, first = g->page * g->per_page;
+	int n = n_units(u, s), first = g->page * g->per_page;
 	int last = first + g->per_page < n ? first + g->per_page : n;
 	ui_fields_init(f, r->w - 6);
 	ui_fields_add(f, "%s%s", what(u, s), whose);
@@ -265,7 +326,7 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		      const struct ui_rect *r, int full)
 {
 	const struct ui_fgrid *g = &u->fgrid;
-	int n = (int)s->n_hidden, several = u->n_runs > 1;
+	int n = n_units(u, s), several = u->n_runs > 1;
 	char title[160];
 	if (u->zoom) {
 		char cap[48] = "";
@@ -326,7 +387,7 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 			}
 		for (int i = 0; i < u->n_runs; i++)
 			if (u->runs[i].s &&
-			    u->runs[i].s->n_hidden == s->n_hidden)
+			    n_units(u, u->runs[i].s) == n)
 				tiles(u, u->runs[i].s, g, r->x, i,
 				      i == u->focus);
 		return;
@@ -359,19 +420,19 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		if (!rs)
 			continue;
 		char pg[32];
+		int rn = n_units(u, rs);
 		snprintf(pg, sizeof pg, " %d-%d", first + 1,
-			 last < (int)rs->n_hidden ? last : (int)rs->n_hidden);
+			 last < rn ? last : rn);
 		settings_line(u, rs, c.y + 1, c.x + 1, c.w - 2, pg);
 		struct ui_fgrid cg = *g;
 		cg.area = c;
-		if ((int)rs->n_hidden != n) {
+		if (rn != n) {
 			/* another size of run: its own fit */
 			ui_tiles_fit(c.w - 2, c.h - cg.top - 1, rs->rows,
 				     rs->cols, ladder_of(u, rs, 0), 4, 7,
 				     &cg.t);
 			cg.per_page = cg.t.cols * cg.t.rows;
-			cg.page = ui_page_clamp(g->page, (int)rs->n_hidden,
-						cg.per_page);
+			cg.page = ui_page_clamp(g->page, rn, cg.per_page);
 		}
 		tiles(u, rs, &cg, c.x, 0, i == u->focus);
 	}
@@ -382,16 +443,14 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 
 static void page_prev(struct ui_state *u, const struct as_snapshot *s)
 {
-	u->filter_page =
-		ui_page_clamp(u->filter_page - 1, s ? (int)s->n_hidden : 0,
-			      u->fgrid.per_page);
+	u->filter_page = ui_page_clamp(u->filter_page - 1,
+				       s ? n_units(u, s) : 0, u->fgrid.per_page);
 }
 
 static void page_next(struct ui_state *u, const struct as_snapshot *s)
 {
-	u->filter_page =
-		ui_page_clamp(u->filter_page + 1, s ? (int)s->n_hidden : 0,
-			      u->fgrid.per_page);
+	u->filter_page = ui_page_clamp(u->filter_page + 1,
+				       s ? n_units(u, s) : 0, u->fgrid.per_page);
 }
 
 /* < >: a selection off the page shown starts on it (the first or the
@@ -417,8 +476,8 @@ static void sel_prev(struct ui_state *u, const struct as_snapshot *s)
 		u->filter_sel = (u->filter_page + 1) * pp - 1;
 	else if (u->filter_sel > 0)
 		u->filter_sel--;
-	if (s && u->filter_sel >= (int)s->n_hidden)
-		u->filter_sel = (int)s->n_hidden - 1;
+	if (s && u->filter_sel >= n_units(u, s))
+		u->filter_sel = n_units(u, s) - 1;
 	follow(u);
 }
 
@@ -426,7 +485,7 @@ static void sel_next(struct ui_state *u, const struct as_snapshot *s)
 {
 	if (!on_page(u, u->filter_sel))
 		u->filter_sel = u->filter_page * u->fgrid.per_page;
-	else if (s && u->filter_sel + 1 < (int)s->n_hidden)
+	else if (s && u->filter_sel + 1 < n_units(u, s))
 		u->filter_sel++;
 	follow(u);
 }
@@ -459,7 +518,36 @@ static void toggle_decoder(struct ui_state *u, const struct as_snapshot *s)
 		       u->decoder ? "decoder W' columns" : "encoder W rows");
 }
 
+static void layer_step(struct ui_state *u, const struct as_snapshot *s, int d)
+{
+	int top = s ? (int)s->n_layers - 1 : 0;
+	if (top == 0) {
+		ui_say(u, 0, "one layer: --layers 500-250-30 makes a stack");
+		return;
+	}
+	int l = layer_of(u, s) + d;
+	u->layer = l < 0 ? top : l > top ? 0 : l;
+	u->filter_page = 0;
+	u->filter_sel = 0;
+	ui_say(u, 0, "filters of layer %d of %d%s", u->layer + 1, top + 1,
+	       u->layer ? ": each unit's weights through the layers below"
+			: "");
+}
+
+static void layer_next(struct ui_state *u, const struct as_snapshot *s)
+{
+	layer_step(u, s, 1);
+}
+
+static void layer_prev(struct ui_state *u, const struct as_snapshot *s)
+{
+	layer_step(u, s, -1);
+}
+
 const struct ui_key ui_filters_keys[] = {
+	{'y', 0, "y / Y", "the next / previous layer's filters (deep runs)",
+	 layer_next},
+	{'Y', 0, NULL, NULL, layer_prev},
 	{'[', KEY_PPAGE, "[ ]  PgUp PgDn", "previous / next page of filters",
 	 page_prev},
 	{']', KEY_NPAGE, NULL, NULL, page_next},

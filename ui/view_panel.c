@@ -136,8 +136,14 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 	if (u->n_runs > 1)
 		ui_fields_add(&f, " %d %s:", u->focus + 1,
 			      u->runs[u->focus].label);
-	ui_fields_add(&f, " %zu-%zu %s", s->n_visible, s->n_hidden,
+	char layers[64], stage[64];
+	as_param_format(&s->config, as_param_find("layers"), layers,
+			sizeof layers);
+	ui_fields_add(&f, " %zu-%s %s", s->n_visible, layers,
 		      s->tied ? "tied" : "untied");
+	as_config_stage_name(&s->config, stage, sizeof stage);
+	if (strcmp(stage, "training") != 0)
+		ui_fields_add(&f, ", %s", stage);
 	ui_fields_add(&f, ", %s",
 		      s->config.loss == AS_LOSS_CE ? "cross-entropy"
 						   : "squared error");

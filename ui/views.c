@@ -19,6 +19,11 @@ static int hashing(const struct ui_state *u)
 	return u->lesson && (u->lesson->scores & AS_SCORE_HASH);
 }
 
+static int have_layers(const struct ui_state *u)
+{
+	return u->deep;
+}
+
 static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_FILTERS] = {"filters", ui_paint_filters, ui_plan_filters, NULL,
 			  ui_filters_keys},
@@ -28,6 +33,7 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_LESSON] = {"lesson view", ui_paint_lesson, ui_plan_lesson,
 			 have_lesson_view, ui_lesson_keys, hashing},
 	[UI_V_PANEL] = {"controls", ui_paint_panel, NULL, NULL, NULL},
+	[UI_V_LAYERS] = {"layers", ui_paint_layers, NULL, have_layers, NULL},
 };
 
 /* a view's key table ends in a row without a function */
@@ -148,6 +154,9 @@ static void plan(struct ui_state *u, const struct as_snapshot *s)
 	if (u->lay.too_small || !s)
 		return;
 	take_messages(u);
+	u->deep = s->n_layers > 1;
+	if (u->pane == UI_V_LAYERS && !u->deep)
+		u->pane = UI_V_DIGITS;
 	if (u->full >= 0) {
 		const struct ui_view *v = ui_view_at(u->full);
 		if (v->available && !v->available(u))

@@ -1,0 +1,97 @@
+/* The layers of the focused run: which stage trains, and per layer its
+ * units, activation, mean code value, share of codes near 0 or 1 (codes
+ * becoming binary), the gradient norm of its last step (the stall of deep
+ * nets from small weights: the first layers' gradients vanish) and a
+ * histogram of its code values. The numbers are the trainer's, on the
+ * first AS_SNAP_STATS held-out examples, twice a second. */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "view.h"
+
+/* a bar of height v in [0, 1] in one cell: eighths of a block, or ASCII */
+static void bar(const struct ui_state *u, double v)
+{
+	static const char *const eighths[9] = {" ", "▁", "▂", "▃", "▄",
+					       "▅", "▆", "▇", "█"};
+	static const char ascii[9] = " .:-=+*#@";
+	int k = (int)lround(v * 8);
+	k = k < 0 ? 0 : k > 8 ? 8 : k;
+	if (k == 0 && v > 0)
+		k = 1; /* present, however few */
+	if (u->glyphs == UI_GLYPH_ASCII)
+		addch((chtype)ascii[k]);
+	else
+		addstr(eighths[k]);
+}
+
+void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full)
+{
+	(void)full;
+	char stage[64], title[128];
+	as_config_stage_name(&s->config, stage, sizeof stage);
+	snprintf(title, sizeof title, "layers: %s", stage);
+	ui_box(r, title, u);
+	int x = r->x + 2, y = r->y + 1, w = r->w - 4;
+	if (w < 30 || r->h < 4)
+		return;
+	/* the histogram gets what the numbers leave */
+	const int numbers = 46;
+	int hist_w = w - numbers - 2;
+	int per_bin = hist_w >= AS_SNAP_BINS ? 1 : 0;
+	ui_on(UI_P_DIM, u);
+	mvprintw(y++, x, "%-*.*s", w, w,
+		 "layer units  act  mean  binary  |dL/dW|   codes, 0 to 1");
+	ui_off(UI_P_DIM, u);
+	for (size_t k = 0; k < s->n_layers && y < r->y + r->h - 1; k++) {
+		const struct as_layer_stats *ls = &s->layer[k];
+		int trained = k < s->depth;
+		int now = s->config.stage == (int)k ||
+			  s->config.stage == (int)s->n_layers;
+		int sig = k + 1 < s->n_layers ||
+			  s->config.encoder == AS_ACT_SIGMOID;
+		char bin[16] = "   -  ", grad[16] = "      -";
+		if (isfinite(ls->binary))
+			snprintf(bin, sizeof bin, "%5.1f%%", 100 * ls->binary);
+		if (now && ls->grad_norm > 0)
+			snprintf(grad, sizeof grad, "%8.1e", ls->grad_norm);
+		if (now)
+			ui_on(UI_P_OK, u);
+		else if (!trained)
+			ui_on(UI_P_DIM, u);
+		mvprintw(y, x, "%c%-4zu %5zu %4s %5.2f  %s  %s", now ? '>' : ' ',
+			 k + 1, s->sizes[k + 1], sig ? "sig" : "lin",
+			 ls->mean_act, bin, grad);
+		if (now)
+			ui_off(UI_P_OK, u);
+		else if (!trained)
+			ui_off(UI_P_DIM, u);
+		if (per_bin) {
+			move(y, x + numbers);
+			float top = 0;
+			for (int b = 0; b < AS_SNAP_BINS; b++)
+				top = ls->hist[b] > top ? ls->hist[b] : top;
+			ui_on(UI_P_HELDOUT, u);
+			for (int b = 0; b < AS_SNAP_BINS; b++)
+				bar(u, top > 0 ? ls->hist[b] / top : 0);
+			ui_off(UI_P_HELDOUT, u);
+			if (!sig && hist_w >= AS_SNAP_BINS + 16)
+				printw(" %.2g..%.2g", ls->lo, ls->hi);
+		}
+		y++;
+	}
+	if (y < r->y + r->h - 1 && isfinite(s->error))
+		mvprintw(y++, x, "held-out classification error %.2f%%",
+			 100 * s->error);
+	ui_on(UI_P_DIM, u);
+	if (y < r->y + r->h - 1)
+		mvprintw(y++, x, "%-*.*s", w, w,
+			 s->n_layers > 1 ? "o / O next / previous stage;  y / "
+					   "Y the layer whose filters show"
+					 : "binary: codes below 0.1 or above "
+					   "0.9;  |dL/dW| of the last step");
+	ui_off(UI_P_DIM, u);
+}
