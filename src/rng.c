@@ -42,6 +42,27 @@ float as_rng_uniform(struct as_rng *rng)
 	return (float)(as_rng_u64(rng) >> 40) * (1.0f / 16777216.0f);
 }
 
+void as_rng_bernoulli(struct as_rng *rng, const float *p, float *out,
+		      size_t n)
+{
+	/* the state in locals, two 24-bit uniforms from each draw: the
+	 * draws are as_rng_u64's, without a call per value */
+	struct as_rng r = *rng;
+	const float scale = 1.0f / 16777216.0f;
+	size_t i = 0;
+	for (; i + 1 < n; i += 2) {
+		uint64_t u = as_rng_u64(&r);
+		out[i] = (float)(u >> 40) * scale < p[i] ? 1.0f : 0.0f;
+		out[i + 1] = (float)((u >> 16) & 0xffffff) * scale < p[i + 1]
+				     ? 1.0f
+				     : 0.0f;
+	}
+	if (i < n)
+		out[i] = (float)(as_rng_u64(&r) >> 40) * scale < p[i] ? 1.0f
+								       : 0.0f;
+	*rng = r;
+}
+
 /* Lemire 2019, "Fast random integer generation in an interval". */
 uint32_t as_rng_below(struct as_rng *rng, uint32_t n)
 {

@@ -528,9 +528,15 @@ static void rbm_mean_field(struct as_model *m, int gaussian_visible,
 static double half_sq(const float *a, const float *b, size_t len)
 {
 	double t = 0;
-	for (size_t i = 0; i < len; i++) {
-		double r = (double)a[i] - b[i];
-		t += 0.5 * r * r;
+	for (size_t at = 0; at < len; at += 1024) {
+		size_t end = at + 1024 < len ? at + 1024 : len;
+		float part = 0;
+#pragma omp simd reduction(+ : part)
+		for (size_t i = at; i < end; i++) {
+			float r = a[i] - b[i];
+			part += r * r;
+		}
+		t += 0.5 * (double)part;
 	}
 	return t;
 }
@@ -545,10 +551,11 @@ double as_rbm_step(struct as_model *m, const struct as_config *cfg,
 	pre_up(m, v0, n, ph0);
 	if (!linear_hidden)
 		k_sigmoid(ph0, n * nh);
-	for (size_t i = 0; i < n * nh; i++)
-		h[i] = linear_hidden ? ph0[i] + as_rng_normal(rng)
-				     : (as_rng_uniform(rng) < ph0[i] ? 1.0f
-								     : 0.0f);
+	if (linear_hidden)
+		for (size_t i = 0; i < n * nh; i++)
+			h[i] = ph0[i] + as_rng_normal(rng);
+	else
+		as_rng_bernoulli(rng, ph0, h, n * nh);
 	/* v1 = h0 W + c */
 	for (size_t e = 0; e < n; e++)
 		memcpy(v1 + e * nv, m->c, nv * sizeof(float));
@@ -558,24 +565,24 @@ double as_rbm_step(struct as_model *m, const struct as_config *cfg,
 	/* gradient of the descent direction: negative of the CD-1
 	 * estimate (ph1^T v1 - ph0^T v0) / n */
 	as_sgemm(1, 0, nh, nv, n, -inv_n, ph0, nh, v0, nv, 0.0f, m->gw, nv);
-	column_sums(ph0, n, nh, m->gb);
-	column_sums(v0, n, nv, m->gc);
 	float *ph1 = h; /* h0 is no longer needed */
 	pre_up(m, v1, n, ph1);
 	if (!linear_hidden)
 		k_sigmoid(ph1, n * nh);
 	as_sgemm(1, 0, nh, nv, n, inv_n, ph1, nh, v1, nv, 1.0f, m->gw, nv);
-	for (size_t j = 0; j < nh; j++) {
-		float a = 0;
-		for (size_t e = 0; e < n; e++)
-			a += ph1[e * nh + j];
-		m->gb[j] = (a - m->gb[j]) * inv_n;
-	}
-	for (size_t i = 0; i < nv; i++) {
-		float a = 0;
-		for (size_t e = 0; e < n; e++)
-			a += v1[e * nv + i];
-		m->gc[i] = (a - m->gc[i]) * inv_n;
+	/* db = mean (ph1 - ph0), dc = mean (v1 - v0), row by row */
+	memset(m->gb, 0, nh * sizeof(float));
+	memset(m->gc, 0, nv * sizeof(float));
+	for (size_t e = 0; e < n; e++) {
+		const float *p0 = ph0 + e * nh, *p1 = ph1 + e * nh;
+		const float *a0 = v0 + e * nv, *a1 = v1 + e * nv;
+		float *gb = m->gb, *gc = m->gc;
+#pragma omp simd
+		for (size_t j = 0; j < nh; j++)
+			gb[j] += (p1[j] - p0[j]) * inv_n;
+#pragma omp simd
+		for (size_t i = 0; i < nv; i++)
+			gc[i] += (a1[i] - a0[i]) * inv_n;
 	}
 	float wd = cfg->weight_decay;
 	if (wd > 0)

@@ -245,12 +245,17 @@ START_TEST(test_cd1_matches_a_hand_computation)
 	double err2 = as_rbm_step(m, &cfg, 0, 0, v0, 1, lr, &rng);
 
 	double ph0[2], h0[2], v1[3], ph1[2];
+	/* the two hidden units' uniforms: the high and the middle 24 bits
+	 * of one draw */
+	uint64_t draw = as_rng_u64(&copy);
+	const double u[2] = {(double)(draw >> 40) / 16777216.0,
+			     (double)((draw >> 16) & 0xffffff) / 16777216.0};
 	for (int j = 0; j < 2; j++) {
 		double a = b[j];
 		for (int i = 0; i < 3; i++)
 			a += w[j * 3 + i] * v0[i];
 		ph0[j] = sigm(a);
-		h0[j] = as_rng_uniform(&copy) < ph0[j] ? 1.0 : 0.0;
+		h0[j] = u[j] < ph0[j] ? 1.0 : 0.0;
 	}
 	for (int i = 0; i < 3; i++) {
 		double a = c[i];

@@ -19,6 +19,11 @@ void as_rng_seed(struct as_rng *rng, uint64_t seed, uint64_t stream);
 uint64_t as_rng_u64(struct as_rng *rng);
 /* Uniform in [0, 1) with 24 random bits. */
 float as_rng_uniform(struct as_rng *rng);
+/* out[i] = 1 with probability p[i], else 0 (binary samples, as of an
+ * RBM's hidden units): u < p[i] for u the high, then the middle 24 bits
+ * of one draw, two values a draw. */
+void as_rng_bernoulli(struct as_rng *rng, const float *p, float *out,
+		      size_t n);
 /* Uniform integer in [0, n), n > 0, without modulo bias (Lemire). */
 uint32_t as_rng_below(struct as_rng *rng, uint32_t n);
 /* Standard normal (Box-Muller, one value per call). */
