@@ -138,6 +138,15 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->pca_code);
 	csv_num(f, s->error);
 	csv_num(f, s->error_se);
+	csv_num(f, s->knn_codes);
+	csv_num(f, s->knn_pca);
+	csv_num(f, s->lsh_precision);
+	csv_num(f, s->pcasign_precision);
+	csv_num(f, s->binary_share);
+	csv_num(f, s->ball_size);
+	csv_num(f, s->ball_precision);
+	csv_num(f, s->us_ball);
+	csv_num(f, s->us_pixels);
 	fprintf(f, "\n");
 }
 
@@ -158,9 +167,19 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  localisation %.3f", s->localisation);
 	if (isfinite(s->variance) && !isfinite(s->pca_error))
 		printf("  variance %.3f", s->variance);
-	if (s->have & AS_SCORE_HASH)
+	if (s->have & AS_SCORE_HASH) {
 		printf("  precision@%d Hamming %.3f pixels %.3f", AS_HASH_K,
 		       s->hash_precision, s->pixel_precision);
+		printf(" LSH %.3f PCA-sign %.3f, binary %.0f%%, ball r%d: "
+		       "%.1f items, %.3f same label, %.1f us/query vs pixels "
+		       "%.0f us",
+		       s->lsh_precision, s->pcasign_precision,
+		       100 * s->binary_share, AS_BALL_R, s->ball_size,
+		       s->ball_precision, s->us_ball, s->us_pixels);
+	}
+	if (s->have & AS_SCORE_KNN)
+		printf("  %d-NN precision codes %.3f PCA %.3f", AS_HASH_K,
+		       s->knn_codes, s->knn_pca);
 	if (s->have & AS_SCORE_NOISE)
 		printf("  R^2 digits %.3f noise %.3f", s->digit_r2,
 		       s->noise_r2);
@@ -214,7 +233,9 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "recon_clean,variance,probe_codes,probe_raw,pca_error,"
 		     "pca_ratio,angle_max_deg,angle_mean_deg,localisation,"
 		     "hash_precision,pixel_precision,digit_r2,noise_r2,"
-		     "recon_sq,pca_code,error,error_se\n");
+		     "recon_sq,pca_code,error,error_se,knn_codes,knn_pca,"
+		     "lsh_precision,pcasign_precision,binary_share,ball_size,"
+		     "ball_precision,us_ball,us_pixels\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

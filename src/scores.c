@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "autoscope/blas.h"
 #include "autoscope/trainer.h"
@@ -21,6 +22,137 @@ void as_scores_clear(struct as_scores *s)
 	s->localisation = NAN;
 	s->hash_precision = s->pixel_precision = NAN;
 	s->noise_r2 = s->digit_r2 = NAN;
+	s->knn_codes = s->knn_pca = NAN;
+	s->lsh_precision = s->pcasign_precision = s->binary_share = NAN;
+	s->ball_size = s->ball_precision = s->us_ball = s->us_pixels = NAN;
+}
+
+static double clock_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* out (n x k) = (x - mean) on the top k principal directions of p */
+static int pca_project(const struct as_pca *p, const float *x, size_t n,
+		       size_t k, float *out)
+{
+	size_t d = p->d;
+	float *xc = calloc(n * d, sizeof *xc);
+	if (!xc)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			xc[i * d + j] = (float)(x[i * d + j] - p->mean[j]);
+	as_sgemm(0, 1, n, k, d, 1.0f, xc, d, p->eigvec, d, 0.0f, out, k);
+	free(xc);
+	return 0;
+}
+
+/* 0/1 codes of the signs of (x - mean) on k directions (k x d rows) */
+static int sign_codes(const struct as_pca *p, const float *dirs, size_t k,
+		      const float *x, size_t n, float *out)
+{
+	size_t d = p->d;
+	float *xc = calloc(n * d, sizeof *xc);
+	if (!xc)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < d; j++)
+			xc[i * d + j] = (float)(x[i * d + j] - p->mean[j]);
+	as_sgemm(0, 1, n, k, d, 1.0f, xc, d, dirs, d, 0.0f, out, k);
+	for (size_t i = 0; i < n * k; i++)
+		out[i] = out[i] > 0 ? 1.0f : 0.0f;
+	free(xc);
+	return 0;
+}
+
+struct addr {
+	uint64_t code;
+	uint32_t row;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct addr *x = a, *y = b;
+	return x->code < y->code ? -1 : x->code > y->code;
+}
+
+static uint64_t pack(const float *c, size_t bits)
+{
+	uint64_t v = 0;
+	for (size_t b = 0; b < bits; b++)
+		v |= (uint64_t)(c[b] > 0.5f) << b;
+	return v;
+}
+
+/* items with this address in the sorted table: [*lo, *hi) */
+static void find_addr(const struct addr *t, size_t n, uint64_t code,
+		      size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = n;
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (t[m].code < code)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	while (a < n && t[a].code == code)
+		a++;
+	*hi = a;
+}
+
+/* Semantic hashing's lookup (Salakhutdinov & Hinton 2009): every address
+ * within Hamming distance AS_BALL_R of the query's, looked up in the
+ * training codes sorted by address. Means over the queries of the items
+ * found and of the share with the query's label (over queries that find
+ * any); the time per query. */
+static int hamming_ball(const float *db, const uint8_t *ydb, size_t ndb,
+			const float *q, const uint8_t *yq, size_t nq,
+			size_t bits, struct as_scores *s)
+{
+	struct addr *t = malloc(ndb * sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < ndb; i++)
+		t[i] = (struct addr){pack(db + i * bits, bits), (uint32_t)i};
+	qsort(t, ndb, sizeof *t, cmp_addr);
+	double found = 0, share = 0;
+	size_t hit = 0;
+	double t0 = clock_s();
+	for (size_t i = 0; i < nq; i++) {
+		uint64_t a = pack(q + i * bits, bits);
+		size_t n = 0, same = 0;
+		/* radius 0, 1 and 2: the address, one bit flipped, two */
+		for (size_t b1 = 0; b1 <= bits; b1++)
+			for (size_t b2 = b1; b2 <= bits; b2++) {
+				if (b2 == b1 && b1 < bits)
+					continue;
+				uint64_t probe = a;
+				if (b1 < bits)
+					probe ^= (uint64_t)1 << b1;
+				if (b2 < bits)
+					probe ^= (uint64_t)1 << b2;
+				size_t lo, hi;
+				find_addr(t, ndb, probe, &lo, &hi);
+				for (size_t j = lo; j < hi; j++)
+					same += ydb[t[j].row] == yq[i];
+				n += hi - lo;
+			}
+		found += (double)n;
+		if (n) {
+			share += (double)same / (double)n;
+			hit++;
+		}
+	}
+	s->us_ball = (clock_s() - t0) / (double)(nq ? nq : 1) * 1e6;
+	s->ball_size = found / (double)(nq ? nq : 1);
+	s->ball_precision = hit ? share / (double)hit : NAN;
+	free(t);
+	return 0;
 }
 
 /* xy (n x 2) = the centred rows of x (n x d) on their top two principal
@@ -30,7 +162,7 @@ void as_scores_clear(struct as_scores *s)
  * Signs as below. */
 static int top2(const float *x, size_t n, size_t d, float (*xy)[2])
 {
-	float *xc = malloc(n * d * sizeof *xc);
+	float *xc = calloc(n * d, sizeof *xc);
 	double *mean = calloc(d, sizeof *mean);
 	float *v = malloc(2 * d * sizeof *v), *u = malloc(2 * d * sizeof *u);
 	float *p = malloc(2 * n * sizeof *p);
@@ -191,20 +323,116 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		s->query[i] = (uint32_t)(ntr + i);
 	keep_nn(s->hash_nn, nn, s->n_queries, k);
 	if (isnan(t->pixel_precision)) {
+		double t0 = clock_s();
 		st = as_knn_precision(ds->x, ds->labels, ntr,
 				      ds->x + ntr * ds->d, ds->labels + ntr, nq,
 				      ds->d, k, 0, &t->pixel_precision, nn,
 				      err);
 		if (st != AS_OK)
 			goto out;
+		t->pixel_us = (clock_s() - t0) / (double)nq * 1e6;
 		keep_nn(t->pixel_nn, nn, s->n_queries, k);
 	}
 	s->pixel_precision = t->pixel_precision;
+	s->us_pixels = t->pixel_us;
 	memcpy(s->pixel_nn, t->pixel_nn, sizeof s->pixel_nn);
+	/* codes pushed to binary: the share of values near 0 or 1 */
+	size_t near = 0;
+	for (size_t i = 0; i < nq * nh; i++) {
+		float v = codes[ntr * nh + i];
+		near += v < 0.1f || v > 0.9f;
+	}
+	s->binary_share = (double)near / (double)(nq * nh);
+	if (nh <= 64 && hamming_ball(codes, ds->labels, ntr, codes + ntr * nh,
+				     ds->labels + ntr, nq, nh, s) != 0) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* the baselines at the same number of bits, once per run */
+	if (isnan(t->lsh_precision) && nh <= ds->d) {
+		st = as_trainer_pca(t, err);
+		if (st != AS_OK)
+			goto out;
+		float *dirs = malloc(nh * ds->d * sizeof *dirs);
+		float *bc = malloc((ntr + nq) * nh * sizeof *bc);
+		if (!dirs || !bc) {
+			free(dirs);
+			free(bc);
+			st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		struct as_rng rng;
+		as_rng_seed(&rng, 11, 12);
+		for (size_t i = 0; i < nh * ds->d; i++)
+			dirs[i] = as_rng_normal(&rng);
+		int bad = sign_codes(t->pca, dirs, nh, ds->x, ntr + nq, bc);
+		if (!bad)
+			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
+					      ds->labels + ntr, nq, nh, k, 1,
+					      &t->lsh_precision, NULL, err);
+		if (!bad && st == AS_OK)
+			bad = sign_codes(t->pca, t->pca->eigvec, nh, ds->x,
+					 ntr + nq, bc);
+		if (!bad && st == AS_OK)
+			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
+					      ds->labels + ntr, nq, nh, k, 1,
+					      &t->pcasign_precision, NULL, err);
+		free(dirs);
+		free(bc);
+		if (bad && st == AS_OK)
+			st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		if (st != AS_OK)
+			goto out;
+	}
+	s->lsh_precision = t->lsh_precision;
+	s->pcasign_precision = t->pcasign_precision;
 	s->have |= AS_SCORE_HASH;
 out:
 	free(codes);
 	free(nn);
+	return st;
+}
+
+/* k-NN label precision of held-out queries among the training part,
+ * Euclidean: in code space, and in the space of as many principal
+ * components of the pixels (once per run) */
+static enum as_status score_knn(struct as_trainer *t, struct as_scores *s,
+				struct as_error *err)
+{
+	const struct as_dataset *ds = t->ds;
+	size_t w = as_trainer_code_width(t), ntr = ds->n_train;
+	size_t nq = ds->n - ntr;
+	if (nq > AS_HASH_Q_SCORED)
+		nq = AS_HASH_Q_SCORED;
+	size_t k = AS_HASH_K < ntr ? AS_HASH_K : ntr;
+	float *codes = malloc((ntr + nq) * w * sizeof *codes);
+	if (!codes)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	as_trainer_encode(t, ds->x, ntr + nq, codes);
+	enum as_status st = as_knn_precision(codes, ds->labels, ntr,
+					     codes + ntr * w, ds->labels + ntr,
+					     nq, w, k, 0, &s->knn_codes, NULL,
+					     err);
+	if (st == AS_OK && (isnan(t->knn_pca) || t->knn_pca_k != w) &&
+	    w < ds->d) {
+		t->knn_pca_k = w;
+		st = as_trainer_pca(t, err);
+		if (st == AS_OK) {
+			t->knn_pca = NAN;
+			if (pca_project(t->pca, ds->x, ntr + nq, w, codes) != 0)
+				st = as_error_set(err, AS_ERR_NOMEM,
+						  "out of memory");
+			else
+				st = as_knn_precision(
+					codes, ds->labels, ntr, codes + ntr * w,
+					ds->labels + ntr, nq, w, k, 0,
+					&t->knn_pca, NULL, err);
+		}
+	}
+	s->knn_pca = t->knn_pca_k == w ? t->knn_pca : NAN;
+	if (st == AS_OK)
+		s->have |= AS_SCORE_KNN;
+	free(codes);
 	return st;
 }
 
@@ -364,6 +592,8 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 	}
 	if (st == AS_OK && (which & AS_SCORE_HASH) && labelled)
 		st = score_hash(t, s, err);
+	if (st == AS_OK && (which & AS_SCORE_KNN) && labelled)
+		st = score_knn(t, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(t, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {

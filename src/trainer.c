@@ -82,7 +82,8 @@ static enum as_status alloc_run(struct as_trainer *t,
 	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
 	t->last_heldout = t->pca_error = t->last_error = NAN;
 	t->probe_accuracy = t->probe_raw = NAN;
-	t->pixel_precision = NAN;
+	t->pixel_precision = t->pixel_us = t->knn_pca = NAN;
+	t->lsh_precision = t->pcasign_precision = NAN;
 	as_scores_clear(&t->scores);
 	pthread_mutex_init(&t->qlock, NULL);
 	pthread_cond_init(&t->qcond, NULL);
@@ -367,6 +368,11 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	t->scores = src->scores;
 	t->scored_epoch = src->scored_epoch;
 	t->pixel_precision = src->pixel_precision;
+	t->pixel_us = src->pixel_us;
+	t->knn_pca = src->knn_pca;
+	t->knn_pca_k = src->knn_pca_k;
+	t->lsh_precision = src->lsh_precision;
+	t->pcasign_precision = src->pcasign_precision;
 	memcpy(t->pixel_nn, src->pixel_nn, sizeof t->pixel_nn);
 	memcpy(t->pixel_xy, src->pixel_xy, sizeof t->pixel_xy);
 	t->pixel_xy_done = src->pixel_xy_done;

@@ -19,6 +19,7 @@ enum as_score_kind {
 	AS_SCORE_SCATTER = 1 << 4, /* 2-D projection of the codes */
 	AS_SCORE_NOISE = 1 << 5,   /* R^2 rebuilding binary noise vs digits */
 	AS_SCORE_LOSS = 1 << 6,	   /* only the held-out losses (always in) */
+	AS_SCORE_KNN = 1 << 7,	   /* k-NN label precision of the codes */
 };
 
 #define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
@@ -56,7 +57,24 @@ struct as_scores {
 	uint32_t query[AS_HASH_QUERIES]; /* example rows (held-out part) */
 	uint32_t hash_nn[AS_HASH_QUERIES][AS_HASH_K];  /* training rows */
 	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K]; /* training rows */
+	/* AS_SCORE_KNN: precision@AS_HASH_K of AS_HASH_Q_SCORED held-out
+	 * queries among the training part, Euclidean, in code space and in
+	 * the space of as many principal components of the pixels */
+	double knn_codes, knn_pca;
+	/* AS_SCORE_HASH, beside the Hamming precision: the baselines at the
+	 * same number of bits (random-projection LSH: signs of Gaussian
+	 * projections of the centred pixels; the signs of the top principal
+	 * components), the share of code values below 0.1 or above 0.9, the
+	 * Hamming ball of radius AS_BALL_R around each query's address
+	 * (training items in it, the share of them with its label), and the
+	 * time per query of that lookup and of a pixel-space search */
+	double lsh_precision, pcasign_precision;
+	double binary_share;
+	double ball_size, ball_precision;
+	double us_ball, us_pixels;
 };
+
+#define AS_BALL_R 2
 
 void as_scores_clear(struct as_scores *s);
 

@@ -156,6 +156,10 @@ struct as_trainer {
 	struct as_scores scores;
 	uint64_t scored_epoch;
 	double pixel_precision;
+	double pixel_us; /* its search's time per query */
+	double knn_pca;	 /* AS_SCORE_KNN's PCA baseline, once known, */
+	size_t knn_pca_k; /* for this many components (the code's) */
+	double lsh_precision, pcasign_precision; /* hashing baselines */
 	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K];
 	float pixel_xy[AS_SCATTER_N][2];
 	int pixel_xy_done;
