@@ -5,7 +5,9 @@
 #   ./setup.sh test                      set up, build, run every test
 #   ./setup.sh sanitize                  the tests under ASan + UBSan
 #   ./setup.sh tsan                      threads and the explorer under TSan
-#   ./setup.sh bench                     the speed benchmark (bench/)
+#   ./setup.sh bench                     the speed benchmarks (bench/; the
+#                                        deep one beside PyTorch when
+#                                        python3-torch is installed)
 #   ./setup.sh fuzz [SECONDS]            each parser's libFuzzer target
 #                                        (clang), SECONDS each (default 60)
 # Set-up installs the missing Debian packages (as root, or with sudo) and
@@ -76,7 +78,8 @@ tsan)
 	;;
 bench)
 	build build
-	exec ./build/bench/bench_step "$@"
+	./build/bench/bench_step "$@"
+	exec ./bench/bench_deep.sh build "$@"
 	;;
 fuzz)
 	# One target at a time (tests/fuzz/fuzz_<name>.c), niced, for SECONDS

@@ -147,6 +147,8 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->ball_precision);
 	csv_num(f, s->us_ball);
 	csv_num(f, s->us_pixels);
+	csv_num(f, s->grad_first);
+	csv_num(f, s->grad_top);
 	fprintf(f, "\n");
 }
 
@@ -183,9 +185,12 @@ static void print_scores(const struct as_lesson *l, size_t i,
 	if (s->have & AS_SCORE_NOISE)
 		printf("  R^2 digits %.3f noise %.3f", s->digit_r2,
 		       s->noise_r2);
-	if (isfinite(s->pca_code))
+	if (isfinite(s->pca_code) && (l->scores & AS_SCORE_DEEP))
 		printf("  sq.error %.3f (PCA-%zu %.3f)", s->recon_sq,
 		       t->stack->sizes[t->stack->n_layers], s->pca_code);
+	if (l->scores & AS_SCORE_DEEP)
+		printf("  |dL/dW| first %.2g top %.2g", s->grad_first,
+		       s->grad_top);
 	if (isfinite(s->error))
 		printf("  error %.2f%% +- %.2f%%", 100 * s->error,
 		       100 * s->error_se);
@@ -235,7 +240,7 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "hash_precision,pixel_precision,digit_r2,noise_r2,"
 		     "recon_sq,pca_code,error,error_se,knn_codes,knn_pca,"
 		     "lsh_precision,pcasign_precision,binary_share,ball_size,"
-		     "ball_precision,us_ball,us_pixels\n");
+		     "ball_precision,us_ball,us_pixels,grad_first,grad_top\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

@@ -124,6 +124,59 @@ static const struct as_lesson lessons[] = {
 			"filters.",
 	},
 	{
+		.name = "deep",
+		.title = "A deep autoencoder against PCA and one layer",
+		.data = "mnist",
+		.settings = "tied=on loss=ce lr=0.1 batch_size=20 "
+			    "corruption_level=0 momentum=0.5 encoder=linear",
+		.n_runs = 3,
+		.runs = {{"deep 30", "layers=500-250-30 pretrain=rbm "
+				     "pretrain_epochs=2 finetune=recon"},
+			 {"one layer 30", "hidden=30"},
+			 {"deep from random", "layers=500-250-30 "
+					      "pretrain=none finetune=recon"}},
+		.epochs = 20,
+		.scores = AS_SCORE_DEEP,
+		.text = "Hinton & Salakhutdinov 2006, fig. 2. A 784-500-250-30 "
+			"stack with a linear code: each layer an RBM trained by "
+			"CD-1 (2 epochs each) on the codes below it, then "
+			"unrolled into an encoder and a mirrored decoder and "
+			"fine-tuned on reconstruction; beside it a one-layer "
+			"784-30 autoencoder and the same stack from random "
+			"weights.\n"
+			"Look: sq.err, 1/2 squared error per held-out digit: "
+			"the pretrained stack falls well below PCA with 30 "
+			"components (6.9) and, fine-tuning on, below the one "
+			"layer; from random weights it stays far behind.\n"
+			"Try: o to move on early; y, then y again, for the "
+			"deeper filters in pixels.",
+	},
+	{
+		.name = "init",
+		.title = "Why pretrain: small random weights stall a deep net",
+		.data = "mnist",
+		.settings = "layers=500-250-30 encoder=linear tied=off "
+			    "loss=ce lr=0.1 batch_size=20 corruption_level=0 "
+			    "momentum=0.5 finetune=recon",
+		.n_runs = 3,
+		.runs = {{"small init", "pretrain=none init=small"},
+			 {"glorot init", "pretrain=none init=glorot"},
+			 {"pretrained", "pretrain=rbm pretrain_epochs=2"}},
+		.epochs = 12,
+		.scores = AS_SCORE_DEEP,
+		.text = "Hinton & Salakhutdinov 2006; Bengio et al. 2007. The "
+			"same untied 784-500-250-30 autoencoder trained end to "
+			"end from N(0, 0.01^2) weights, from a scaled (Glorot) "
+			"random start, and from RBM pretraining.\n"
+			"Look: from random weights the reconstruction stays the "
+			"mean digit (sq.err near the variance, 26) and the first "
+			"layer's gradient is near 1e-5, far below the top's "
+			"(|dL/dW| in the layers pane, i); pretrained, the error "
+			"falls below PCA-30's.\n"
+			"Try: r for a new start; o on the pretrained run to "
+			"fine-tune early.",
+	},
+	{
 		.name = "contractive",
 		.title = "Contractive vs denoising",
 		.data = "mnist",

@@ -17,6 +17,7 @@ void as_scores_clear(struct as_scores *s)
 	memset(s, 0, sizeof *s);
 	s->heldout = s->recon_clean = s->variance = NAN;
 	s->recon_sq = s->error = s->error_se = s->pca_code = NAN;
+	s->grad_first = s->grad_top = NAN;
 	s->probe_codes = s->probe_raw = NAN;
 	s->pca_error = s->angle_max_deg = s->angle_mean_deg = NAN;
 	s->localisation = NAN;
@@ -546,6 +547,10 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 	s->epoch = t->epoch;
 	s->examples = t->examples;
 	s->heldout = as_trainer_heldout_loss(t, 0);
+	double norms[AS_LAYERS_MAX];
+	as_stack_grad_norms(t->stack, norms);
+	s->grad_first = norms[0];
+	s->grad_top = norms[t->stack->n_layers - 1];
 	if (nte)
 		s->recon_clean = as_trainer_recon_loss(
 			t, ds->x + ds->n_train * ds->d, nte);
@@ -557,8 +562,7 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 		/* the deep lesson's baseline: PCA with as many components
 		 * as the code has units, in the same squared error */
 		size_t k = t->stack->sizes[t->stack->n_layers];
-		if (t->stack->n_layers > 1 && k < ds->d &&
-		    as_trainer_pca(t, err) == AS_OK)
+		if (k < ds->d && as_trainer_pca(t, err) == AS_OK)
 			s->pca_code = t->pca_error;
 	}
 	if (nte && labelled && t->stack->n_classes &&

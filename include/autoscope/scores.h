@@ -20,6 +20,7 @@ enum as_score_kind {
 	AS_SCORE_NOISE = 1 << 5,   /* R^2 rebuilding binary noise vs digits */
 	AS_SCORE_LOSS = 1 << 6,	   /* only the held-out losses (always in) */
 	AS_SCORE_KNN = 1 << 7,	   /* k-NN label precision of the codes */
+	AS_SCORE_DEEP = 1 << 8,	   /* squared error vs PCA, gradient norms */
 };
 
 #define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
@@ -41,6 +42,8 @@ struct as_scores {
 			     * classifier on all held-out examples, NaN */
 	double error_se;    /* its binomial standard error */
 	double pca_code;    /* rank-(code width) PCA error on held-out */
+	double grad_first, grad_top; /* ||dL/dW|| of the first and the top
+				      * layer at the last step (stack.h) */
 	double probe_codes, probe_raw;
 	double pca_error;     /* rank-n_hidden PCA on held-out (MSE units) */
 	double angle_max_deg; /* principal angles, decoder subspace vs PCA */

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""The PyTorch peer of bench_deep's fine-tuning step.
+
+The same 784-1000-500-250-30 stack (tied: each decoder is W_k^T; sigmoid
+layers, linear code, sigmoid output with cross-entropy summed over pixels
+and averaged over the batch, SGD with momentum 0.9), on the same bundled
+MNIST digits, in PyTorch's best configuration for this job on a CPU: one
+intra-op thread (as bench_deep), float32, autograd with the fused
+binary_cross_entropy_with_logits, torch.optim.SGD, the batch tensors
+sliced from one contiguous tensor (no data loader), after a warm-up.
+Prints examples/s per batch size; bench_deep.sh puts them beside
+autoscope's. Usage: peer_torch_deep.py ASSETS_DIR [seconds per cell]
+"""
+import gzip
+import os
+import struct
+import sys
+import time
+
+import torch
+
+
+def load_mnist(assets):
+    path = os.path.join(assets, "mnist", "t10k-images-idx3-ubyte.gz")
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic, n, rows, cols = struct.unpack(">IIII", data[:16])
+    assert magic == 2051
+    x = torch.frombuffer(bytearray(data[16:]), dtype=torch.uint8)
+    return x.view(n, rows * cols).float() / 255.0
+
+
+def main():
+    assets = sys.argv[1]
+    cell = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
+    torch.set_num_threads(1)
+    torch.manual_seed(1)
+    x = load_mnist(assets)[:8000].contiguous()
+    sizes = [784, 1000, 500, 250, 30]
+    ws, bs, cs = [], [], []
+    for k in range(4):
+        r = 4 * (6.0 / (sizes[k] + sizes[k + 1])) ** 0.5
+        ws.append(((torch.rand(sizes[k + 1], sizes[k]) * 2 - 1) * r)
+                  .requires_grad_())
+        bs.append(torch.zeros(sizes[k + 1], requires_grad=True))
+        cs.append(torch.zeros(sizes[k], requires_grad=True))
+    params = ws + bs + cs
+    opt = torch.optim.SGD(params, lr=0.001, momentum=0.9)
+
+    def step(batch):
+        h = batch
+        for k in range(4):
+            h = torch.nn.functional.linear(h, ws[k], bs[k])
+            if k < 3:
+                h = torch.sigmoid(h)
+        for k in reversed(range(4)):
+            h = torch.nn.functional.linear(h, ws[k].t(), cs[k])
+            if k > 0:
+                h = torch.sigmoid(h)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(
+            h, batch, reduction="sum") / batch.shape[0]
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    print("torch %s, %d thread" % (torch.__version__,
+                                  torch.get_num_threads()))
+    print("step              batch   step ex/s   s/epoch")
+    for n in (20, 64, 256):
+        at = 0
+        for _ in range(20):  # warm-up
+            step(x[at:at + n])
+            at = (at + n) % (8000 - n)
+        done, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < 7 * cell:
+            step(x[at:at + n])
+            at = (at + n) % (8000 - n)
+            done += n
+        rate = done / (time.perf_counter() - t0)
+        print("%-17s %5d %11.0f %9.2f" % ("torch fine-tuning", n, rate,
+                                          8000 / rate))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
