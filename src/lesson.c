@@ -124,6 +124,45 @@ static const struct as_lesson lessons[] = {
 			"filters.",
 	},
 	{
+		.name = "contractive",
+		.title = "Contractive vs denoising",
+		.data = "mnist",
+		.settings = MNIST_AE,
+		.n_runs = 3,
+		.runs = {{"plain", "corruption_level=0"},
+			 {"contractive", "corruption_level=0 contractive_weight=0.3"},
+			 {"denoising 25%", "corruption_level=0.25"}},
+		.epochs = 5,
+		.scores = AS_SCORE_PROBE,
+		.text = "Rifai, Vincent, Muller, Glorot & Bengio 2011. The "
+			"penalty lambda ||dh/dx||_F^2 (closed form for the "
+			"sigmoid) makes codes insensitive to small input moves; "
+			"masking noise gets there by sampling.\n"
+			"Look: both regularised runs beat the plain one on the "
+			"probe; half the contractive filters become smooth "
+			"strokes. From lambda 1 up, units freeze instead.\n"
+			"Try: change contractive (select it, h / l).",
+	},
+	{
+		.name = "hashing",
+		.title = "Semantic hashing: binary codes, Hamming neighbours",
+		.data = "mnist",
+		.settings = "hidden=32 tied=on loss=ce encoder=sigmoid lr=0.1 "
+			    "batch_size=20 corruption_level=0.25",
+		.n_runs = 1,
+		.runs = {{"32 bits", ""}},
+		.epochs = 5,
+		.scores = AS_SCORE_HASH,
+		.text = "Salakhutdinov & Hinton 2009. Codes thresholded at 0.5 "
+			"into 32 bits; neighbours by Hamming distance (XOR and "
+			"popcount), far cheaper than 784 pixels.\n"
+			"Look: a held-out digit and its 10 nearest training "
+			"digits by Hamming distance and by pixels; green: same "
+			"label. Precision@10 near 0.84 against 0.90 for pixels "
+			"and 0.1 by chance.\n"
+			"Try: < > for another digit; f, then change the noise.",
+	},
+	{
 		.name = "deep",
 		.title = "A deep autoencoder against PCA and one layer",
 		.data = "mnist",
@@ -175,45 +214,6 @@ static const struct as_lesson lessons[] = {
 			"falls below PCA-30's.\n"
 			"Try: r for a new start; o on the pretrained run to "
 			"fine-tune early.",
-	},
-	{
-		.name = "contractive",
-		.title = "Contractive vs denoising",
-		.data = "mnist",
-		.settings = MNIST_AE,
-		.n_runs = 3,
-		.runs = {{"plain", "corruption_level=0"},
-			 {"contractive", "corruption_level=0 contractive_weight=0.3"},
-			 {"denoising 25%", "corruption_level=0.25"}},
-		.epochs = 5,
-		.scores = AS_SCORE_PROBE,
-		.text = "Rifai, Vincent, Muller, Glorot & Bengio 2011. The "
-			"penalty lambda ||dh/dx||_F^2 (closed form for the "
-			"sigmoid) makes codes insensitive to small input moves; "
-			"masking noise gets there by sampling.\n"
-			"Look: both regularised runs beat the plain one on the "
-			"probe; half the contractive filters become smooth "
-			"strokes. From lambda 1 up, units freeze instead.\n"
-			"Try: change contractive (select it, h / l).",
-	},
-	{
-		.name = "hashing",
-		.title = "Semantic hashing: binary codes, Hamming neighbours",
-		.data = "mnist",
-		.settings = "hidden=32 tied=on loss=ce encoder=sigmoid lr=0.1 "
-			    "batch_size=20 corruption_level=0.25",
-		.n_runs = 1,
-		.runs = {{"32 bits", ""}},
-		.epochs = 5,
-		.scores = AS_SCORE_HASH,
-		.text = "Salakhutdinov & Hinton 2009. Codes thresholded at 0.5 "
-			"into 32 bits; neighbours by Hamming distance (XOR and "
-			"popcount), far cheaper than 784 pixels.\n"
-			"Look: a held-out digit and its 10 nearest training "
-			"digits by Hamming distance and by pixels; green: same "
-			"label. Precision@10 near 0.84 against 0.90 for pixels "
-			"and 0.1 by chance.\n"
-			"Try: < > for another digit; f, then change the noise.",
 	},
 };
 

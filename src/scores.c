@@ -556,7 +556,9 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 			t, ds->x + ds->n_train * ds->d, nte);
 	if (nte && t->cfg.loss == AS_LOSS_MSE)
 		s->variance = variance(ds->x + ds->n_train * ds->d, nte, ds->d);
-	if (nte && t->cfg.finetune != AS_FINETUNE_CLASSIFY) {
+	if (nte && (which & AS_SCORE_DEEP) &&
+	    t->cfg.finetune != AS_FINETUNE_CLASSIFY) {
+		/* (the PCA fit costs seconds: only where a lesson asks) */
 		s->recon_sq = as_trainer_recon_sq(
 			t, ds->x + ds->n_train * ds->d, nte);
 		/* the deep lesson's baseline: PCA with as many components
