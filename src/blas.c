@@ -38,6 +38,16 @@ void as_blas_set_threads(int n)
 	openblas_set_num_threads(n);
 }
 
+void as_fpu_flush_denormals(void)
+{
+#if defined(__x86_64__) || defined(__SSE2__)
+	unsigned csr = __builtin_ia32_stmxcsr();
+	unsigned want = csr | 0x8040u; /* FTZ (bit 15) and DAZ (bit 6) */
+	if (want != csr)
+		__builtin_ia32_ldmxcsr(want);
+#endif
+}
+
 int as_blas_threads(void)
 {
 	return openblas_get_num_threads();

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "autoscope/blas.h"
 #include "autoscope/fileio.h"
 #include "autoscope/trainer.h"
 
@@ -691,6 +692,7 @@ static void minibatch(struct as_trainer *t)
 	 * two minibatches, such as publishing a snapshot, counts), else
 	 * from now */
 	double t0 = t->last_tick > 0 ? t->last_tick : now_s();
+	as_fpu_flush_denormals();
 	const struct as_dataset *ds = t->ds;
 	size_t d = ds->d, bs = (size_t)t->cfg.batch_size;
 	size_t n = ds->n_train - t->cursor < bs ? ds->n_train - t->cursor : bs;
