@@ -111,19 +111,31 @@ static int train(struct cli_opts *o)
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
-	if (!o->quiet)
-		printf("training %d-%s %s %s on %s (%zu train, %zu "
-		       "held-out), %s loss, batch %d, lr %g, %s %.2f\n",
+	if (!o->quiet) {
+		char how[96] = "";
+		if (first != last || t->cfg.pretrain == AS_PRETRAIN_RBM)
+			snprintf(how, sizeof how, ", %s",
+				 t->cfg.pretrain == AS_PRETRAIN_RBM
+					 ? "layers pretrained as RBMs (CD-1)"
+				 : t->cfg.pretrain == AS_PRETRAIN_AE
+					 ? "layers pretrained as autoencoders"
+					 : "no pretraining");
+		char noise[48] = "";
+		if (t->cfg.pretrain == AS_PRETRAIN_AE)
+			snprintf(noise, sizeof noise, ", %s %.2f",
+				 as_param_find("corruption")
+					 ->choices[t->cfg.corruption],
+				 t->cfg.corruption_level);
+		printf("training %d-%s %s %s on %s (%zu train, %zu held-out), "
+		       "%s loss, batch %d, lr %g%s%s\n",
 		       (int)ds->d, layers, t->cfg.tied ? "tied" : "untied",
 		       t->cfg.finetune == AS_FINETUNE_CLASSIFY ? "classifier"
 							       : "autoencoder",
-		       ds->name, ds->n_train,
-		       ds->n - ds->n_train,
+		       ds->name, ds->n_train, ds->n - ds->n_train,
 		       t->cfg.loss == AS_LOSS_CE ? "cross-entropy"
 						 : "squared-error",
-		       t->cfg.batch_size, t->cfg.lr,
-		       as_param_find("corruption")->choices[t->cfg.corruption],
-		       t->cfg.corruption_level);
+		       t->cfg.batch_size, t->cfg.lr, noise, how);
+	}
 	fflush(stdout);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -154,12 +166,6 @@ static int train(struct cli_opts *o)
 			break;
 		}
 		double now = mono_s();
-		if (t->message_id != said && !o->quiet) {
-			said = t->message_id;
-			if (tty)
-				fprintf(stderr, "\r\033[K");
-			printf("note: %s\n", t->message);
-		}
 		double rate = (double)(t->examples - start_examples) /
 			      (now - start + 1e-9);
 		if (tty && now - last_draw > 0.2) {
@@ -203,6 +209,13 @@ static int train(struct cli_opts *o)
 			       (unsigned long long)target, stage, p->train_loss,
 			       held, errs, rate, t->elapsed_s);
 			fflush(stdout);
+		}
+		/* after the epoch's line: a stage switch at its end follows it */
+		if (t->message_id != said && !o->quiet) {
+			said = t->message_id;
+			if (tty)
+				fprintf(stderr, "\r\033[K");
+			printf("note: %s\n", t->message);
 		}
 	}
 	if (tty)

@@ -32,7 +32,8 @@ static const struct extra extras[] = {
 	 "start a lesson (below, by name or number): its runs side by side; "
 	 "with train, into DIR/<run>/ and DIR/lesson.csv"},
 	{"epochs", "N", "train: stop at N epochs in all (default 10; a "
-	 "lesson's own number with --lesson)"},
+	 "lesson's own number with --lesson); a stack pretrains each layer "
+	 "--pretrain-epochs, then trains its last stage N epochs"},
 	{"out", "DIR",
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
 	 "here (default autoscope-out)"},
@@ -59,9 +60,13 @@ void cli_usage(FILE *f)
 		"\n"
 		"Watch an autoencoder learn: h = s(W x~ + b), x^ = s(W' h + "
 		"c),\n"
-		"trained by SGD to rebuild the clean x from a corrupted x~.\n"
-		"\nhyperparameters (all but hidden and seed can change "
-		"mid-run):\n");
+		"trained by SGD to rebuild the clean x from a corrupted x~;\n"
+		"or a stack of such layers (--layers 500-250-30), each "
+		"pretrained as one\n"
+		"(or as an RBM), then fine-tuned whole (--finetune recon or "
+		"classify).\n"
+		"\nhyperparameters (all but hidden, layers, finetune and seed "
+		"can change mid-run):\n");
 	char line[64];
 	for (size_t i = 0; i < as_param_count(); i++) {
 		const struct as_param *p = as_param_at(i);
@@ -88,7 +93,7 @@ void cli_usage(FILE *f)
 	fprintf(f, "\nlessons (--lesson NAME, or L in the explorer):\n");
 	for (size_t i = 0; i < as_lesson_count(); i++) {
 		const struct as_lesson *l = as_lesson_at(i);
-		fprintf(f, "  %zu %-12s %s (%zu run%s; train: %d epochs)\n",
+		fprintf(f, "  %2zu %-12s %s (%zu run%s; train: %d epochs)\n",
 			i + 1,
 			l->name, l->title, l->n_runs, l->n_runs > 1 ? "s" : "",
 			l->epochs);

@@ -159,7 +159,10 @@ static const struct as_lesson lessons[] = {
 			"Look: a held-out digit and its 10 nearest training "
 			"digits by Hamming distance and by pixels; green: same "
 			"label. Precision@10 near 0.84 against 0.90 for pixels "
-			"and 0.1 by chance.\n"
+			"and 0.1 by chance; at the same 32 bits, the signs of "
+			"PCA give 0.76 and random projections (LSH) 0.64 "
+			"(lesson.csv: also the Hamming-ball lookup and its "
+			"time per query).\n"
 			"Try: < > for another digit; f, then change the noise.",
 	},
 	{
