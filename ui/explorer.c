@@ -475,7 +475,7 @@ static void menu_key(struct ui_state *u, int ch)
 		u->menu_sel = (u->menu_sel + n - 1) % n;
 	} else if (ch == KEY_DOWN || ch == 'j') {
 		u->menu_sel = (u->menu_sel + 1) % n;
-	} else if (ch >= '1' && ch < '1' + n) {
+	} else if (ch >= '1' && ch <= '9' && ch - '1' < n) {
 		u->menu_sel = ch - '1';
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		u->menu = 0;

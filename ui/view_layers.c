@@ -44,7 +44,9 @@ void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 	int per_bin = hist_w >= AS_SNAP_BINS ? 1 : 0;
 	ui_on(UI_P_DIM, u);
 	mvprintw(y++, x, "%-*.*s", w, w,
-		 "layer units  act  mean  binary  |dL/dW|   codes, 0 to 1");
+		 per_bin ? "layer units  act  mean  binary  |dL/dW|   codes, "
+			   "0 to 1"
+			 : "layer units  act  mean  binary  |dL/dW|");
 	ui_off(UI_P_DIM, u);
 	for (size_t k = 0; k < s->n_layers && y < r->y + r->h - 1; k++) {
 		const struct as_layer_stats *ls = &s->layer[k];
@@ -89,9 +91,8 @@ void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 	ui_on(UI_P_DIM, u);
 	if (y < r->y + r->h - 1)
 		mvprintw(y++, x, "%-*.*s", w, w,
-			 s->n_layers > 1 ? "o / O next / previous stage;  y / "
-					   "Y the layer whose filters show"
-					 : "binary: codes below 0.1 or above "
-					   "0.9;  |dL/dW| of the last step");
+			 w >= 62 ? "o / O next / previous stage;  y / Y the "
+				   "layer whose filters show"
+				 : "o / O stage;  y / Y filters of a layer");
 	ui_off(UI_P_DIM, u);
 }

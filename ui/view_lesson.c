@@ -432,8 +432,15 @@ void ui_view_menu(const struct ui_state *u)
 		if (i == u->menu_sel)
 			ui_on(UI_P_SEL, u);
 		mvhline(y + 2 + i, x + 1, ' ', w - 2);
-		mvprintw(y + 2 + i, x + 2, "%d %-12s %.*s", i + 1, l->name,
-			 w - 20, l->title);
+		/* the title in whole words */
+		int room = w - 21, len = (int)strlen(l->title);
+		if (len > room) {
+			len = room > 0 ? room : 0;
+			while (len > 0 && l->title[len] != ' ')
+				len--;
+		}
+		mvprintw(y + 2 + i, x + 2, "%2d %-12s %.*s", i + 1, l->name,
+			 len, l->title);
 		if (i == u->menu_sel)
 			ui_off(UI_P_SEL, u);
 	}
