@@ -42,7 +42,7 @@ static void fmt_time(double s, char *buf, size_t n)
 static void progress(const struct as_trainer *t, int epochs, double rate,
 		     double eta)
 {
-	double frac = (double)t->cursor / (double)t->ds->n_train;
+	double frac = (double)t->cursor / (double)as_trainer_epoch_len(t);
 	char bar[31];
 	int fill = (int)(frac * 30);
 	for (int i = 0; i < 30; i++)
@@ -171,7 +171,7 @@ static int train(struct cli_opts *o)
 		if (tty && now - last_draw > 0.2) {
 			double left = (double)(target > t->epoch ? target - t->epoch
 							 : 0) *
-					      (double)ds->n_train -
+					      (double)as_trainer_epoch_len(t) -
 				      (double)t->cursor;
 			progress(t, (int)target, rate, left / (rate + 1e-9));
 			last_draw = now;

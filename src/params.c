@@ -76,6 +76,11 @@ static const struct as_param table[] = {
 	 100000, 2, AS_STEP_ADD, 1, 0, NULL, 1,
 	 "epochs of pretraining per layer before the next stage (0: until "
 	 "moved on)", 0},
+	{"labelled", "labelled", AS_PT_INT, F(labelled), 0, 1000000, 0,
+	 AS_STEP_MUL, 2, 100, NULL, 1,
+	 "labelled examples a classifier fine-tunes on (0: all): the first "
+	 "ones of the shuffled training set; pretraining sees them all",
+	 0},
 	{"code_noise", "code noise", AS_PT_FLOAT, F(code_noise), 0, 100, 0,
 	 AS_STEP_MUL, 2, 0.5, NULL, 1,
 	 "std of the Gaussian noise added to the code layer's input while "

@@ -139,11 +139,22 @@ static enum as_status open_csv(struct as_trainer *t, int append,
 	return as_csv_open(&t->csv, path, append, err);
 }
 
+size_t as_trainer_epoch_len(const struct as_trainer *t)
+{
+	size_t n = t->ds->n_train;
+	if (t->cfg.labelled > 0 && t->cfg.finetune == AS_FINETUNE_CLASSIFY &&
+	    t->cfg.stage == t->cfg.n_layers && (size_t)t->cfg.labelled < n)
+		n = (size_t)t->cfg.labelled;
+	return n;
+}
+
+/* this epoch's order: the examples it goes through shuffled, the rest
+ * after them in place (the whole stays a permutation, as saved) */
 static void new_order(struct as_trainer *t)
 {
 	for (size_t i = 0; i < t->ds->n_train; i++)
 		t->order[i] = (uint32_t)i;
-	as_rng_shuffle(&t->rng_shuffle, t->order, t->ds->n_train);
+	as_rng_shuffle(&t->rng_shuffle, t->order, as_trainer_epoch_len(t));
 	t->cursor = 0;
 }
 
@@ -314,6 +325,13 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->stage_epoch = ck->stage_epoch;
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
+	if (t->cursor > as_trainer_epoch_len(t)) {
+		as_trainer_free(t);
+		return as_error_set(err, AS_ERR_INVALID,
+				    "checkpoint cursor %zu is past its epoch "
+				    "of %d labelled examples",
+				    ck->cursor, ck->config.labelled);
+	}
 	t->rng_init = ck->rng_init;
 	t->rng_shuffle = ck->rng_shuffle;
 	t->rng_noise = ck->rng_noise;
@@ -538,6 +556,7 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	    as_param_get(&t->cfg, p) == as_param_get(&next, p))
 		return AS_OK;
 	int old_stage = t->cfg.stage;
+	size_t old_len = as_trainer_epoch_len(t);
 	t->cfg = next;
 	if (p->offset == offsetof(struct as_config, tied)) {
 		as_stack_set_tied(t->stack, t->cfg.tied);
@@ -557,6 +576,8 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	}
 	if (t->cfg.stage != old_stage)
 		stage_begin(t);
+	if (as_trainer_epoch_len(t) != old_len)
+		new_order(t); /* fewer or more labels: a new epoch over them */
 	record_change(t, p->name, old_text, new_text);
 	say(t, "%s: %s -> %s at step %llu", p->name, old_text, new_text,
 	    (unsigned long long)t->step);
@@ -695,7 +716,8 @@ static void minibatch(struct as_trainer *t)
 	as_fpu_flush_denormals();
 	const struct as_dataset *ds = t->ds;
 	size_t d = ds->d, bs = (size_t)t->cfg.batch_size;
-	size_t n = ds->n_train - t->cursor < bs ? ds->n_train - t->cursor : bs;
+	size_t len = as_trainer_epoch_len(t);
+	size_t n = len - t->cursor < bs ? len - t->cursor : bs;
 	for (size_t i = 0; i < n; i++)
 		memcpy(t->batch + i * d,
 		       ds->x + (size_t)t->order[t->cursor + i] * d,
@@ -724,7 +746,7 @@ static void minibatch(struct as_trainer *t)
 		t->acc_examples += n;
 		guard_step(t, l.recon + l.penalty, n);
 	}
-	int epoch_end = t->cursor >= ds->n_train;
+	int epoch_end = t->cursor >= len;
 	if (epoch_end) {
 		t->epoch++;
 		new_order(t);

@@ -340,7 +340,7 @@ void as_trainer_publish(struct as_trainer *t)
 	s->epoch = t->epoch;
 	s->examples = t->examples;
 	s->epoch_pos = t->cursor;
-	s->epoch_len = ds->n_train;
+	s->epoch_len = as_trainer_epoch_len(t);
 	s->elapsed_s = t->elapsed_s;
 	s->examples_per_s = t->rate;
 	s->paused = t->paused;

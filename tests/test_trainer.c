@@ -382,6 +382,22 @@ START_TEST(test_classifier_learns_the_bars)
 	ck_assert_int_eq(as_trainer_score(t, AS_SCORE_LOSS, &err), AS_OK);
 	ck_assert(t->scores.error == 0.0);
 	as_trainer_free(t);
+	/* with 40 labels, fine-tuning epochs go through the first 40
+	 * training examples only (4 steps of 10), pretraining through all */
+	cfg.labelled = 40;
+	t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 2; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 2);
+	ck_assert_uint_eq(t->epoch, 2);
+	ck_assert_uint_eq(as_trainer_epoch_len(t), 40);
+	for (size_t i = 0; i < 40; i++)
+		ck_assert_uint_lt(t->order[i], 40);
+	for (int i = 0; i < 4 * 3; i++)
+		as_trainer_step(t);
+	ck_assert_uint_eq(t->epoch, 5);
+	ck_assert_uint_eq(t->cursor, 0);
+	as_trainer_free(t);
 	float *x = calloc(40 * 36, sizeof *x);
 	struct as_dataset *unl;
 	ck_assert_int_eq(as_dataset_wrap("blank", x, NULL, 40, 6, 6, 30, &unl,

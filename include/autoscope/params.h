@@ -66,6 +66,8 @@ struct as_config {
 	enum as_pretrain pretrain;
 	int pretrain_epochs; /* per layer; 0: until the stage is moved on */
 	enum as_init init;   /* at the start and at each reset */
+	int labelled;	     /* classifier fine-tuning on the first this
+			      * many training examples (0: all) */
 	float code_noise;    /* sigma of N(0, sigma^2) added to the code
 			      * layer's input while fine-tuning (hashing) */
 	enum as_act encoder; /* the code layer's (the top one's) activation;

@@ -209,6 +209,9 @@ int as_trainer_step(struct as_trainer *t);
  * while fine-tuning), the width of their top code, and their codes and
  * reconstructions of any n inputs (n x width, n x d). */
 size_t as_trainer_depth(const struct as_trainer *t);
+/* The training examples an epoch goes through: all, or while a classifier
+ * fine-tunes with cfg.labelled set, the first that many. */
+size_t as_trainer_epoch_len(const struct as_trainer *t);
 size_t as_trainer_code_width(const struct as_trainer *t);
 void as_trainer_encode(struct as_trainer *t, const float *x, size_t n,
 		       float *codes);
