@@ -366,7 +366,7 @@ static const struct binding bindings[] = {
 	 act_stage_next},
 	{'O', 0, 0, NULL, NULL, act_stage_prev},
 	{'i', 0, 0, "i",
-	 "lower pane: digits / layers / runs and notes / lesson view",
+	 "lower pane: digits / layers / runs, notes / lesson view",
 	 act_pane},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save a checkpoint (checkpoint.ascp)", act_save},
