@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,34 @@ void as_stack_free(struct as_stack *s)
 	free(s->buf[1]);
 	free(s->logits);
 	free(s);
+}
+
+size_t as_stack_tensors(const struct as_stack *s, int numbered,
+			struct as_tensor *out)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < s->n_layers; k++) {
+		const struct as_model *l = s->layer[k];
+		char num[8] = "";
+		if (numbered)
+			snprintf(num, sizeof num, "%zu", k + 1);
+		out[n] = (struct as_tensor){"", l->w, l->n_hidden, l->n_visible};
+		snprintf(out[n++].name, sizeof out->name, "encoder_W%s", num);
+		out[n] = (struct as_tensor){"", l->b, l->n_hidden, 0};
+		snprintf(out[n++].name, sizeof out->name, "encoder_b%s", num);
+		out[n] = (struct as_tensor){"", l->c, l->n_visible, 0};
+		snprintf(out[n++].name, sizeof out->name, "decoder_c%s", num);
+		out[n] = (struct as_tensor){"", l->w2, l->n_visible, l->n_hidden};
+		snprintf(out[n++].name, sizeof out->name, "decoder_W%s", num);
+	}
+	if (s->n_classes) {
+		out[n++] = (struct as_tensor){"softmax_W", s->head_w,
+					      s->n_classes,
+					      s->sizes[s->n_layers]};
+		out[n++] = (struct as_tensor){"softmax_b", s->head_b,
+					      s->n_classes, 0};
+	}
+	return n;
 }
 
 void as_stack_layer_config(const struct as_stack *s,

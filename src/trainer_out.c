@@ -245,31 +245,14 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	/* one layer keeps the names it always had; a stack numbers its
 	 * layers from the input up */
 	int numbered = stk->n_layers > 1;
-	for (size_t k = 0; k < stk->n_layers && st == AS_OK; k++) {
-		const struct as_model *l = stk->layer[k];
-		char name[64], num[16] = "";
-		if (numbered)
-			snprintf(num, sizeof num, "%zu", k + 1);
-		snprintf(name, sizeof name, "encoder_W%s.npy", num);
-		st = export_npy(dir, name, l->w, l->n_hidden, l->n_visible,
-				err);
-		snprintf(name, sizeof name, "encoder_b%s.npy", num);
-		if (st == AS_OK)
-			st = export_npy(dir, name, l->b, l->n_hidden, 0, err);
-		snprintf(name, sizeof name, "decoder_c%s.npy", num);
-		if (st == AS_OK)
-			st = export_npy(dir, name, l->c, l->n_visible, 0, err);
-		snprintf(name, sizeof name, "decoder_W%s.npy", num);
-		if (st == AS_OK)
-			st = export_npy(dir, name, l->w2, l->n_visible,
-					l->n_hidden, err);
+	struct as_tensor tensors[AS_TENSORS_MAX];
+	size_t nt = as_stack_tensors(stk, numbered, tensors);
+	for (size_t i = 0; i < nt && st == AS_OK; i++) {
+		char name[48];
+		snprintf(name, sizeof name, "%.31s.npy", tensors[i].name);
+		st = export_npy(dir, name, tensors[i].data, tensors[i].rows,
+				tensors[i].cols, err);
 	}
-	if (st == AS_OK && stk->n_classes)
-		st = export_npy(dir, "softmax_W.npy", stk->head_w,
-				stk->n_classes, stk->sizes[stk->n_layers], err);
-	if (st == AS_OK && stk->n_classes)
-		st = export_npy(dir, "softmax_b.npy", stk->head_b,
-				stk->n_classes, 0, err);
 	if (st == AS_OK)
 		st = write_model_json(t, dir, numbered, err);
 	return st;

@@ -52,6 +52,20 @@ struct as_stack {
 	float *logits; /* max_batch x C */
 };
 
+/* The stack's weights by name, for files: per layer k (from 1, the input
+ * up) encoder_Wk (n_k x n_{k-1}), encoder_bk, decoder_ck and decoder_Wk
+ * (n_{k-1} x n_k: W_k^T when tied, after as_model_sync_decoder), then
+ * softmax_W and softmax_b with a head. numbered 0 drops the k (one layer
+ * keeps the names it always had). */
+struct as_tensor {
+	char name[32];
+	const float *data;
+	size_t rows, cols; /* cols 0: a vector of rows values */
+};
+#define AS_TENSORS_MAX (4 * AS_LAYERS_MAX + 2)
+size_t as_stack_tensors(const struct as_stack *s, int numbered,
+			struct as_tensor *out);
+
 /* The arena length for nv inputs and cfg's layers (plus a head of
  * n_classes when cfg fine-tunes to classify); 0 if it would overflow. */
 size_t as_stack_arena_len(size_t n_visible, const struct as_config *cfg,
