@@ -9,7 +9,7 @@ intra-op thread (as bench_deep), float32, autograd with the fused
 binary_cross_entropy_with_logits, torch.optim.SGD, the batch tensors
 sliced from one contiguous tensor (no data loader), after a warm-up.
 Prints examples/s per batch size; bench_deep.sh puts them beside
-autoscope's. Usage: peer_torch_deep.py ASSETS_DIR [seconds per cell]
+autoscope's. TORCH_THREADS=N tries N intra-op threads (slower here). Usage: peer_torch_deep.py ASSETS_DIR [seconds per cell]
 """
 import gzip
 import os
@@ -33,7 +33,7 @@ def load_mnist(assets):
 def main():
     assets = sys.argv[1]
     cell = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "1")))
     torch.manual_seed(1)
     x = load_mnist(assets)[:8000].contiguous()
     sizes = [784, 1000, 500, 250, 30]
