@@ -79,7 +79,8 @@ static const struct as_param table[] = {
 	{"labelled", "labelled", AS_PT_INT, F(labelled), 0, 1000000, 0,
 	 AS_STEP_MUL, 2, 100, NULL, 1,
 	 "labelled examples a classifier fine-tunes on (0: all): the first "
-	 "ones of the shuffled training set; pretraining sees them all",
+	 "N of the training part (the data are shuffled once at load); "
+	 "pretraining sees them all",
 	 0},
 	{"code_noise", "code noise", AS_PT_FLOAT, F(code_noise), 0, 100, 0,
 	 AS_STEP_MUL, 2, 0.5, NULL, 1,

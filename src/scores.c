@@ -350,8 +350,10 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		goto out;
 	}
 	/* the baselines at the same number of bits, once per run */
-	if (isnan(t->lsh_precision) && nh <= ds->d) {
-		st = as_trainer_pca(t, err);
+	if ((isnan(t->lsh_precision) || t->lsh_bits != nh) && nh <= ds->d) {
+		t->lsh_bits = nh;
+		t->lsh_precision = t->pcasign_precision = NAN;
+		st = as_trainer_pca_fit(t, err);
 		if (st != AS_OK)
 			goto out;
 		float *dirs = malloc(nh * ds->d * sizeof *dirs);
@@ -385,8 +387,8 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		if (st != AS_OK)
 			goto out;
 	}
-	s->lsh_precision = t->lsh_precision;
-	s->pcasign_precision = t->pcasign_precision;
+	s->lsh_precision = t->lsh_bits == nh ? t->lsh_precision : NAN;
+	s->pcasign_precision = t->lsh_bits == nh ? t->pcasign_precision : NAN;
 	s->have |= AS_SCORE_HASH;
 out:
 	free(codes);
@@ -417,7 +419,7 @@ static enum as_status score_knn(struct as_trainer *t, struct as_scores *s,
 	if (st == AS_OK && (isnan(t->knn_pca) || t->knn_pca_k != w) &&
 	    w < ds->d) {
 		t->knn_pca_k = w;
-		st = as_trainer_pca(t, err);
+		st = as_trainer_pca_fit(t, err);
 		if (st == AS_OK) {
 			t->knn_pca = NAN;
 			if (pca_project(t->pca, ds->x, ntr + nq, w, codes) != 0)

@@ -296,7 +296,8 @@ void as_stack_encode(struct as_stack *s, const struct as_config *cfg,
 	for (size_t at = 0; at < n; at += s->max_batch) {
 		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
 		const float *c = encode_chunk(s, cfg, depth, x + at * nv, b);
-		memcpy(out + at * w, c, b * w * sizeof(float));
+		if (c != out + at * w) /* a one-layer stack encodes into its h */
+			memcpy(out + at * w, c, b * w * sizeof(float));
 	}
 }
 
@@ -706,11 +707,17 @@ void as_project_units(const float *const *w, const size_t *sizes,
 		      size_t layer, size_t first, size_t count, float *out,
 		      float *scratch)
 {
+	size_t width = sizes[layer];
+	if (layer == 0) { /* the rows of W_1 themselves */
+		memcpy(out, w[0] + first * width, count * width * sizeof(float));
+		return;
+	}
+	/* the input width never goes through scratch: the last product
+	 * writes out */
 	size_t widest = 0;
-	for (size_t k = 0; k <= layer; k++)
+	for (size_t k = 1; k <= layer; k++)
 		widest = sizes[k] > widest ? sizes[k] : widest;
 	float *cur = scratch, *next = scratch + count * widest;
-	size_t width = sizes[layer];
 	memcpy(cur, w[layer] + first * width, count * width * sizeof(float));
 	for (size_t k = layer; k-- > 0;) {
 		/* rows (count x sizes[k+1]) times W_k (sizes[k+1] x sizes[k]) */
@@ -721,6 +728,4 @@ void as_project_units(const float *const *w, const size_t *sizes,
 		cur = dst;
 		next = t;
 	}
-	if (layer == 0)
-		memcpy(out, cur, count * sizes[0] * sizeof(float));
 }

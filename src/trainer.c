@@ -325,12 +325,19 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->stage_epoch = ck->stage_epoch;
 	memcpy(t->order, ck->order, ck->n_order * sizeof *t->order);
 	t->cursor = ck->cursor;
-	if (t->cursor > as_trainer_epoch_len(t)) {
+	if (t->cursor >= as_trainer_epoch_len(t)) {
 		as_trainer_free(t);
 		return as_error_set(err, AS_ERR_INVALID,
 				    "checkpoint cursor %zu is past its epoch "
-				    "of %d labelled examples",
-				    ck->cursor, ck->config.labelled);
+				    "of %zu examples",
+				    ck->cursor, as_trainer_epoch_len(t));
+	}
+	if (t->cfg.stage < as_config_first_stage(&t->cfg)) {
+		as_trainer_free(t);
+		return as_error_set(err, AS_ERR_INVALID,
+				    "the checkpoint pretrains layer %d, but "
+				    "its pretrain=none",
+				    ck->config.stage + 1);
 	}
 	t->rng_init = ck->rng_init;
 	t->rng_shuffle = ck->rng_shuffle;
@@ -391,6 +398,7 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	t->knn_pca = src->knn_pca;
 	t->knn_pca_k = src->knn_pca_k;
 	t->lsh_precision = src->lsh_precision;
+	t->lsh_bits = src->lsh_bits;
 	t->pcasign_precision = src->pcasign_precision;
 	memcpy(t->pixel_nn, src->pixel_nn, sizeof t->pixel_nn);
 	memcpy(t->pixel_xy, src->pixel_xy, sizeof t->pixel_xy);

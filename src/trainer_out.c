@@ -15,6 +15,14 @@ static double clock_s(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+enum as_status as_trainer_pca_fit(struct as_trainer *t, struct as_error *err)
+{
+	const struct as_dataset *ds = t->ds;
+	if (!t->pca)
+		return as_pca_fit(ds->x, ds->n_train, ds->d, &t->pca, err);
+	return AS_OK;
+}
+
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
@@ -24,12 +32,9 @@ enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err)
 				    "no rank-%zu PCA baseline for %zu-value "
 				    "examples",
 				    k, ds->d);
-	if (!t->pca) {
-		enum as_status st =
-			as_pca_fit(ds->x, ds->n_train, ds->d, &t->pca, err);
-		if (st != AS_OK)
-			return st;
-	}
+	enum as_status st = as_trainer_pca_fit(t, err);
+	if (st != AS_OK)
+		return st;
 	size_t nh = ds->n - ds->n_train;
 	const float *x = nh ? ds->x + ds->n_train * ds->d : ds->x;
 	t->pca_error = as_pca_error(t->pca, k, x, nh ? nh : ds->n_train);

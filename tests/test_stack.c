@@ -347,7 +347,7 @@ START_TEST(test_projection_by_hand)
 	const float w2[4] = {1, -1, 0.5f, 2};	/* 2 x 2 */
 	const float *w[2] = {w1, w2};
 	const size_t sizes[3] = {3, 2, 2};
-	float out[3], scratch[2 * 1 * 3];
+	float out[3], scratch[2 * 1 * 2]; /* the contract: widest of sizes[1..] */
 	as_project_units(w, sizes, 1, 1, 1, out, scratch);
 	/* unit 1 of layer 2: 0.5 * (1,2,3) + 2 * (4,5,6) */
 	const float want[3] = {8.5f, 11.0f, 13.5f};

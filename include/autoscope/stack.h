@@ -147,7 +147,7 @@ double as_rbm_step(struct as_model *m, const struct as_config *cfg,
 /* Pixel-space pictures of count units of layer `layer` (0-based) from
  * first: rows of W_layer W_{layer-1} ... W_1 (out count x sizes[0]); w[k]
  * is layer k's W (sizes[k+1] x sizes[k]). scratch holds 2 x count x the
- * widest size. The linear projection ignores the sigmoids between: a
+ * widest of sizes[1..layer] (the input's width is not needed). The linear projection ignores the sigmoids between: a
  * picture of what a unit looks for, as in Hinton & Salakhutdinov's
  * figures, not its exact receptive field. */
 void as_project_units(const float *const *w, const size_t *sizes,

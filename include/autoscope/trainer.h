@@ -160,6 +160,7 @@ struct as_trainer {
 	double knn_pca;	 /* AS_SCORE_KNN's PCA baseline, once known, */
 	size_t knn_pca_k; /* for this many components (the code's) */
 	double lsh_precision, pcasign_precision; /* hashing baselines */
+	size_t lsh_bits; /* the bits they were measured at */
 	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K];
 	float pixel_xy[AS_SCATTER_N][2];
 	int pixel_xy_done;
@@ -238,7 +239,9 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max);
 enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 			      double value, struct as_error *err);
 
-/* Fits the PCA of the training part and the rank-k baseline. */
+/* Fits the PCA of the training part (once), and with it the rank-k
+ * baseline for k the code's width (refused when k exceeds the input). */
+enum as_status as_trainer_pca_fit(struct as_trainer *t, struct as_error *err);
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err);
 /* Linear probe on codes and on raw input (needs labels). */
 enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err);
