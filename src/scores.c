@@ -553,7 +553,8 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 	as_stack_grad_norms(t->stack, norms);
 	s->grad_first = norms[0];
 	s->grad_top = norms[t->stack->n_layers - 1];
-	if (nte)
+	/* (a classifier's decoders are not trained: no reconstruction) */
+	if (nte && !(t->stack->n_classes && t->cfg.stage == t->cfg.n_layers))
 		s->recon_clean = as_trainer_recon_loss(
 			t, ds->x + ds->n_train * ds->d, nte);
 	if (nte && t->cfg.loss == AS_LOSS_MSE)

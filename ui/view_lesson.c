@@ -118,6 +118,39 @@ static int score_cols(const struct ui_state *u, int row,
 			num(sc->pixel_precision, "%.3f", a, sizeof a);
 		COL(6, "%s", s ? a : "pix@10");
 	}
+	if (want & AS_SCORE_HASH) {
+		if (s)
+			num(sc->lsh_precision, "%.3f", a, sizeof a);
+		COL(6, "%s", s ? a : "LSH");
+		if (s)
+			num(sc->pcasign_precision, "%.3f", a, sizeof a);
+		COL(7, "%s", s ? a : "PCAsign");
+	}
+	if (want & AS_SCORE_KNN) {
+		if (s)
+			num(sc->knn_codes, "%.3f", a, sizeof a);
+		COL(6, "%s", s ? a : "kNN");
+		if (s)
+			num(sc->knn_pca, "%.3f", a, sizeof a);
+		COL(7, "%s", s ? a : "kNN PCA");
+	}
+	if (want & AS_SCORE_DEEP) {
+		if (s)
+			num(sc->recon_sq, "%.2f", a, sizeof a);
+		COL(6, "%s", s ? a : "sq.err");
+		if (s)
+			num(sc->pca_code, "%.2f", a, sizeof a);
+		COL(6, "%s", s ? a : "PCA");
+		if (s && isfinite(sc->error))
+			snprintf(a, sizeof a, "%.2f+-%.2f", 100 * sc->error,
+				 100 * sc->error_se);
+		else if (s)
+			snprintf(a, sizeof a, "-");
+		COL(10, "%s", s ? a : "error %");
+		if (s)
+			num(sc->grad_first, "%.1e", a, sizeof a);
+		COL(7, "%s", s ? a : "|dW1|");
+	}
 	if (want & AS_SCORE_NOISE) {
 		if (s)
 			num(sc->digit_r2, "%.3f", a, sizeof a);
@@ -219,6 +252,31 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 			sep = "; ";
 		}
 		if (l) {
+			if ((l->scores & AS_SCORE_DEEP) &&
+			    strstr(l->settings, "finetune=classify")) {
+				ui_fields_add(&f,
+					      "%serror %%: held-out "
+					      "classification error +- its "
+					      "binomial standard error",
+					      sep);
+				sep = "; ";
+			} else if (l->scores & AS_SCORE_DEEP) {
+				ui_fields_add(&f,
+					      "%ssq.err: 1/2 squared error a "
+					      "digit, PCA: as many components "
+					      "as the code",
+					      sep);
+				ui_fields_add(&f, "; |dW1|: the first layer's "
+						  "gradient");
+				sep = "; ";
+			}
+			if (l->scores & AS_SCORE_KNN) {
+				ui_fields_add(&f,
+					      "%skNN: share of the 10 nearest "
+					      "codes with the label",
+					      sep);
+				sep = "; ";
+			}
 			ui_fields_add(&f,
 				      "%sclean err: the loss rebuilding clean "
 				      "held-out input",
