@@ -22,18 +22,7 @@
 #include "autoscope/dataset.h"
 #include "autoscope/stack.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 /* the GEMMs of a tied fine-tuning step, shapes as in stack.c */
 static void finetune_gemms(struct as_stack *s, const float *x, size_t n)
@@ -89,6 +78,19 @@ static void rbm_gemms(struct as_model *m, const float *v0, size_t n)
 
 enum { ROUNDS = 7 };
 
+/* one step of what is timed: CD-1 on layer 1, or fine-tuning */
+static void one_step(int rbm, struct as_stack *s, const struct as_config *cfg,
+		     const float *x, size_t n, struct as_rng *rng)
+{
+	if (rbm) {
+		as_rbm_step(s->layer[0], cfg, 0, 0, x, n, 0.01f, rng);
+	} else {
+		struct as_losses l;
+		as_stack_finetune_grad(s, cfg, x, NULL, n, rng, &l);
+		as_stack_update(s, cfg, 0.001f);
+	}
+}
+
 /* medians of ROUNDS interleaved rounds of step and GEMMs alone */
 static void time_pair(int rbm, struct as_stack *s, const struct as_config *cfg,
 		      const struct as_dataset *ds, size_t n, double cell_s,
@@ -96,35 +98,22 @@ static void time_pair(int rbm, struct as_stack *s, const struct as_config *cfg,
 {
 	struct as_rng rng;
 	as_rng_seed(&rng, 1, 0);
-	struct as_losses l;
 	double ts[ROUNDS], tg[ROUNDS];
 	size_t calib = 0;
 	double c0 = now_s();
 	while (now_s() - c0 < 0.2 || calib < 2) {
-		const float *x = ds->x + ((calib * n) % (ds->n_train - n)) * ds->d;
-		if (rbm)
-			as_rbm_step(s->layer[0], cfg, 0, 0, x, n, 0.01f, &rng);
-		else {
-			as_stack_finetune_grad(s, cfg, x, NULL, n, &rng, &l);
-			as_stack_update(s, cfg, 0.001f);
-		}
+		one_step(rbm, s, cfg,
+			 ds->x + ((calib * n) % (ds->n_train - n)) * ds->d, n,
+			 &rng);
 		calib++;
 	}
 	size_t per = (size_t)((double)calib * cell_s / (0.2 * ROUNDS)) + 1;
 	for (int r = 0; r < ROUNDS; r++) {
 		double s0 = now_s();
-		for (size_t i = 0; i < per; i++) {
-			const float *x =
-				ds->x + ((i * n) % (ds->n_train - n)) * ds->d;
-			if (rbm) {
-				as_rbm_step(s->layer[0], cfg, 0, 0, x, n, 0.01f,
-					    &rng);
-			} else {
-				as_stack_finetune_grad(s, cfg, x, NULL, n,
-						       &rng, &l);
-				as_stack_update(s, cfg, 0.001f);
-			}
-		}
+		for (size_t i = 0; i < per; i++)
+			one_step(rbm, s, cfg,
+				 ds->x + ((i * n) % (ds->n_train - n)) * ds->d,
+				 n, &rng);
 		double s1 = now_s();
 		for (size_t i = 0; i < per; i++) {
 			const float *x =

@@ -18,12 +18,7 @@
 #include "autoscope/blas.h"
 #include "autoscope/trainer.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "bench_util.h"
 
 static void nap(double s)
 {

@@ -26,18 +26,7 @@
 #include "autoscope/model.h"
 #include "autoscope/trainer.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 /* The five GEMMs of a tied step, on the model's own buffers. */
 static void gemms(struct as_model *m, const float *x, size_t n)

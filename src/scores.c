@@ -35,25 +35,10 @@ static double clock_s(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* out (n x k) = (x - mean) on the top k principal directions of p */
-static int pca_project(const struct as_pca *p, const float *x, size_t n,
-		       size_t k, float *out)
-{
-	size_t d = p->d;
-	float *xc = calloc(n * d, sizeof *xc);
-	if (!xc)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < d; j++)
-			xc[i * d + j] = (float)(x[i * d + j] - p->mean[j]);
-	as_sgemm(0, 1, n, k, d, 1.0f, xc, d, p->eigvec, d, 0.0f, out, k);
-	free(xc);
-	return 0;
-}
-
-/* 0/1 codes of the signs of (x - mean) on k directions (k x d rows) */
-static int sign_codes(const struct as_pca *p, const float *dirs, size_t k,
-		      const float *x, size_t n, float *out)
+/* out (n x k) = (x - mean) on k directions (k x d rows: p's top k
+ * principal directions, or others); sign: 0/1 codes of the signs */
+static int project(const struct as_pca *p, const float *dirs, size_t k,
+		   const float *x, size_t n, int sign, float *out)
 {
 	size_t d = p->d;
 	float *xc = calloc(n * d, sizeof *xc);
@@ -63,10 +48,21 @@ static int sign_codes(const struct as_pca *p, const float *dirs, size_t k,
 		for (size_t j = 0; j < d; j++)
 			xc[i * d + j] = (float)(x[i * d + j] - p->mean[j]);
 	as_sgemm(0, 1, n, k, d, 1.0f, xc, d, dirs, d, 0.0f, out, k);
-	for (size_t i = 0; i < n * k; i++)
-		out[i] = out[i] > 0 ? 1.0f : 0.0f;
+	if (sign)
+		for (size_t i = 0; i < n * k; i++)
+			out[i] = out[i] > 0 ? 1.0f : 0.0f;
 	free(xc);
 	return 0;
+}
+
+/* The neighbour searches' sizes: the training part is the database, the
+ * first AS_HASH_Q_SCORED held-out examples the queries, k neighbours. */
+static void search_sizes(const struct as_dataset *ds, size_t *nq, size_t *k)
+{
+	*nq = ds->n - ds->n_train;
+	if (*nq > AS_HASH_Q_SCORED)
+		*nq = AS_HASH_Q_SCORED;
+	*k = AS_HASH_K < ds->n_train ? AS_HASH_K : ds->n_train;
 }
 
 struct addr {
@@ -300,11 +296,8 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 				 struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
-	size_t nh = as_trainer_code_width(t), ntr = ds->n_train;
-	size_t nq = ds->n - ntr;
-	if (nq > AS_HASH_Q_SCORED)
-		nq = AS_HASH_Q_SCORED;
-	size_t k = AS_HASH_K < ntr ? AS_HASH_K : ntr;
+	size_t nh = as_trainer_code_width(t), ntr = ds->n_train, nq, k;
+	search_sizes(ds, &nq, &k);
 	float *codes = malloc((ntr + nq) * nh * sizeof *codes);
 	uint32_t *nn = malloc(nq * k * sizeof *nn);
 	enum as_status st = AS_OK;
@@ -368,14 +361,14 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		as_rng_seed(&rng, 11, 12);
 		for (size_t i = 0; i < nh * ds->d; i++)
 			dirs[i] = as_rng_normal(&rng);
-		int bad = sign_codes(t->pca, dirs, nh, ds->x, ntr + nq, bc);
+		int bad = project(t->pca, dirs, nh, ds->x, ntr + nq, 1, bc);
 		if (!bad)
 			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
 					      ds->labels + ntr, nq, nh, k, 1,
 					      &t->lsh_precision, NULL, err);
 		if (!bad && st == AS_OK)
-			bad = sign_codes(t->pca, t->pca->eigvec, nh, ds->x,
-					 ntr + nq, bc);
+			bad = project(t->pca, t->pca->eigvec, nh, ds->x,
+				      ntr + nq, 1, bc);
 		if (!bad && st == AS_OK)
 			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
 					      ds->labels + ntr, nq, nh, k, 1,
@@ -403,11 +396,8 @@ static enum as_status score_knn(struct as_trainer *t, struct as_scores *s,
 				struct as_error *err)
 {
 	const struct as_dataset *ds = t->ds;
-	size_t w = as_trainer_code_width(t), ntr = ds->n_train;
-	size_t nq = ds->n - ntr;
-	if (nq > AS_HASH_Q_SCORED)
-		nq = AS_HASH_Q_SCORED;
-	size_t k = AS_HASH_K < ntr ? AS_HASH_K : ntr;
+	size_t w = as_trainer_code_width(t), ntr = ds->n_train, nq, k;
+	search_sizes(ds, &nq, &k);
 	float *codes = malloc((ntr + nq) * w * sizeof *codes);
 	if (!codes)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
@@ -422,7 +412,8 @@ static enum as_status score_knn(struct as_trainer *t, struct as_scores *s,
 		st = as_trainer_pca_fit(t, err);
 		if (st == AS_OK) {
 			t->knn_pca = NAN;
-			if (pca_project(t->pca, ds->x, ntr + nq, w, codes) != 0)
+			if (project(t->pca, t->pca->eigvec, w, ds->x, ntr + nq, 0,
+				    codes) != 0)
 				st = as_error_set(err, AS_ERR_NOMEM,
 						  "out of memory");
 			else
@@ -572,11 +563,8 @@ enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 	}
 	if (nte && labelled && t->stack->n_classes &&
 	    t->cfg.stage == t->cfg.n_layers) {
-		const float *x = ds->x + ds->n_train * ds->d;
-		double e = (double)as_stack_errors(t->stack, &t->cfg, x,
-						   ds->labels + ds->n_train,
-						   nte) /
-			   (double)nte;
+		/* from the held-out loss above, on all of them */
+		double e = t->last_error;
 		s->error = e;
 		s->error_se = sqrt(e * (1 - e) / (double)nte);
 	}

@@ -301,16 +301,18 @@ void as_stack_encode(struct as_stack *s, const struct as_config *cfg,
 	}
 }
 
-/* From the codes of layer depth (in, n rows) down to the input space. */
+/* From the codes of layer depth (in, n rows) down to the input space;
+ * pre: out keeps the output layer's pre-activation. */
 static void decode_chunk(struct as_stack *s, const struct as_config *cfg,
-			 size_t depth, const float *in, size_t n, float *out)
+			 size_t depth, const float *in, size_t n, float *out,
+			 int pre)
 {
 	for (size_t k = depth; k-- > 0;) {
 		float *o = k == 0	      ? out
 			   : in == s->buf[0] ? s->buf[1]
 					     : s->buf[0];
 		pre_down(s->layer[k], in, n, o);
-		if (k > 0 || cfg->loss == AS_LOSS_CE)
+		if (k > 0 || (cfg->loss == AS_LOSS_CE && !pre))
 			k_sigmoid(o, n * s->sizes[k]);
 		in = o;
 	}
@@ -330,8 +332,32 @@ void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 	for (size_t at = 0; at < n; at += s->max_batch) {
 		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
 		const float *c = encode_chunk(s, cfg, depth, x + at * nv, b);
-		decode_chunk(s, cfg, depth, c, b, out + at * nv);
+		decode_chunk(s, cfg, depth, c, b, out + at * nv, 0);
 	}
+}
+
+static double half_sq(const float *a, const float *b, size_t len);
+
+double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
+			   size_t depth, const float *x, size_t n, int squared)
+{
+	if (s->n_layers == 1 && s->n_classes == 0 && !squared) {
+		struct as_config lc;
+		as_stack_layer_config(s, cfg, 0, &lc);
+		return as_model_eval(s->layer[0], &lc, x, n, NULL);
+	}
+	size_t nv = s->sizes[0];
+	float *out = s->layer[0]->xr; /* max_batch x nv, free between steps */
+	double total = 0;
+	for (size_t at = 0; at < n; at += s->max_batch) {
+		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
+		const float *xb = x + at * nv;
+		const float *c = encode_chunk(s, cfg, depth, xb, b);
+		decode_chunk(s, cfg, depth, c, b, out, !squared);
+		total += squared ? half_sq(xb, out, b * nv)
+				 : output_loss(cfg, out, xb, NULL, b * nv, 1);
+	}
+	return n ? total / (double)n : NAN;
 }
 
 static int gaussian_visible(const struct as_stack *s, size_t i)
@@ -623,12 +649,29 @@ double as_rbm_step(struct as_model *m, const struct as_config *cfg,
 	return half_sq(v0, v1, n * nv) / (double)n;
 }
 
+/* the head's wrong answers among n rows of logits */
+static size_t count_wrong(const float *z, const uint8_t *labels, size_t n,
+			  size_t c)
+{
+	size_t wrong = 0;
+	for (size_t e = 0; e < n; e++, z += c) {
+		size_t best = 0;
+		for (size_t j = 1; j < c; j++)
+			if (z[j] > z[best])
+				best = j;
+		wrong += best != labels[e];
+	}
+	return wrong;
+}
+
 double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 		     int stage, const float *x, const uint8_t *labels,
-		     size_t n, struct as_rng *noise)
+		     size_t n, struct as_rng *noise, size_t *wrong)
 {
 	size_t nv = s->sizes[0];
 	double total = 0;
+	if (wrong)
+		*wrong = 0;
 	if (stage < (int)s->n_layers && s->n_layers == 1 &&
 	    cfg->pretrain != AS_PRETRAIN_RBM) {
 		struct as_config lc;
@@ -659,6 +702,9 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 			   s->n_classes) {
 			forward(s, cfg, xb, b, NULL);
 			head_logits(s, b);
+			if (wrong)
+				*wrong += count_wrong(s->logits, labels + at, b,
+						      s->n_classes);
 			total += softmax_ce(s->logits, labels + at, b,
 					    s->n_classes, 1.0f);
 		} else {
@@ -667,28 +713,6 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 		}
 	}
 	return n ? total / (double)n : 0;
-}
-
-size_t as_stack_errors(struct as_stack *s, const struct as_config *cfg,
-		       const float *x, const uint8_t *labels, size_t n)
-{
-	if (!s->n_classes)
-		return n;
-	size_t nv = s->sizes[0], c = s->n_classes, wrong = 0;
-	for (size_t at = 0; at < n; at += s->max_batch) {
-		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
-		forward(s, cfg, x + at * nv, b, NULL);
-		head_logits(s, b);
-		for (size_t e = 0; e < b; e++) {
-			const float *z = s->logits + e * c;
-			size_t best = 0;
-			for (size_t j = 1; j < c; j++)
-				if (z[j] > z[best])
-					best = j;
-			wrong += best != labels[at + e];
-		}
-	}
-	return wrong;
 }
 
 void as_stack_grad_norms(const struct as_stack *s, double *norms)

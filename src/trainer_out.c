@@ -8,6 +8,8 @@
 
 #include "autoscope/trainer.h"
 
+#include "trainer_internal.h"
+
 static double clock_s(void)
 {
 	struct timespec ts;
@@ -101,6 +103,24 @@ void as_trainer_checkpoint(const struct as_trainer *t, struct as_checkpoint *ck)
 	ck->stage_epoch = t->stage_epoch;
 	ck->n_classes = t->stack->n_classes;
 	ck->history = t->history;
+}
+
+enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err)
+{
+	if (!t->opts.out_dir) {
+		trainer_say(t, "no output directory: nothing saved");
+		return as_error_set(err, AS_ERR_STATE,
+				    "no output directory: nothing saved");
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s/checkpoint.ascp", t->opts.out_dir);
+	enum as_status st = as_trainer_save(t, path, err);
+	if (st != AS_OK)
+		trainer_say(t, "save failed: %.140s", err->msg);
+	else
+		trainer_say(t, "saved %.120s (step %llu)", path,
+		    (unsigned long long)t->step);
+	return st;
 }
 
 enum as_status as_trainer_save(struct as_trainer *t, const char *path,

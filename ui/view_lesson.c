@@ -82,6 +82,13 @@ static int score_cols(const struct ui_state *u, int row,
 	}
 	const struct as_scores *sc = s ? &s->scores : NULL;
 	char a[24];
+	/* a number column: its header on the header row, else the value */
+#define NUM(w, head, fmt, v)                                                   \
+	do {                                                                   \
+		if (s)                                                         \
+			num((v), fmt, a, sizeof a);                            \
+		COL(w, "%s", s ? a : head);                                    \
+	} while (0)
 	if (s) {
 		num(sc->recon_clean, "%.3g", a, sizeof a);
 		COL(9, "%s", a);
@@ -94,70 +101,39 @@ static int score_cols(const struct ui_state *u, int row,
 		COL(6, "%s", s ? a : "probe");
 	}
 	if (want & AS_SCORE_PCA) {
-		if (s)
-			num(sc->recon_clean / sc->pca_error, "%.4f", a,
-			    sizeof a);
-		COL(7, "%s", s ? a : "err/PCA");
-		if (s)
-			num(sc->angle_max_deg, "%.1f", a, sizeof a);
-		COL(6, "%s", s ? a : "maxang");
-		if (s)
-			num(sc->angle_mean_deg, "%.1f", a, sizeof a);
-		COL(7, "%s", s ? a : "meanang");
+		NUM(7, "err/PCA", "%.4f", sc->recon_clean / sc->pca_error);
+		NUM(6, "maxang", "%.1f", sc->angle_max_deg);
+		NUM(7, "meanang", "%.1f", sc->angle_mean_deg);
 	}
 	if (want & AS_SCORE_LOCAL) {
-		if (s)
-			num(sc->localisation, "%.3f", a, sizeof a);
-		COL(6, "%s", s ? a : "local");
+		NUM(6, "local", "%.3f", sc->localisation);
 	}
 	if (want & AS_SCORE_HASH) {
-		if (s)
-			num(sc->hash_precision, "%.3f", a, sizeof a);
-		COL(7, "%s", s ? a : "hamm@10");
-		if (s)
-			num(sc->pixel_precision, "%.3f", a, sizeof a);
-		COL(6, "%s", s ? a : "pix@10");
+		NUM(7, "hamm@10", "%.3f", sc->hash_precision);
+		NUM(6, "pix@10", "%.3f", sc->pixel_precision);
 	}
 	if (want & AS_SCORE_HASH) {
-		if (s)
-			num(sc->lsh_precision, "%.3f", a, sizeof a);
-		COL(6, "%s", s ? a : "LSH");
-		if (s)
-			num(sc->pcasign_precision, "%.3f", a, sizeof a);
-		COL(7, "%s", s ? a : "PCAsign");
+		NUM(6, "LSH", "%.3f", sc->lsh_precision);
+		NUM(7, "PCAsign", "%.3f", sc->pcasign_precision);
 	}
 	if (want & AS_SCORE_KNN) {
-		if (s)
-			num(sc->knn_codes, "%.3f", a, sizeof a);
-		COL(6, "%s", s ? a : "kNN");
-		if (s)
-			num(sc->knn_pca, "%.3f", a, sizeof a);
-		COL(7, "%s", s ? a : "kNN PCA");
+		NUM(6, "kNN", "%.3f", sc->knn_codes);
+		NUM(7, "kNN PCA", "%.3f", sc->knn_pca);
 	}
 	if (want & AS_SCORE_DEEP) {
-		if (s)
-			num(sc->recon_sq, "%.2f", a, sizeof a);
-		COL(6, "%s", s ? a : "sq.err");
-		if (s)
-			num(sc->pca_code, "%.2f", a, sizeof a);
-		COL(6, "%s", s ? a : "PCA");
+		NUM(6, "sq.err", "%.2f", sc->recon_sq);
+		NUM(6, "PCA", "%.2f", sc->pca_code);
 		if (s && isfinite(sc->error))
 			snprintf(a, sizeof a, "%.2f+-%.2f", 100 * sc->error,
 				 100 * sc->error_se);
 		else if (s)
 			snprintf(a, sizeof a, "-");
 		COL(10, "%s", s ? a : "error %");
-		if (s)
-			num(sc->grad_first, "%.1e", a, sizeof a);
-		COL(7, "%s", s ? a : "|dW1|");
+		NUM(7, "|dW1|", "%.1e", sc->grad_first);
 	}
 	if (want & AS_SCORE_NOISE) {
-		if (s)
-			num(sc->digit_r2, "%.3f", a, sizeof a);
-		COL(7, "%s", s ? a : "R2digit");
-		if (s)
-			num(sc->noise_r2, "%.3f", a, sizeof a);
-		COL(7, "%s", s ? a : "R2noise");
+		NUM(7, "R2digit", "%.3f", sc->digit_r2);
+		NUM(7, "R2noise", "%.3f", sc->noise_r2);
 	}
 	/* the decoder's distance from the encoder: ||W' - W^T|| / ||W|| */
 	if (s && s->tied)
@@ -166,6 +142,7 @@ static int score_cols(const struct ui_state *u, int row,
 		COL(7, "%.3f", s->decoder_gap);
 	else
 		COL(7, "W'-W^T");
+#undef NUM
 #undef COL
 	return k;
 }

@@ -121,12 +121,16 @@ void as_stack_update(struct as_stack *s, const struct as_config *cfg,
 /* The loss of stage (as cfg->stage) on n examples: the layer's
  * objective on the codes below it (its inputs corrupted by noise when not
  * NULL, CD-1's squared error by mean field), or the fine-tuning loss. */
+/* wrong (NULL: not wanted) receives, while fine-tuning a classifier, the
+ * examples whose largest logit is not their label, from the same pass. */
 double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 		     int stage, const float *x, const uint8_t *labels,
-		     size_t n, struct as_rng *noise);
-/* Classification errors of the head on n labelled examples. */
-size_t as_stack_errors(struct as_stack *s, const struct as_config *cfg,
-		       const float *x, const uint8_t *labels, size_t n);
+		     size_t n, struct as_rng *noise, size_t *wrong);
+/* The reconstruction loss of clean x through the first depth layers and
+ * back (the run's loss; squared: 1/2 squared error whatever the loss). */
+double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
+			   size_t depth, const float *x, size_t n,
+			   int squared);
 
 /* ||dL/dW_k||_F of each layer's encoder weights from s->grad (as the last
  * gradient left them) into norms[0..n_layers). */

@@ -260,10 +260,6 @@ enum as_status as_trainer_save(struct as_trainer *t, const char *path,
  * without an output directory. Call on the driving thread, or on any
  * thread once the run's thread has stopped. */
 enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err);
-/* <out>/checkpoint.ascp, saying so (or why not) in t->message; fails
- * without an output directory. Call on the driving thread, or on any
- * thread once the run's thread has stopped. */
-enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err);
 /* filters.png, recon.png, encoder_W.npy, encoder_b.npy, decoder_c.npy,
  * decoder_W.npy into dir. */
 enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
