@@ -245,9 +245,9 @@ static int train(struct cli_opts *o)
 		    t->cfg.finetune != AS_FINETUNE_CLASSIFY &&
 		    as_trainer_pca(t, &err) == AS_OK) {
 			printf(", rank-%zu PCA baseline %.4f", code,
-			       t->pca_error);
+			       t->base.pca_error);
 			if (t->cfg.corruption_level == 0)
-				printf(" (ratio %.4f)", loss / t->pca_error);
+				printf(" (ratio %.4f)", loss / t->base.pca_error);
 		}
 		printf("\n");
 	}
@@ -259,7 +259,7 @@ static int train(struct cli_opts *o)
 		else
 			printf("linear probe on held-out: codes %.4f, raw "
 			       "input %.4f\n",
-			       t->probe_accuracy, t->probe_raw);
+			       t->probe_accuracy, t->base.probe_raw);
 	}
 	if (save_files(t, out, o->quiet))
 		rc = 1;

@@ -1,16 +1,17 @@
-/* scores: what a lesson measures on a run (as_trainer_score). */
+/* scores: what a lesson measures on a run, from its layers, config and
+ * data (as_scores_compute); the data's own numbers are baselines.c's. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "autoscope/blas.h"
-#include "autoscope/trainer.h"
+#include "autoscope/baselines.h"
+#include "autoscope/rng.h"
+#include "autoscope/stack.h"
 
 /* noise images behind AS_SCORE_NOISE, from a fixed stream */
 #define NOISE_N 200
-/* iterations of the two-vector power method (converges long before) */
-#define POWER_ITERS 300
 
 void as_scores_clear(struct as_scores *s)
 {
@@ -33,36 +34,6 @@ static double clock_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* out (n x k) = (x - mean) on k directions (k x d rows: p's top k
- * principal directions, or others); sign: 0/1 codes of the signs */
-static int project(const struct as_pca *p, const float *dirs, size_t k,
-		   const float *x, size_t n, int sign, float *out)
-{
-	size_t d = p->d;
-	float *xc = calloc(n * d, sizeof *xc);
-	if (!xc)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < d; j++)
-			xc[i * d + j] = (float)(x[i * d + j] - p->mean[j]);
-	as_sgemm(0, 1, n, k, d, 1.0f, xc, d, dirs, d, 0.0f, out, k);
-	if (sign)
-		for (size_t i = 0; i < n * k; i++)
-			out[i] = out[i] > 0 ? 1.0f : 0.0f;
-	free(xc);
-	return 0;
-}
-
-/* The neighbour searches' sizes: the training part is the database, the
- * first AS_HASH_Q_SCORED held-out examples the queries, k neighbours. */
-static void search_sizes(const struct as_dataset *ds, size_t *nq, size_t *k)
-{
-	*nq = ds->n - ds->n_train;
-	if (*nq > AS_HASH_Q_SCORED)
-		*nq = AS_HASH_Q_SCORED;
-	*k = AS_HASH_K < ds->n_train ? AS_HASH_K : ds->n_train;
 }
 
 struct addr {
@@ -152,83 +123,6 @@ static int hamming_ball(const float *db, const uint8_t *ydb, size_t ndb,
 	return 0;
 }
 
-/* xy (n x 2) = the centred rows of x (n x d) on their top two principal
- * directions, found by orthogonal (block power) iteration on X^T X through
- * two sgemm calls a round: for codes of a few hundred units this costs a
- * few MFLOP a round where a full eigen-decomposition would cost seconds.
- * Signs as below. */
-static int top2(const float *x, size_t n, size_t d, float (*xy)[2])
-{
-	float *xc = calloc(n * d, sizeof *xc);
-	double *mean = calloc(d, sizeof *mean);
-	float *v = malloc(2 * d * sizeof *v), *u = malloc(2 * d * sizeof *u);
-	float *p = malloc(2 * n * sizeof *p);
-	int rc = -1;
-	if (!xc || !mean || !v || !u || !p)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < d; j++)
-			mean[j] += x[i * d + j];
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < d; j++)
-			xc[i * d + j] =
-				(float)(x[i * d + j] - mean[j] / (double)n);
-	for (size_t j = 0; j < 2 * d; j++) /* a fixed, generic start */
-		v[j] = (float)sin(1.0 + 0.7 * (double)j);
-	for (int it = 0; it < POWER_ITERS; it++) {
-		/* p = Xc v^T (n x 2), u = p^T Xc (2 x d) */
-		as_sgemm(0, 1, n, 2, d, 1.0f, xc, d, v, d, 0.0f, p, 2);
-		as_sgemm(1, 0, 2, d, n, 1.0f, p, 2, xc, d, 0.0f, u, d);
-		/* Gram-Schmidt: the first direction, then the second
-		 * orthogonal to it */
-		double change = 0;
-		for (int c = 0; c < 2; c++) {
-			float *uc = u + c * d;
-			if (c == 1) {
-				double h = 0;
-				for (size_t j = 0; j < d; j++)
-					h += (double)uc[j] * u[j];
-				for (size_t j = 0; j < d; j++)
-					uc[j] -= (float)h * u[j];
-			}
-			double nrm = 0;
-			for (size_t j = 0; j < d; j++)
-				nrm += (double)uc[j] * uc[j];
-			nrm = sqrt(nrm);
-			for (size_t j = 0; j < d; j++) {
-				uc[j] = nrm > 0 ? (float)(uc[j] / nrm) : 0;
-				double e = uc[j] - v[c * d + j];
-				change += e * e;
-			}
-		}
-		memcpy(v, u, 2 * d * sizeof *v);
-		if (change < 1e-10)
-			break;
-	}
-	/* Signs: each axis points where its projections have their long
-	 * tail (positive third moment). The direction's largest entry, the
-	 * usual rule, changes hands between epochs as a run learns and made
-	 * the picture flip; the skew of a cloud of digits stays put. */
-	as_sgemm(0, 1, n, 2, d, 1.0f, xc, d, v, d, 0.0f, p, 2);
-	for (int c = 0; c < 2; c++) {
-		double m3 = 0;
-		for (size_t i = 0; i < n; i++)
-			m3 += (double)p[2 * i + c] * p[2 * i + c] *
-			      p[2 * i + c];
-		float sign = m3 < 0 ? -1.0f : 1.0f;
-		for (size_t i = 0; i < n; i++)
-			xy[i][c] = sign * p[2 * i + c];
-	}
-	rc = 0;
-out:
-	free(xc);
-	free(mean);
-	free(v);
-	free(u);
-	free(p);
-	return rc;
-}
-
 /* The subspace the decoder reconstructs in: the columns of W' (rows of
  * W'^T), which are the rows of W when tied. out: n_hidden x n_visible. */
 static void decoder_rows(struct as_model *m, float *out)
@@ -243,17 +137,37 @@ static void decoder_rows(struct as_model *m, float *out)
 			out[j * nv + i] = m->w2[i * nh + j];
 }
 
-static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
+/* What a run's scores are computed from (as_scores_compute's arguments). */
+struct run {
+	struct as_stack *stack;
+	size_t depth; /* the layers trained so far */
+	const struct as_config *cfg;
+	const struct as_dataset *ds;
+	struct as_baselines *b;
+};
+
+static size_t code_width(const struct run *r)
+{
+	return r->stack->sizes[r->depth];
+}
+
+static void encode(const struct run *r, const float *x, size_t n,
+		   float *codes)
+{
+	as_stack_encode(r->stack, r->cfg, r->depth, x, n, codes);
+}
+
+static enum as_status score_pca(const struct run *r, struct as_scores *s,
 				struct as_error *err)
 {
-	struct as_model *m = t->model;
+	struct as_model *m = r->stack->layer[0];
 	size_t nv = m->n_visible, nh = m->n_hidden;
-	if (nh >= nv || t->stack->n_layers > 1)
+	if (nh >= nv || r->stack->n_layers > 1)
 		return AS_OK; /* no proper (linear) subspace to compare */
-	enum as_status st = as_trainer_pca(t, err);
+	enum as_status st = as_baselines_pca(r->b, r->ds, nh, err);
 	if (st != AS_OK)
 		return st;
-	s->pca_error = t->pca_error;
+	s->pca_error = r->b->pca_error;
 	float *rows = malloc(nh * nv * sizeof *rows);
 	double *ang = malloc(nh * sizeof *ang);
 	if (!rows || !ang) {
@@ -262,7 +176,7 @@ static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
 	decoder_rows(m, rows);
-	st = as_principal_angles(rows, nh, nv, t->pca, ang, err);
+	st = as_principal_angles(rows, nh, nv, r->b->pca, ang, err);
 	if (st == AS_OK) {
 		double sum = 0;
 		for (size_t i = 0; i < nh; i++)
@@ -280,24 +194,15 @@ static enum as_status score_pca(struct as_trainer *t, struct as_scores *s,
 	return st;
 }
 
-/* The first queries' neighbours (nq x k) into a fixed table, padded
- * with row 0 past k (the pane shows only hash_k of them). */
-static void keep_nn(uint32_t (*dst)[AS_HASH_K], const uint32_t *nn,
-		    size_t queries, size_t k)
-{
-	for (size_t i = 0; i < queries; i++)
-		for (size_t j = 0; j < AS_HASH_K; j++)
-			dst[i][j] = j < k ? nn[i * k + j] : 0;
-}
-
 /* Query rows (held-out) and database rows (training part): codes of both
- * go to the Hamming search; pixels to the Euclidean one, once per run. */
-static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
+ * go to the Hamming search; the pixel search and the same-bits baselines
+ * are the data's (baselines.h). */
+static enum as_status score_hash(const struct run *r, struct as_scores *s,
 				 struct as_error *err)
 {
-	const struct as_dataset *ds = t->ds;
-	size_t nh = as_trainer_code_width(t), ntr = ds->n_train, nq, k;
-	search_sizes(ds, &nq, &k);
+	const struct as_dataset *ds = r->ds;
+	size_t nh = code_width(r), ntr = ds->n_train, nq, k;
+	as_search_sizes(ds, &nq, &k);
 	float *codes = malloc((ntr + nq) * nh * sizeof *codes);
 	uint32_t *nn = malloc(nq * k * sizeof *nn);
 	enum as_status st = AS_OK;
@@ -305,7 +210,7 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	as_trainer_encode(t, ds->x, ntr + nq, codes);
+	encode(r, ds->x, ntr + nq, codes);
 	st = as_knn_precision(codes, ds->labels, ntr, codes + ntr * nh,
 			      ds->labels + ntr, nq, nh, k, 1,
 			      &s->hash_precision, nn, err);
@@ -313,23 +218,17 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		goto out;
 	s->n_queries = nq < AS_HASH_QUERIES ? nq : AS_HASH_QUERIES;
 	s->hash_k = k;
-	for (size_t i = 0; i < s->n_queries; i++)
+	for (size_t i = 0; i < s->n_queries; i++) {
 		s->query[i] = (uint32_t)(ntr + i);
-	keep_nn(s->hash_nn, nn, s->n_queries, k);
-	if (isnan(t->pixel_precision)) {
-		double t0 = clock_s();
-		st = as_knn_precision(ds->x, ds->labels, ntr,
-				      ds->x + ntr * ds->d, ds->labels + ntr, nq,
-				      ds->d, k, 0, &t->pixel_precision, nn,
-				      err);
-		if (st != AS_OK)
-			goto out;
-		t->pixel_us = (clock_s() - t0) / (double)nq * 1e6;
-		keep_nn(t->pixel_nn, nn, s->n_queries, k);
+		for (size_t j = 0; j < AS_HASH_K; j++)
+			s->hash_nn[i][j] = j < k ? nn[i * k + j] : 0;
 	}
-	s->pixel_precision = t->pixel_precision;
-	s->us_pixels = t->pixel_us;
-	memcpy(s->pixel_nn, t->pixel_nn, sizeof s->pixel_nn);
+	st = as_baselines_pixels(r->b, ds, err);
+	if (st != AS_OK)
+		goto out;
+	s->pixel_precision = r->b->pixel_precision;
+	s->us_pixels = r->b->pixel_us;
+	memcpy(s->pixel_nn, r->b->pixel_nn, sizeof s->pixel_nn);
 	/* codes pushed to binary: the share of values near 0 or 1 */
 	size_t near = 0;
 	for (size_t i = 0; i < nq * nh; i++) {
@@ -342,46 +241,13 @@ static enum as_status score_hash(struct as_trainer *t, struct as_scores *s,
 		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* the baselines at the same number of bits, once per run */
-	if ((isnan(t->lsh_precision) || t->lsh_bits != nh) && nh <= ds->d) {
-		t->lsh_bits = nh;
-		t->lsh_precision = t->pcasign_precision = NAN;
-		st = as_trainer_pca_fit(t, err);
+	if (nh <= ds->d) {
+		st = as_baselines_hash(r->b, ds, nh, err);
 		if (st != AS_OK)
 			goto out;
-		float *dirs = malloc(nh * ds->d * sizeof *dirs);
-		float *bc = malloc((ntr + nq) * nh * sizeof *bc);
-		if (!dirs || !bc) {
-			free(dirs);
-			free(bc);
-			st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		struct as_rng rng;
-		as_rng_seed(&rng, 11, 12);
-		for (size_t i = 0; i < nh * ds->d; i++)
-			dirs[i] = as_rng_normal(&rng);
-		int bad = project(t->pca, dirs, nh, ds->x, ntr + nq, 1, bc);
-		if (!bad)
-			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
-					      ds->labels + ntr, nq, nh, k, 1,
-					      &t->lsh_precision, NULL, err);
-		if (!bad && st == AS_OK)
-			bad = project(t->pca, t->pca->eigvec, nh, ds->x,
-				      ntr + nq, 1, bc);
-		if (!bad && st == AS_OK)
-			st = as_knn_precision(bc, ds->labels, ntr, bc + ntr * nh,
-					      ds->labels + ntr, nq, nh, k, 1,
-					      &t->pcasign_precision, NULL, err);
-		free(dirs);
-		free(bc);
-		if (bad && st == AS_OK)
-			st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
-		if (st != AS_OK)
-			goto out;
+		s->lsh_precision = r->b->lsh_precision;
+		s->pcasign_precision = r->b->pcasign_precision;
 	}
-	s->lsh_precision = t->lsh_bits == nh ? t->lsh_precision : NAN;
-	s->pcasign_precision = t->lsh_bits == nh ? t->pcasign_precision : NAN;
 	s->have |= AS_SCORE_HASH;
 out:
 	free(codes);
@@ -391,67 +257,51 @@ out:
 
 /* k-NN label precision of held-out queries among the training part,
  * Euclidean: in code space, and in the space of as many principal
- * components of the pixels (once per run) */
-static enum as_status score_knn(struct as_trainer *t, struct as_scores *s,
+ * components of the pixels (the data's, baselines.h) */
+static enum as_status score_knn(const struct run *r, struct as_scores *s,
 				struct as_error *err)
 {
-	const struct as_dataset *ds = t->ds;
-	size_t w = as_trainer_code_width(t), ntr = ds->n_train, nq, k;
-	search_sizes(ds, &nq, &k);
+	const struct as_dataset *ds = r->ds;
+	size_t w = code_width(r), ntr = ds->n_train, nq, k;
+	as_search_sizes(ds, &nq, &k);
 	float *codes = malloc((ntr + nq) * w * sizeof *codes);
 	if (!codes)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_trainer_encode(t, ds->x, ntr + nq, codes);
+	encode(r, ds->x, ntr + nq, codes);
 	enum as_status st = as_knn_precision(codes, ds->labels, ntr,
 					     codes + ntr * w, ds->labels + ntr,
 					     nq, w, k, 0, &s->knn_codes, NULL,
 					     err);
-	if (st == AS_OK && (isnan(t->knn_pca) || t->knn_pca_k != w) &&
-	    w < ds->d) {
-		t->knn_pca_k = w;
-		st = as_trainer_pca_fit(t, err);
-		if (st == AS_OK) {
-			t->knn_pca = NAN;
-			if (project(t->pca, t->pca->eigvec, w, ds->x, ntr + nq, 0,
-				    codes) != 0)
-				st = as_error_set(err, AS_ERR_NOMEM,
-						  "out of memory");
-			else
-				st = as_knn_precision(
-					codes, ds->labels, ntr, codes + ntr * w,
-					ds->labels + ntr, nq, w, k, 0,
-					&t->knn_pca, NULL, err);
-		}
+	free(codes);
+	if (st == AS_OK && w < ds->d) {
+		st = as_baselines_knn(r->b, ds, w, err);
+		s->knn_pca = r->b->knn_pca;
 	}
-	s->knn_pca = t->knn_pca_k == w ? t->knn_pca : NAN;
 	if (st == AS_OK)
 		s->have |= AS_SCORE_KNN;
-	free(codes);
 	return st;
 }
 
-static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
+static enum as_status score_scatter(const struct run *r, struct as_scores *s,
 				    struct as_error *err)
 {
-	const struct as_dataset *ds = t->ds;
-	size_t nh = as_trainer_code_width(t), ntr = ds->n_train;
+	const struct as_dataset *ds = r->ds;
+	size_t nh = code_width(r), ntr = ds->n_train;
 	size_t n = ds->n - ntr;
 	if (n > AS_SCATTER_N)
 		n = AS_SCATTER_N;
-	const float *x = ds->x + ntr * ds->d;
 	float *codes = malloc(n * nh * sizeof *codes);
 	if (!codes)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_trainer_encode(t, x, n, codes);
-	int bad = top2(codes, n, nh, s->code_xy);
+	encode(r, ds->x + ntr * ds->d, n, codes);
+	int bad = as_top2_projection(codes, n, nh, s->code_xy);
 	free(codes);
-	if (!bad && !t->pixel_xy_done) {
-		bad = top2(x, n, ds->d, t->pixel_xy);
-		t->pixel_xy_done = !bad;
-	}
 	if (bad)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	memcpy(s->pixel_xy, t->pixel_xy, sizeof s->pixel_xy);
+	enum as_status st = as_baselines_xy(r->b, ds, err);
+	if (st != AS_OK)
+		return st;
+	memcpy(s->pixel_xy, r->b->pixel_xy, sizeof s->pixel_xy);
 	for (size_t i = 0; i < n; i++)
 		s->scatter_label[i] = ds->labels ? ds->labels[ntr + i] : 0;
 	s->n_scatter = n;
@@ -462,15 +312,15 @@ static enum as_status score_scatter(struct as_trainer *t, struct as_scores *s,
 /* R^2 of the reconstructions of the n rows of x: 1 - sum (x^ - x)^2 /
  * sum (x - mean x)^2, with the mean over all of x. 1 is a perfect copy;
  * 0 is no better than drawing the mean gray everywhere. */
-static double r2(struct as_trainer *t, const float *x, size_t n)
+static double r2(const struct run *r, const float *x, size_t n)
 {
-	size_t d = t->ds->d;
+	size_t d = r->ds->d;
 	float *rec = malloc(n * d * sizeof *rec);
 	if (!rec || n == 0) {
 		free(rec);
 		return NAN;
 	}
-	as_trainer_reconstruct(t, x, n, rec);
+	as_stack_reconstruct(r->stack, r->cfg, r->depth, x, n, rec);
 	double mean = 0, se = 0, sv = 0;
 	for (size_t i = 0; i < n * d; i++)
 		mean += x[i];
@@ -490,9 +340,9 @@ static double r2(struct as_trainer *t, const float *x, size_t n)
  * near its R^2 on digits); one that has learned digits does not (R^2 near
  * or below 0). Uniform noise would not tell them apart: under
  * cross-entropy every model rebuilds it worse than a constant gray. */
-static double score_noise(struct as_trainer *t)
+static double score_noise(const struct run *r)
 {
-	const struct as_dataset *ds = t->ds;
+	const struct as_dataset *ds = r->ds;
 	size_t d = ds->d;
 	double p = 0;
 	for (size_t i = 0; i < ds->n_train * d; i++)
@@ -505,7 +355,7 @@ static double score_noise(struct as_trainer *t)
 	as_rng_seed(&rng, 7, 6);
 	for (size_t i = 0; i < (size_t)NOISE_N * d; i++)
 		x[i] = as_rng_uniform(&rng) < p ? ds->max : ds->min;
-	double v = r2(t, x, NOISE_N);
+	double v = r2(r, x, NOISE_N);
 	free(x);
 	return v;
 }
@@ -528,78 +378,90 @@ static double variance(const float *x, size_t n, size_t d)
 	return 0.5 * total / (double)n;
 }
 
-enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
-				struct as_error *err)
+/* the linear probe on the codes, beside the data's probe on raw input */
+static enum as_status score_probe(const struct run *r, struct as_scores *s,
+				  struct as_error *err)
 {
-	struct as_scores *s = &t->scores;
-	const struct as_dataset *ds = t->ds;
+	const struct as_dataset *ds = r->ds;
+	size_t ntr = ds->n_train, nte = ds->n - ds->n_train;
+	size_t k = code_width(r);
+	enum as_status st = as_baselines_probe(r->b, ds, err);
+	if (st != AS_OK)
+		return st;
+	float *codes = malloc(ds->n * k * sizeof *codes);
+	if (!codes)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	encode(r, ds->x, ds->n, codes);
+	struct as_probe_opts po;
+	as_probe_opts_default(&po);
+	st = as_probe_score(codes, ds->labels, ntr, codes + ntr * k,
+			    ds->labels + ntr, nte, k, ds->n_classes, &po,
+			    &s->probe_codes, err);
+	free(codes);
+	if (st == AS_OK) {
+		s->probe_raw = r->b->probe_raw;
+		s->have |= AS_SCORE_PROBE;
+	}
+	return st;
+}
+
+enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
+				 const struct as_config *cfg,
+				 const struct as_dataset *ds,
+				 struct as_baselines *b, unsigned which,
+				 struct as_scores *s, struct as_error *err)
+{
+	const struct run r = {stack, depth, cfg, ds, b};
 	size_t nte = ds->n - ds->n_train;
+	const float *held = ds->x + ds->n_train * ds->d;
 	int labelled = ds->labels != NULL && nte > 0;
-	as_scores_clear(s);
-	s->step = t->step;
-	s->epoch = t->epoch;
-	s->examples = t->examples;
-	s->heldout = as_trainer_heldout_loss(t, 0);
+	int classifier = stack->n_classes && cfg->stage == cfg->n_layers;
 	double norms[AS_LAYERS_MAX];
-	as_stack_grad_norms(t->stack, norms);
+	as_stack_grad_norms(stack, norms);
 	s->grad_first = norms[0];
-	s->grad_top = norms[t->stack->n_layers - 1];
+	s->grad_top = norms[stack->n_layers - 1];
 	/* (a classifier's decoders are not trained: no reconstruction) */
-	if (nte && !(t->stack->n_classes && t->cfg.stage == t->cfg.n_layers))
-		s->recon_clean = as_trainer_recon_loss(
-			t, ds->x + ds->n_train * ds->d, nte);
-	if (nte && t->cfg.loss == AS_LOSS_MSE)
-		s->variance = variance(ds->x + ds->n_train * ds->d, nte, ds->d);
+	if (nte && !classifier)
+		s->recon_clean =
+			as_stack_recon_loss(stack, cfg, depth, held, nte, 0);
+	if (nte && cfg->loss == AS_LOSS_MSE)
+		s->variance = variance(held, nte, ds->d);
 	if (nte && (which & AS_SCORE_DEEP) &&
-	    t->cfg.finetune != AS_FINETUNE_CLASSIFY) {
+	    cfg->finetune != AS_FINETUNE_CLASSIFY) {
 		/* (the PCA fit costs seconds: only where a lesson asks) */
-		s->recon_sq = as_trainer_recon_sq(
-			t, ds->x + ds->n_train * ds->d, nte);
+		s->recon_sq =
+			as_stack_recon_loss(stack, cfg, depth, held, nte, 1);
 		/* the deep lesson's baseline: PCA with as many components
 		 * as the code has units, in the same squared error */
-		size_t k = t->stack->sizes[t->stack->n_layers];
-		if (k < ds->d && as_trainer_pca(t, err) == AS_OK)
-			s->pca_code = t->pca_error;
-	}
-	if (nte && labelled && t->stack->n_classes &&
-	    t->cfg.stage == t->cfg.n_layers) {
-		/* from the held-out loss above, on all of them */
-		double e = t->last_error;
-		s->error = e;
-		s->error_se = sqrt(e * (1 - e) / (double)nte);
+		size_t k = stack->sizes[stack->n_layers];
+		if (k < ds->d && as_baselines_pca(b, ds, k, err) == AS_OK)
+			s->pca_code = b->pca_error;
 	}
 	enum as_status st = AS_OK;
-	if ((which & AS_SCORE_PROBE) && labelled) {
-		st = as_trainer_probe(t, err);
-		if (st == AS_OK) {
-			s->probe_codes = t->probe_accuracy;
-			s->probe_raw = t->probe_raw;
-			s->have |= AS_SCORE_PROBE;
-		}
-	}
+	if ((which & AS_SCORE_PROBE) && labelled)
+		st = score_probe(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_PCA))
-		st = score_pca(t, s, err);
+		st = score_pca(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_LOCAL)) {
-		as_model_sync_decoder(t->model);
+		struct as_model *m = stack->layer[0];
+		as_model_sync_decoder(m);
 		s->localisation = as_filter_localisation(
-			t->model->w, t->model->n_hidden, ds->rows, ds->cols,
+			m->w, m->n_hidden, ds->rows, ds->cols,
 			(ds->rows + 1) / 2, (ds->cols + 1) / 2);
 		if (isfinite(s->localisation))
 			s->have |= AS_SCORE_LOCAL;
 	}
 	if (st == AS_OK && (which & AS_SCORE_HASH) && labelled)
-		st = score_hash(t, s, err);
+		st = score_hash(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_KNN) && labelled)
-		st = score_knn(t, s, err);
+		st = score_knn(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
-		st = score_scatter(t, s, err);
+		st = score_scatter(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {
-		s->noise_r2 = score_noise(t);
-		s->digit_r2 = r2(t, ds->x + ds->n_train * ds->d,
-				 nte < NOISE_N ? nte : NOISE_N);
+		s->noise_r2 = score_noise(&r);
+		s->digit_r2 = r2(&r, held, nte < NOISE_N ? nte : NOISE_N);
 		if (isfinite(s->noise_r2))
 			s->have |= AS_SCORE_NOISE;
 	}
-	t->last_tick = 0; /* measuring is not training time */
 	return st;
 }

@@ -60,10 +60,9 @@ static enum as_status alloc_run(struct as_trainer *t,
 	if (t->opts.out_dir)
 		snprintf(t->out_dir, sizeof t->out_dir, "%s", t->opts.out_dir);
 	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
-	t->last_heldout = t->pca_error = t->last_error = NAN;
-	t->probe_accuracy = t->probe_raw = NAN;
-	t->pixel_precision = t->pixel_us = t->knn_pca = NAN;
-	t->lsh_precision = t->pcasign_precision = NAN;
+	t->last_heldout = t->last_error = NAN;
+	t->probe_accuracy = NAN;
+	as_baselines_init(&t->base);
 	as_scores_clear(&t->scores);
 	pthread_mutex_init(&t->qlock, NULL);
 	pthread_cond_init(&t->qcond, NULL);
@@ -278,21 +277,10 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	t->paused = src->paused;
 	t->last_heldout = src->last_heldout;
 	t->last_error = src->last_error;
-	t->pca_error = src->pca_error;
 	t->probe_accuracy = src->probe_accuracy;
-	t->probe_raw = src->probe_raw;
 	t->scores = src->scores;
 	t->scored_epoch = src->scored_epoch;
-	t->pixel_precision = src->pixel_precision;
-	t->pixel_us = src->pixel_us;
-	t->knn_pca = src->knn_pca;
-	t->knn_pca_k = src->knn_pca_k;
-	t->lsh_precision = src->lsh_precision;
-	t->lsh_bits = src->lsh_bits;
-	t->pcasign_precision = src->pcasign_precision;
-	memcpy(t->pixel_nn, src->pixel_nn, sizeof t->pixel_nn);
-	memcpy(t->pixel_xy, src->pixel_xy, sizeof t->pixel_xy);
-	t->pixel_xy_done = src->pixel_xy_done;
+	as_baselines_copy(&t->base, &src->base);
 	return AS_OK;
 }
 
@@ -338,7 +326,7 @@ void as_trainer_free(struct as_trainer *t)
 	as_stack_free(t->good);
 	as_stack_free(t->cand);
 	free(t->batch_labels);
-	as_pca_free(t->pca);
+	as_baselines_free(&t->base);
 	free(t->order);
 	free(t->batch);
 	free(t->recon_noisy);

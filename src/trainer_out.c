@@ -17,62 +17,58 @@ static double clock_s(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-enum as_status as_trainer_pca_fit(struct as_trainer *t, struct as_error *err)
-{
-	const struct as_dataset *ds = t->ds;
-	if (!t->pca)
-		return as_pca_fit(ds->x, ds->n_train, ds->d, &t->pca, err);
-	return AS_OK;
-}
-
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err)
 {
-	const struct as_dataset *ds = t->ds;
-	size_t k = t->stack->sizes[t->stack->n_layers]; /* the code's */
-	if (k > ds->d)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "no rank-%zu PCA baseline for %zu-value "
-				    "examples",
-				    k, ds->d);
-	enum as_status st = as_trainer_pca_fit(t, err);
-	if (st != AS_OK)
-		return st;
-	size_t nh = ds->n - ds->n_train;
-	const float *x = nh ? ds->x + ds->n_train * ds->d : ds->x;
-	t->pca_error = as_pca_error(t->pca, k, x, nh ? nh : ds->n_train);
+	/* the code's width */
+	size_t k = t->stack->sizes[t->stack->n_layers];
+	enum as_status st = as_baselines_pca(&t->base, t->ds, k, err);
 	t->has_pca = 1;
-	return AS_OK;
+	return st;
 }
 
 enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err)
 {
+	struct as_scores sc;
+	as_scores_clear(&sc);
+	enum as_status st = as_scores_compute(t->stack, as_trainer_depth(t),
+					      &t->cfg, t->ds, &t->base,
+					      AS_SCORE_PROBE, &sc, err);
+	if (st == AS_OK && !(sc.have & AS_SCORE_PROBE))
+		st = as_error_set(err, AS_ERR_STATE,
+				  "the linear probe needs labels and a "
+				  "held-out part; %s has %s",
+				  t->ds->name,
+				  t->ds->labels ? "no held-out part"
+						: "no labels");
+	if (st == AS_OK)
+		t->probe_accuracy = sc.probe_codes;
+	t->last_tick = 0; /* measuring is not training time */
+	return st;
+}
+
+enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
+				struct as_error *err)
+{
+	struct as_scores *s = &t->scores;
 	const struct as_dataset *ds = t->ds;
-	size_t ntr = ds->n_train, nte = ds->n - ds->n_train;
-	size_t k = as_trainer_code_width(t);
-	if (!ds->labels || nte == 0)
-		return as_error_set(err, AS_ERR_STATE,
-				    "the linear probe needs labels and a "
-				    "held-out part; %s has %s",
-				    ds->name,
-				    ds->labels ? "no held-out part"
-					       : "no labels");
-	struct as_probe_opts po;
-	as_probe_opts_default(&po);
-	enum as_status st = AS_OK;
-	if (isnan(t->probe_raw))
-		st = as_probe_score(ds->x, ds->labels, ntr, ds->x + ntr * ds->d,
-				    ds->labels + ntr, nte, ds->d, ds->n_classes,
-				    &po, &t->probe_raw, err);
-	if (st != AS_OK)
-		return st;
-	float *codes = malloc(ds->n * k * sizeof(float));
-	if (!codes)
-		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_trainer_encode(t, ds->x, ds->n, codes);
-	st = as_probe_score(codes, ds->labels, ntr, codes + ntr * k,
-			    ds->labels + ntr, nte, k, ds->n_classes, &po,
-			    &t->probe_accuracy, err);
-	free(codes);
+	size_t nte = ds->n - ds->n_train;
+	as_scores_clear(s);
+	s->step = t->step;
+	s->epoch = t->epoch;
+	s->examples = t->examples;
+	/* the run's own: its objective on held-out (its noise stream) and
+	 * a classifier's error from the same pass, on all of them */
+	s->heldout = as_trainer_heldout_loss(t, 0);
+	if (nte && ds->labels && t->stack->n_classes &&
+	    t->cfg.stage == t->cfg.n_layers) {
+		double e = t->last_error;
+		s->error = e;
+		s->error_se = sqrt(e * (1 - e) / (double)nte);
+	}
+	enum as_status st =
+		as_scores_compute(t->stack, as_trainer_depth(t), &t->cfg, ds,
+				  &t->base, which, s, err);
+	t->last_tick = 0; /* measuring is not training time */
 	return st;
 }
 
@@ -407,10 +403,10 @@ void as_trainer_publish(struct as_trainer *t)
 	}
 	s->error = t->last_error;
 	s->history = *t->history;
-	s->pca_error = t->pca_error;
+	s->pca_error = t->base.pca_error;
 	s->heldout_loss = t->last_heldout;
 	s->probe_accuracy = t->probe_accuracy;
-	s->probe_raw = t->probe_raw;
+	s->probe_raw = t->base.probe_raw;
 	s->scores = t->scores;
 	s->message_id = t->message_id;
 	snprintf(s->message, sizeof s->message, "%s", t->message);
@@ -457,10 +453,8 @@ static void *run(void *arg)
 		 * the first frame is out */
 		if (!t->has_pca && t->cfg.loss == AS_LOSS_MSE) {
 			struct as_error err;
-			if (as_trainer_pca(t, &err) != AS_OK) {
-				t->has_pca = 1;
-				t->pca_error = NAN;
-			}
+			/* (a failure leaves the line out: NaN) */
+			(void)as_trainer_pca(t, &err);
 			t->last_tick = 0; /* the fit is not training time */
 		}
 		if (t->opts.score_every_epoch && t->epoch != t->scored_epoch) {

@@ -479,7 +479,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			trainer_say(t, "probe: %s", err.msg);
 		else
 			trainer_say(t, "linear probe: codes %.3f, raw pixels %.3f",
-			    t->probe_accuracy, t->probe_raw);
+			    t->probe_accuracy, t->base.probe_raw);
 		break;
 	case AS_CMD_FORK: {
 		struct as_trainer *f;

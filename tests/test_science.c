@@ -53,10 +53,10 @@ START_TEST(test_linear_autoencoder_reaches_pca)
 	ck_assert_int_eq(as_trainer_pca(t, &err), AS_OK);
 	train_epochs(t, LINEAR_EPOCHS);
 	double loss = as_trainer_heldout_loss(t, 0);
-	double ratio = loss / t->pca_error;
+	double ratio = loss / t->base.pca_error;
 	printf("linear AE k=30: held-out %.4f, PCA %.4f, ratio %.4f after "
 	       "%llu epochs\n",
-	       loss, t->pca_error, ratio, (unsigned long long)t->epoch);
+	       loss, t->base.pca_error, ratio, (unsigned long long)t->epoch);
 	ck_assert_msg(ratio < 1.02, "ratio %.4f", ratio);
 	/* and it cannot beat the optimum by more than sampling noise */
 	ck_assert_msg(ratio > 0.97, "ratio %.4f", ratio);
@@ -79,10 +79,10 @@ START_TEST(test_denoising_features_beat_pixels)
 	printf("denoising 784-500, 25%% mask, %llu epochs: held-out %.2f -> "
 	       "%.2f, probe codes %.4f vs raw %.4f\n",
 	       (unsigned long long)t->epoch, before, after, t->probe_accuracy,
-	       t->probe_raw);
+	       t->base.probe_raw);
 	ck_assert(after < 0.5 * before);
-	ck_assert_msg(t->probe_accuracy > t->probe_raw + 0.02,
-		      "codes %.4f, raw %.4f", t->probe_accuracy, t->probe_raw);
+	ck_assert_msg(t->probe_accuracy > t->base.probe_raw + 0.02,
+		      "codes %.4f, raw %.4f", t->probe_accuracy, t->base.probe_raw);
 	as_trainer_free(t);
 }
 END_TEST

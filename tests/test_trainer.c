@@ -365,6 +365,136 @@ START_TEST(test_deep_resume_is_exact)
 }
 END_TEST
 
+/* The bars with a third of their pixels flipped, labelled by which bar
+ * (12 classes): hard enough that the neighbour searches differ */
+static struct as_dataset *noisy_bars(void)
+{
+	const size_t n = 200, d = 36;
+	float *x = malloc(n * d * sizeof *x);
+	uint8_t *y = malloc(n);
+	struct as_rng rng;
+	as_rng_seed(&rng, 5, 5);
+	for (size_t e = 0; e < n; e++) {
+		size_t k = e % 12;
+		for (size_t i = 0; i < d; i++) {
+			size_t r = i / 6, c = i % 6;
+			int on = k < 6 ? r == k : c == k - 6;
+			if (as_rng_uniform(&rng) < 0.33f)
+				on = !on;
+			x[e * d + i] = on ? 0.95f : 0.05f;
+		}
+		y[e] = (uint8_t)k;
+	}
+	struct as_dataset *ds;
+	struct as_error err;
+	ck_assert_int_eq(as_dataset_wrap("noisy bars", x, y, n, 6, 6, 160, &ds,
+					 &err),
+			 AS_OK);
+	return ds;
+}
+
+/* PCA-w codes of the bars by hand, their k-NN precision (160 | 40) */
+static double pca_knn_by_hand(const struct as_dataset *ds,
+			      const struct as_pca *p, size_t w, size_t k)
+{
+	float *c = malloc(ds->n * w * sizeof *c);
+	for (size_t e = 0; e < ds->n; e++)
+		for (size_t j = 0; j < w; j++) {
+			double v = 0;
+			for (size_t i = 0; i < ds->d; i++)
+				v += (ds->x[e * ds->d + i] - p->mean[i]) *
+				     p->eigvec[j * ds->d + i];
+			c[e * w + j] = (float)v;
+		}
+	double got;
+	struct as_error err;
+	ck_assert_int_eq(as_knn_precision(c, ds->labels, 160, c + 160 * w,
+					  ds->labels + 160, 40, w, k, 0, &got,
+					  NULL, &err),
+			 AS_OK);
+	free(c);
+	return got;
+}
+
+/* The scores come from a run's layers, config and data alone: a stack
+ * made without any trainer, given a trainer's weights, scores the same as
+ * the trainer; the data's baselines are measured at the width asked for
+ * and again when it changes, and refuse widths the data cannot give. */
+START_TEST(test_scores_from_layers_config_and_data)
+{
+	struct as_dataset *ds = noisy_bars();
+	struct as_config cfg;
+	deep_config(&cfg, "10-5", AS_PRETRAIN_AE, AS_FINETUNE_RECON);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 3; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 2);
+	struct as_error err;
+	unsigned which = AS_SCORE_KNN | AS_SCORE_HASH | AS_SCORE_SCATTER |
+			 AS_SCORE_DEEP | AS_SCORE_PROBE;
+	ck_assert_int_eq(as_trainer_score(t, which, &err), AS_OK);
+	const struct as_scores *a = &t->scores;
+	ck_assert(a->have & AS_SCORE_KNN);
+	ck_assert(a->have & AS_SCORE_HASH);
+	struct as_stack *stk;
+	ck_assert_int_eq(as_stack_create(ds->d, &t->cfg, 0,
+					 t->stack->max_batch, &stk, &err),
+			 AS_OK);
+	ck_assert_int_eq(as_stack_copy_weights(stk, t->stack, &err), AS_OK);
+	struct as_baselines b;
+	as_baselines_init(&b);
+	struct as_scores s;
+	as_scores_clear(&s);
+	ck_assert_int_eq(as_scores_compute(stk, 2, &t->cfg, ds, &b, which, &s,
+					   &err),
+			 AS_OK);
+	ck_assert_uint_eq(s.have, a->have);
+	ck_assert(s.knn_codes == a->knn_codes);
+	ck_assert(s.knn_pca == a->knn_pca);
+	ck_assert(s.hash_precision == a->hash_precision);
+	ck_assert(s.lsh_precision == a->lsh_precision);
+	ck_assert(s.pcasign_precision == a->pcasign_precision);
+	ck_assert(s.probe_codes == a->probe_codes);
+	ck_assert_msg(s.recon_sq == a->recon_sq, "%.17g %.17g", s.recon_sq, a->recon_sq);
+	ck_assert(s.pca_code == a->pca_code);
+	ck_assert(memcmp(s.code_xy, a->code_xy, sizeof s.code_xy) == 0);
+	ck_assert(isfinite(s.knn_pca) && isfinite(s.lsh_precision));
+	/* measured at the code's 5 units; again at 3 */
+	ck_assert_uint_eq(b.knn_k, 5);
+	ck_assert_uint_eq(b.hash_bits, 5);
+	double five = b.knn_pca;
+	ck_assert_int_eq(as_baselines_knn(&b, ds, 3, &err), AS_OK);
+	ck_assert_uint_eq(b.knn_k, 3);
+	ck_assert(isfinite(b.knn_pca));
+	size_t nq, k;
+	as_search_sizes(ds, &nq, &k);
+	ck_assert_uint_eq(nq, 40);
+	double want5 = pca_knn_by_hand(ds, b.pca, 5, k);
+	double want3 = pca_knn_by_hand(ds, b.pca, 3, k);
+	ck_assert_msg(fabs(s.knn_pca - want5) < 1e-9, "%g against %g",
+		      s.knn_pca, want5);
+	ck_assert_msg(fabs(b.knn_pca - want3) < 1e-9, "%g against %g",
+		      b.knn_pca, want3);
+	ck_assert(five == s.knn_pca);
+	/* (different numbers, or the checks above could not tell them apart) */
+	ck_assert(want5 != want3 && want5 != s.lsh_precision &&
+		  s.lsh_precision != s.pcasign_precision);
+	fprintf(stderr, "noisy bars: k-NN codes %.3f, PCA-5 %.3f, PCA-3 %.3f, "
+		"hash %.3f, LSH %.3f, PCA-sign %.3f\n",
+		s.knn_codes, want5, want3, s.hash_precision, s.lsh_precision,
+		s.pcasign_precision);
+	/* widths the data cannot give are refused with a sentence */
+	ck_assert_int_eq(as_baselines_knn(&b, ds, 36, &err), AS_ERR_INVALID);
+	ck_assert_int_eq(as_baselines_hash(&b, ds, 37, &err), AS_ERR_INVALID);
+	ck_assert_int_eq(as_baselines_pca(&b, ds, 37, &err), AS_ERR_INVALID);
+	ck_assert(strstr(err.msg, "37") != NULL);
+	as_baselines_free(&b);
+	as_stack_free(stk);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
 /* Fine-tuned to classify the bars (rows against columns), the held-out
  * error falls to zero; a classifier needs labels. */
 START_TEST(test_classifier_learns_the_bars)
@@ -729,6 +859,7 @@ int main(void)
 			    0, 2);
 	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_classifier_learns_the_bars);
+	tcase_add_test(tc, test_scores_from_layers_config_and_data);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

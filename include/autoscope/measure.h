@@ -76,4 +76,10 @@ enum as_status as_knn_precision(const float *db, const uint8_t *ydb, size_t ndb,
 				double *precision, uint32_t *nn,
 				struct as_error *err);
 
+/* xy (n x 2) = the centred rows of x (n x d) on their top two principal
+ * directions (power iteration through sgemm), each axis signed towards
+ * the long tail of its projections so that pictures do not flip between
+ * epochs. -1: out of memory. */
+int as_top2_projection(const float *x, size_t n, size_t d, float (*xy)[2]);
+
 #endif

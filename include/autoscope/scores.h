@@ -1,15 +1,24 @@
 /* scores: the numbers a lesson shows for a run, at one moment.
  *
  * Owns: struct as_scores (plain numbers and small fixed arrays, so a
- * snapshot can carry a copy) and which of them a lesson asks for. The
- * trainer fills one on its own thread (as_trainer_score, src/scores.c);
- * the CLI writes it to lesson.csv and the explorer draws it.
+ * snapshot can carry a copy), which of them a lesson asks for, and their
+ * computation from a run's layers, config and data (as_scores_compute),
+ * against the data's own numbers (baselines.h). The trainer calls it on
+ * its own thread (as_trainer_score); the CLI writes the result to
+ * lesson.csv and the explorer draws it.
  * Threading: a struct belongs to whoever holds it; no shared state. */
 #ifndef AUTOSCOPE_SCORES_H
 #define AUTOSCOPE_SCORES_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "autoscope/error.h"
+
+struct as_stack;
+struct as_config;
+struct as_dataset;
+struct as_baselines;
 
 enum as_score_kind {
 	AS_SCORE_PROBE = 1 << 0,   /* linear probe on codes and raw input */
@@ -80,5 +89,20 @@ struct as_scores {
 #define AS_BALL_R 2
 
 void as_scores_clear(struct as_scores *s);
+
+/* Adds to s the kinds in which (enum as_score_kind bits) that fit the
+ * data, measured on the first depth layers of stack (trained with cfg) and
+ * on ds, against the data's numbers in b (computed there when first
+ * needed): no probe, hashing or k-NN without labels, no angles unless a
+ * single layer is narrower than its input. Also, always: the gradient
+ * norms, the clean held-out reconstruction loss (not for a classifier)
+ * and the held-out variance (squared error). It leaves the counters, the
+ * held-out objective and a classifier's error to the caller (they belong
+ * to the run). Runs on the caller's thread; stack's scratch is used. */
+enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
+				 const struct as_config *cfg,
+				 const struct as_dataset *ds,
+				 struct as_baselines *b, unsigned which,
+				 struct as_scores *s, struct as_error *err);
 
 #endif

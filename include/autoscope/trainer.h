@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autoscope/baselines.h"
 #include "autoscope/checkpoint.h"
 #include "autoscope/dataset.h"
 #include "autoscope/error.h"
@@ -128,9 +129,7 @@ struct as_trainer {
 	uint64_t last_eval_examples;
 	struct as_history *history;
 	struct as_csv_log csv;
-	struct as_pca *pca; /* fitted on train, lazily */
-	double pca_error;   /* rank-n_hidden on held-out, NaN if not known */
-	double probe_accuracy, probe_raw;
+	double probe_accuracy; /* the last linear probe on codes, NaN */
 	char message[160];
 	uint64_t message_id;
 	/* threaded mode */
@@ -146,24 +145,16 @@ struct as_trainer {
 	double rate; /* examples per second over the last half second */
 	size_t rate_n;
 	double rate_s;
-	int has_pca;
+	int has_pca; /* the PCA baseline was tried (the thread fits it) */
 	float *recon_noisy; /* AS_SNAP_RECON x d */
 	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
 	struct as_layer_stats stats[AS_LAYERS_MAX]; /* the last computed */
 	double last_stats_s;
-	/* the latest scores, and what of them does not depend on the model
-	 * (raw-input neighbours and projection), kept once computed */
+	/* the latest scores, and the data's numbers they are compared with
+	 * (computed once, kept: baselines.h) */
 	struct as_scores scores;
 	uint64_t scored_epoch;
-	double pixel_precision;
-	double pixel_us; /* its search's time per query */
-	double knn_pca;	 /* AS_SCORE_KNN's PCA baseline, once known, */
-	size_t knn_pca_k; /* for this many components (the code's) */
-	double lsh_precision, pcasign_precision; /* hashing baselines */
-	size_t lsh_bits; /* the bits they were measured at */
-	uint32_t pixel_nn[AS_HASH_QUERIES][AS_HASH_K];
-	float pixel_xy[AS_SCATTER_N][2];
-	int pixel_xy_done;
+	struct as_baselines base;
 	/* a fork made by AS_CMD_FORK, waiting for as_trainer_take_fork
 	 * (under qlock) */
 	struct as_trainer *forked;
@@ -239,15 +230,16 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max);
 enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 			      double value, struct as_error *err);
 
-/* Fits the PCA of the training part (once), and with it the rank-k
- * baseline for k the code's width (refused when k exceeds the input). */
-enum as_status as_trainer_pca_fit(struct as_trainer *t, struct as_error *err);
+/* The rank-k PCA baseline in t->base.pca_error, for k the code's width
+ * (refused when k exceeds the input); fitted once. */
 enum as_status as_trainer_pca(struct as_trainer *t, struct as_error *err);
-/* Linear probe on codes and on raw input (needs labels). */
+/* Linear probe on codes (t->probe_accuracy) and on raw input
+ * (t->base.probe_raw); needs labels. */
 enum as_status as_trainer_probe(struct as_trainer *t, struct as_error *err);
 /* Fills t->scores with the kinds in which (enum as_score_kind bits) that
  * fit the data (no probe or hashing without labels, no angles when the
- * code is not smaller than the input), plus the held-out losses. */
+ * code is not smaller than the input), plus the held-out losses: the run's
+ * own numbers, then as_scores_compute on its layers, config and data. */
 enum as_status as_trainer_score(struct as_trainer *t, unsigned which,
 				struct as_error *err);
 
