@@ -8,6 +8,7 @@
 
 #include "autoscope/blas.h"
 #include "autoscope/fileio.h"
+#include "autoscope/session.h"
 #include "options.h"
 
 size_t cli_open_lesson(struct cli_opts *o, const struct as_lesson *l,
@@ -319,10 +320,27 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		}
 		as_trainer_free(runs[i]);
 	}
+	/* the session: the explorer reopens the whole lesson from it */
+	struct as_session ss;
+	as_session_init(&ss);
+	snprintf(ss.lesson, sizeof ss.lesson, "%s", l->name);
+	struct as_error serr;
+	for (size_t i = 0; i < n; i++) {
+		char slug[64];
+		as_lesson_slug(l->runs[i].label, slug, sizeof slug);
+		if (as_session_add_run(&ss, slug, l->runs[i].label, &serr))
+			break;
+	}
+	if (as_session_save(out, &ss, &serr) != AS_OK) {
+		fprintf(stderr, "autoscope: session: %s\n", serr.msg);
+		rc = 1;
+	}
 	if (!o->quiet && !rc)
-		printf("wrote %s/lesson.csv and each run's checkpoint, "
-		       "filters.png, recon.png, weights and log.csv\n",
-		       out);
+		printf("wrote %s/lesson.csv, %s/session.txt and each run's "
+		       "checkpoint, filters.png, recon.png, weights and "
+		       "log.csv\nreopen the lesson in the explorer: autoscope "
+		       "--resume %s --paused\n",
+		       out, out, out);
 	as_dataset_free(ds);
 	return *stop ? 130 : rc;
 }

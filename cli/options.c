@@ -2,10 +2,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "autoscope/blas.h"
 #include "autoscope/checkpoint.h"
 #include "autoscope/fileio.h"
+#include "autoscope/session.h"
 #include "options.h"
 
 struct extra {
@@ -37,7 +39,13 @@ static const struct extra extras[] = {
 	{"out", "DIR",
 	 "write checkpoint.ascp, filters.png, recon.png, *.npy and log.csv "
 	 "here (default autoscope-out)"},
-	{"resume", "CKPT", "continue a saved run (its data and settings)"},
+	{"resume", "PATH",
+	 "continue a saved run (a checkpoint, or a directory holding one; its "
+	 "data and settings), or reopen a saved session: a directory with a "
+	 "session.txt, which the explorer's w and q and train --lesson write "
+	 "(the lesson and every run side by side, where each stopped)"},
+	{"paused", NULL,
+	 "explorer: open with every run paused (Space starts them)"},
 	{"threads", "N",
 	 "OpenBLAS threads for a run alone (default 1; 2 helps at batch >= "
 	 "64); runs side by side get 1 each"},
@@ -106,7 +114,9 @@ void cli_usage(FILE *f)
 		   "--tied off\n"
 		   "  autoscope train --data patches:grass.png --sparsity-"
 		   "weight 0.1\n"
-		   "  autoscope --resume autoscope-out/checkpoint.ascp\n");
+		   "  autoscope --resume autoscope-out/checkpoint.ascp\n"
+		   "  autoscope train --lesson denoising --out class; "
+		   "autoscope --resume class --paused\n");
 }
 
 static int parse_long(const char *opt, const char *s, long lo, long hi,
@@ -218,6 +228,8 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 	return 0;
 }
 
+static int resume_target(struct cli_opts *o, const char *command);
+
 int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 	      const char *command)
 {
@@ -260,6 +272,10 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 			o->quiet = 1;
 			continue;
 		}
+		if (!strcmp(name, "paused")) {
+			o->paused = 1;
+			continue;
+		}
 		const struct as_param *p = as_param_find(name);
 		int known = p != NULL;
 		for (size_t k = 0; k < N_EXTRAS && !known; k++)
@@ -293,10 +309,59 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 			return -1;
 		}
 	}
-	if (o->lesson && o->resume) {
+	if (o->paused && command) {
+		fprintf(stderr, "autoscope: --paused is for the explorer "
+				"(train has no Space to start it)\n");
+		return -1;
+	}
+	return resume_target(o, command);
+}
+
+/* --resume PATH: a checkpoint file, a directory holding checkpoint.ascp,
+ * or a session directory (o->session) */
+static int resume_target(struct cli_opts *o, const char *command)
+{
+	struct stat st;
+	if (o->resume && stat(o->resume, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (as_session_exists(o->resume)) {
+			o->session = o->resume;
+			o->resume = NULL;
+		} else {
+			snprintf(o->resume_buf, sizeof o->resume_buf,
+				 "%s/checkpoint.ascp", o->resume);
+			if (stat(o->resume_buf, &st) != 0) {
+				fprintf(stderr,
+					"autoscope: %s holds neither a "
+					"session.txt nor a checkpoint.ascp\n",
+					o->resume);
+				return -1;
+			}
+			o->resume = o->resume_buf;
+		}
+	}
+	if (o->lesson && (o->resume || o->session)) {
 		fprintf(stderr, "autoscope: --lesson starts new runs and "
-				"--resume continues a saved one: give one of "
-				"them\n");
+				"--resume continues saved ones (a saved "
+				"lesson's session names its lesson): give "
+				"one of them\n");
+		return -1;
+	}
+	if (o->session && command) {
+		fprintf(stderr,
+			"autoscope: %s is a session (runs side by side): "
+			"reopen it in the explorer with autoscope --resume "
+			"%s, or give train one run's checkpoint\n",
+			o->session, o->session);
+		return -1;
+	}
+	int given = o->data != NULL;
+	for (size_t i = 0; i < as_param_count(); i++)
+		given |= o->given[i];
+	if (o->session && given) {
+		fprintf(stderr,
+			"autoscope: a session reopens its runs as they were "
+			"saved: change their settings live, or resume one "
+			"run's checkpoint with settings on the line\n");
 		return -1;
 	}
 	return 0;

@@ -19,7 +19,11 @@ struct cli_opts {
 	unsigned char given[64]; /* per params-table row: set on the line */
 	const char *data;	 /* --data spec (default "mnist") */
 	const char *out;	 /* --out DIR */
-	const char *resume;	 /* --resume CKPT */
+	const char *resume;	 /* --resume: a checkpoint file */
+	const char *session;	 /* --resume DIR of a session (then resume
+				  * is NULL) */
+	char resume_buf[4096];	 /* DIR/checkpoint.ascp for --resume DIR */
+	int paused;		 /* --paused: the explorer's runs start so */
 	int epochs;
 	int epochs_given;
 	const struct as_lesson *lesson; /* --lesson, or NULL */

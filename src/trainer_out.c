@@ -414,10 +414,25 @@ void as_trainer_publish(struct as_trainer *t)
 	t->last_publish_s = clock_s();
 }
 
+/* the scores the run's options ask for, once for this epoch */
+static void score_epoch(struct as_trainer *t)
+{
+	struct as_error err;
+	t->scored_epoch = t->epoch;
+	if (as_trainer_score(t, t->opts.score_every_epoch, &err) != AS_OK)
+		trainer_say(t, "scores: %.150s", err.msg);
+}
+
 static void *run(void *arg)
 {
 	struct as_trainer *t = arg;
 	as_trainer_publish(t);
+	/* a resumed run shows its numbers at once, paused or not */
+	if (t->opts.score_every_epoch && t->epoch > 0 &&
+	    t->epoch != t->scored_epoch) {
+		score_epoch(t);
+		as_trainer_publish(t);
+	}
 	for (;;) {
 		pthread_mutex_lock(&t->qlock);
 		while (t->q_len == 0 && t->paused && !t->step_once && !t->quit)
@@ -457,16 +472,8 @@ static void *run(void *arg)
 			(void)as_trainer_pca(t, &err);
 			t->last_tick = 0; /* the fit is not training time */
 		}
-		if (t->opts.score_every_epoch && t->epoch != t->scored_epoch) {
-			struct as_error err;
-			t->scored_epoch = t->epoch;
-			if (as_trainer_score(t, t->opts.score_every_epoch,
-					     &err) != AS_OK) {
-				snprintf(t->message, sizeof t->message,
-					 "scores: %.150s", err.msg);
-				t->message_id++;
-			}
-		}
+		if (t->opts.score_every_epoch && t->epoch != t->scored_epoch)
+			score_epoch(t);
 		if (had_commands || !stepped ||
 		    clock_s() - t->last_publish_s >= t->opts.publish_min_s)
 			as_trainer_publish(t);

@@ -177,10 +177,25 @@ static void act_reset(struct ui_state *u, const struct as_snapshot *s)
 	push(u, AS_CMD_RESET, 0, 0);
 }
 
+/* every run's checkpoint (each on its own thread, saying so), and the
+ * session that puts them together */
 static void act_save(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	push(u, AS_CMD_SAVE, 0, 0);
+	int refused = 0;
+	for (int i = 0; i < u->n_runs; i++) {
+		struct as_command c = {AS_CMD_SAVE, 0, 0};
+		refused += as_trainer_push(u->runs[i].t, &c) != AS_OK;
+	}
+	char said[600];
+	if (ui_session_save(u, said, sizeof said) != 0)
+		ui_say(u, 1, "session not saved: %s", said);
+	else if (refused)
+		ui_say(u, 1, "session %s; %d run%s busy: press w again", said,
+		       refused, refused > 1 ? "s" : "");
+	else
+		ui_say(u, 0, "saving %d run%s; session %s", u->n_runs,
+		       u->n_runs > 1 ? "s" : "", said);
 }
 
 static void act_export(struct ui_state *u, const struct as_snapshot *s)
@@ -369,10 +384,12 @@ static const struct binding bindings[] = {
 	 "lower pane: digits / layers / runs, notes / lesson view",
 	 act_pane},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
-	{'w', 0, 0, "w", "save a checkpoint (checkpoint.ascp)", act_save},
+	{'w', 0, 0, "w", "save every run and the session (session.txt)",
+	 act_save},
 	{'e', 0, 0, "e", "export filters.png, recon.png, *.npy", act_export},
 	{'?', KEY_F(1), 0, "? F1", "this help", act_help},
-	{'q', 0, 0, "q", "quit (saves a checkpoint first)", act_quit},
+	{'q', 0, 0, "q", "quit (saves every run and the session first)",
+	 act_quit},
 };
 
 #define N_BINDINGS (sizeof bindings / sizeof bindings[0])
@@ -611,7 +628,12 @@ int ui_main(struct cli_opts *o)
 	u.blas_threads = o->threads;
 	as_pace_init(&u.pace, 2000);
 	struct as_dataset *ds = NULL;
-	if (o->lesson) {
+	if (o->session) {
+		if (ui_session_open(&u, o, o->session, &ds) != 0) {
+			as_pace_destroy(&u.pace);
+			return 1;
+		}
+	} else if (o->lesson) {
 		if (ui_lesson_start(&u, o, o->lesson, out, &ds, 0) != 0) {
 			as_dataset_free(ds);
 			as_pace_destroy(&u.pace);
@@ -632,6 +654,7 @@ int ui_main(struct cli_opts *o)
 		}
 		u.ds = ds;
 		snprintf(u.root, sizeof u.root, "%s", out);
+		t->paused = o->paused;
 		if (ui_run_add(&u, t, "run 1") != 0) {
 			fprintf(stderr, "autoscope: %s\n", u.msg);
 			as_dataset_free(ds);
@@ -716,7 +739,10 @@ int ui_main(struct cli_opts *o)
 	busy("saving every run...");
 	char said[AS_RUNS_MAX][240];
 	char label[AS_RUNS_MAX][32];
+	char session[600];
 	int n = u.n_runs, rc = 0;
+	int session_bad = n > 0 && ui_session_save(&u, session, sizeof session);
+	rc |= session_bad;
 	for (int i = 0; i < n; i++) {
 		snprintf(label[i], sizeof label[i], "%s", u.runs[0].label);
 		rc |= ui_run_close(&u, 0, said[i], sizeof said[i], 0);
@@ -732,6 +758,12 @@ int ui_main(struct cli_opts *o)
 			printf("autoscope: %s: %s\n", label[i], said[i]);
 		else
 			printf("autoscope: %s\n", said[i]);
+	if (n > 0 && session_bad)
+		printf("autoscope: session not saved: %s\n", session);
+	else if (n > 0)
+		printf("autoscope: session %s (reopen: autoscope --resume "
+		       "%s)\n",
+		       session, u.root);
 	as_dataset_free(ds);
 	as_pace_destroy(&u.pace);
 	return got_signal ? 128 + got_signal : rc;

@@ -3,6 +3,7 @@
  * lesson's. The UI thread only; a run's fields are read only before its
  * thread starts or after it has stopped. */
 #include <curses.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "autoscope/blas.h"
 #include "autoscope/fileio.h"
 #include "../cli/options.h"
+#include "plot.h"
 #include "view.h"
 
 static int label_taken(const struct ui_state *u, const char *label)
@@ -254,6 +256,10 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		       u->runs[bad].label, serr.msg);
 		return -1;
 	}
+	/* and the session they made, so that it can be reopened */
+	char said[600];
+	if (u->n_runs > 0 && ui_session_save(u, said, sizeof said) != 0)
+		ui_say(u, 1, "session not saved: %s", said);
 	while (u->n_runs > 0) /* stopped and saved above */
 		drop_run(u, u->n_runs - 1, 0, NULL, 0);
 	as_dataset_free(*ds);
@@ -264,12 +270,191 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	u->focus = 0;
 	u->filter_page = u->filter_sel = u->query = 0;
 	u->zoom = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		runs[i]->paused = !from_menu && o->paused;
 		ui_run_add(u, runs[i], l->runs[i].label);
+	}
 	u->t = u->n_runs ? u->runs[0].t : NULL;
 	ui_default_pane(u);
 	if (from_menu)
 		ui_say(u, 0, "lesson %s: %zu runs; i cycles the lower pane",
 		       l->name, n);
 	return u->n_runs ? 0 : -1;
+}
+
+/* dir relative to root: "." for root itself, the rest under root/, or
+ * NULL when dir is elsewhere */
+static const char *under_root(const char *root, const char *dir)
+{
+	size_t n = strlen(root);
+	if (!strcmp(dir, root))
+		return ".";
+	if (strncmp(dir, root, n) == 0 && dir[n] == '/' && dir[n + 1])
+		return dir + n + 1;
+	return NULL;
+}
+
+static const struct {
+	const char *key;
+	size_t offset;
+	int lo, hi;
+} view_settings[] = {
+	{"pane", offsetof(struct ui_state, pane), 0, UI_VIEWS - 1},
+	{"full", offsetof(struct ui_state, full), -1, UI_VIEWS - 1},
+	{"layer", offsetof(struct ui_state, layer), 0, AS_LAYERS_MAX - 1},
+	{"decoder", offsetof(struct ui_state, decoder), 0, 1},
+	{"quads", offsetof(struct ui_state, quads), 0, 1},
+	{"xmode", offsetof(struct ui_state, xmode), 0, UI_X_MODES - 1},
+	{"log", offsetof(struct ui_state, log_scale), 0, 1},
+	{"smooth", offsetof(struct ui_state, smooth), 0, 1},
+};
+#define N_VIEW_SETTINGS (sizeof view_settings / sizeof view_settings[0])
+
+int ui_session_describe(const struct ui_state *u, struct as_session *ss)
+{
+	as_session_init(ss);
+	if (u->lesson)
+		snprintf(ss->lesson, sizeof ss->lesson, "%s", u->lesson->name);
+	int left_out = 0;
+	for (int i = 0; i < u->n_runs; i++) {
+		const struct as_trainer *t = u->runs[i].t;
+		const char *rel =
+			t->opts.out_dir ? under_root(u->root, t->opts.out_dir)
+					: NULL;
+		struct as_error err;
+		if (!rel || as_session_add_run(ss, rel, u->runs[i].label,
+					       &err) != 0) {
+			left_out++;
+			continue;
+		}
+		if (i == u->focus)
+			ss->focus = ss->n_runs - 1;
+	}
+	for (size_t k = 0; k < N_VIEW_SETTINGS; k++)
+		as_session_set_view(
+			ss, view_settings[k].key,
+			*(const int *)((const char *)u +
+				       view_settings[k].offset));
+	return left_out;
+}
+
+int ui_session_save(struct ui_state *u, char *why, size_t n)
+{
+	struct as_session ss;
+	int left_out = ui_session_describe(u, &ss);
+	struct as_error err;
+	if (ss.n_runs == 0) {
+		snprintf(why, n, "no run to put in a session");
+		return -1;
+	}
+	if (as_session_save(u->root, &ss, &err) != AS_OK) {
+		snprintf(why, n, "%s", err.msg);
+		return -1;
+	}
+	if (left_out)
+		snprintf(why, n, "%s/%s: %d run%s outside it left out",
+			 u->root, AS_SESSION_FILE, left_out,
+			 left_out > 1 ? "s" : "");
+	else
+		snprintf(why, n, "%s/%s", u->root, AS_SESSION_FILE);
+	return 0;
+}
+
+int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
+		    struct as_dataset **ds)
+{
+	struct as_session ss;
+	struct as_error err;
+	if (as_session_load(dir, &ss, &err) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", err.msg);
+		return -1;
+	}
+	const struct as_lesson *l =
+		ss.lesson[0] ? as_lesson_find(ss.lesson) : NULL;
+	struct as_trainer *runs[AS_RUNS_MAX];
+	struct as_dataset *nds = NULL;
+	char first[sizeof ((struct as_checkpoint *)0)->data] = "";
+	int n = 0, bad = 0;
+	for (; n < ss.n_runs && !bad; n++) {
+		char dpath[4096], cpath[4096 + 32];
+		snprintf(dpath, sizeof dpath, "%s/%s", dir, ss.run[n].dir);
+		snprintf(cpath, sizeof cpath, "%s/checkpoint.ascp", dpath);
+		struct as_checkpoint ck;
+		if (as_checkpoint_load(cpath, &ck, &err) != AS_OK) {
+			fprintf(stderr, "autoscope: run '%s': %s\n",
+				ss.run[n].label, err.msg);
+			bad = 1;
+			break;
+		}
+		if (n == 0) {
+			snprintf(first, sizeof first, "%s", ck.data);
+			nds = cli_load_data(o, ck.data);
+			bad = nds == NULL;
+		} else if (strcmp(first, ck.data) != 0) {
+			fprintf(stderr,
+				"autoscope: run '%s' trained on %s and run "
+				"'%s' on %s: a session's runs share their "
+				"data\n",
+				ss.run[n].label, ck.data, ss.run[0].label,
+				first);
+			bad = 1;
+		}
+		struct as_trainer_opts topts;
+		as_trainer_opts_default(&topts);
+		topts.publish = 1;
+		topts.pace = &u->pace;
+		topts.point_min_s = 0.1;
+		topts.score_every_epoch = l ? l->scores : AS_SCORE_LOSS;
+		topts.out_dir = dpath;
+		topts.append_csv = 1;
+		if (!bad && as_trainer_resume(&ck, nds, &topts, &runs[n],
+					      &err) != AS_OK) {
+			fprintf(stderr, "autoscope: run '%s': %s\n",
+				ss.run[n].label, err.msg);
+			bad = 1;
+		}
+		as_checkpoint_release(&ck);
+		if (bad)
+			break;
+		runs[n]->paused = o->paused;
+	}
+	if (bad) {
+		while (n > 0)
+			as_trainer_free(runs[--n]);
+		as_dataset_free(nds);
+		return -1;
+	}
+	*ds = nds;
+	u->ds = nds;
+	u->lesson = l;
+	snprintf(u->root, sizeof u->root, "%s", dir);
+	for (int i = 0; i < n; i++)
+		if (ui_run_add(u, runs[i], ss.run[i].label) != 0) {
+			fprintf(stderr, "autoscope: run '%s': %s\n",
+				ss.run[i].label, u->msg);
+			while (u->n_runs > 0)
+				ui_run_close(u, u->n_runs - 1, NULL, 0, 0);
+			for (int k = i + 1; k < n; k++)
+				as_trainer_free(runs[k]);
+			return -1;
+		}
+	u->focus = ss.focus < u->n_runs ? ss.focus : 0;
+	u->t = u->runs[u->focus].t;
+	ui_default_pane(u);
+	for (size_t k = 0; k < N_VIEW_SETTINGS; k++) {
+		int *f = (int *)((char *)u + view_settings[k].offset);
+		int v = as_session_view(&ss, view_settings[k].key, *f);
+		*f = v < view_settings[k].lo   ? view_settings[k].lo
+		     : v > view_settings[k].hi ? view_settings[k].hi
+					       : v;
+	}
+	if (ss.lesson[0] && !l)
+		ui_say(u, 1, "the session's lesson '%s' is not in this "
+			     "autoscope: its runs only",
+		       ss.lesson);
+	else
+		ui_say(u, 0, "reopened %s: %d run%s%s", dir, u->n_runs,
+		       u->n_runs > 1 ? "s" : "",
+		       o->paused ? ", paused: Space starts them" : "");
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "autoscope/lesson.h"
+#include "autoscope/session.h"
 #include "autoscope/snapshot.h"
 #include "autoscope/trainer.h"
 #include "layout.h"
@@ -228,6 +229,18 @@ struct cli_opts;
 int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		    const struct as_lesson *l, const char *out,
 		    struct as_dataset **ds, int from_menu);
+/* The session on screen (its lesson, runs, focus and views) described,
+ * and written to root/session.txt (session.h); runs whose directory is
+ * not under root are left out. 0 when written, else why (also with no
+ * run to write). */
+int ui_session_describe(const struct ui_state *u, struct as_session *ss);
+int ui_session_save(struct ui_state *u, char *why, size_t n);
+/* Before the terminal is taken: reopens the session saved in dir, every
+ * run from its checkpoint where it stopped (paused with --paused), the
+ * lesson, focus and views; one line on stderr and -1 on failure, with
+ * nothing opened. *ds becomes the runs' data. */
+int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
+		    struct as_dataset **ds);
 
 /* Help lines of the explorer's own key table (explorer.c). */
 size_t ui_key_help_count(void);

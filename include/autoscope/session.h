@@ -26,7 +26,7 @@
 #include "autoscope/lesson.h"
 
 #define AS_SESSION_FILE "session.txt"
-#define AS_SESSION_VIEWS 8
+#define AS_SESSION_VIEWS 16
 
 struct as_session_run {
 	char dir[256];	/* relative to the session's directory ("." too) */

@@ -1,0 +1,98 @@
+#!/bin/sh
+# End to end, a class prepared and shown: `train --lesson` writes a
+# session, `--resume DIR --paused` reopens the whole lesson paused with
+# its numbers, q leaves every checkpoint bit for bit as it was and keeps
+# the focus and pane; reopened running, w saves every run and the
+# session; a bad session file or a missing run says so in one line and
+# writes nothing; --paused opens a new run paused too.
+# Usage: e2e_session.sh path/to/autoscope
+set -eu
+. "$(dirname "$0")/tui_lib.sh"
+
+d="$work/class"
+"$bin" train --lesson denoising --epochs 1 --out "$d" --quiet ||
+	fail "train --lesson failed"
+grep -q '^lesson denoising$' "$d/session.txt" || fail "no session.txt"
+sums() { md5sum "$d"/noise-*/checkpoint.ascp; }
+before=$(sums)
+
+# reopened paused: the lesson, three runs, their numbers, no training
+start --resume "'$d'" --paused
+wait_for "lesson denoising"
+wait_for "PAUSED"
+wait_re "\*1 noise 0% +1 +[0-9.]+ +0\.9[0-9]+"
+wait_re "x3 noise 50% +1 +[0-9.]+ +0\.9[0-9]+"
+[ "$(screen_step)" = 400 ] || fail "step $(screen_step), not 400"
+tm send-keys -t e2e Tab
+tm send-keys -t e2e Tab
+wait_for "run 3/3"
+tm send-keys -t e2e i
+sleep 1
+[ "$(screen_step)" = 400 ] || fail "trained while paused"
+tm send-keys -t e2e q
+wait_exit 30
+[ "$(sums)" = "$before" ] || fail "a paused reopen changed a checkpoint"
+grep -q '^focus 2$' "$d/session.txt" || fail "focus not kept"
+pane=$(sed -n 's/^view pane=\([0-9]*\).*/\1/p' "$d/session.txt")
+[ -n "$pane" ] && [ "$pane" != 3 ] || fail "pane not kept ($pane)"
+
+# reopened running: the focus is back; w saves all three and the session
+new_server
+rm -f "$work/exit"
+start --resume "'$d'"
+wait_for "run 3/3"
+wait_for "RUNNING"
+poll 30 "no training after the reopen" \
+	sh -c "s=\$(tmux -L '$sock' capture-pane -p -t e2e |
+		sed -n 's/.*  step \([0-9][0-9]*\).*/\1/p' | head -n 1);
+		[ -n \"\$s\" ] && [ \"\$s\" -gt 450 ]"
+tm send-keys -t e2e w
+wait_re "saving 3 runs; session .*session.txt"
+tm send-keys -t e2e q
+wait_exit 30
+for r in noise-0 noise-25 noise-50; do
+	[ "$(md5sum < "$d/$r/checkpoint.ascp")" != \
+	  "$(echo "$before" | grep "$r/" | cut -d' ' -f1)  -" ] ||
+		fail "$r was not saved on"
+done
+
+# refusals: one line each, exit 2 or 1, nothing written
+after=$(sums)
+cp "$d/session.txt" "$work/good.txt"
+msg=$("$bin" --resume "$d" --lesson pca 2>&1 >/dev/null) && fail "lesson+session"
+echo "$msg" | grep -q "give one of them" || fail "said: $msg"
+msg=$("$bin" train --resume "$d" 2>&1 >/dev/null) && fail "train+session"
+echo "$msg" | grep -q "is a session" || fail "said: $msg"
+msg=$("$bin" train --paused 2>&1 >/dev/null) && fail "train --paused"
+echo "$msg" | grep -q "for the explorer" || fail "said: $msg"
+printf 'autoscope-session 1\nrun noise-0 a\nfocus x\n' > "$d/session.txt"
+new_server
+rm -f "$work/exit"
+start --resume "'$d'"
+wait_status 1
+grep -q "session.txt:3: focus 'x' is not a run number" "$work/err" ||
+	fail "said: $(cat "$work/err")"
+[ "$(wc -l < "$work/err")" = 1 ] || fail "more than one line"
+printf 'autoscope-session 1\nrun gone a\n' > "$d/session.txt"
+new_server
+rm -f "$work/exit"
+start --resume "'$d'"
+wait_status 1
+grep -q "run 'a': .*gone/checkpoint.ascp" "$work/err" ||
+	fail "said: $(cat "$work/err")"
+[ "$(sums)" = "$after" ] || fail "a refused session changed a checkpoint"
+
+# a new run with --paused starts paused
+new_server
+rm -f "$work/exit"
+start --out "'$work/free'" --paused
+wait_for "PAUSED"
+sleep 1
+[ "$(screen_step)" = 0 ] || fail "a --paused run trained"
+tm send-keys -t e2e ' '
+wait_for "RUNNING"
+tm send-keys -t e2e q
+wait_exit 30
+grep -q '^run \. run 1$' "$work/free/session.txt" ||
+	fail "free play's session: $(cat "$work/free/session.txt")"
+echo "ok"
