@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "autoscope/blas.h"
+#include "autoscope/chart.h"
 #include "autoscope/fileio.h"
 #include "autoscope/session.h"
 #include "options.h"
@@ -307,6 +308,19 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		fprintf(stderr, "autoscope: writing %s failed\n", path);
 		rc = 1;
 	}
+	/* every run's loss on one chart */
+	struct as_chart_run cr[AS_CHART_RUNS];
+	for (size_t i = 0; i < n && i < AS_CHART_RUNS; i++) {
+		cr[i].label = l->runs[i].label;
+		cr[i].h = runs[i]->history;
+	}
+	struct as_chart chart = {l->title, cr, n, NAN, NULL, 0};
+	snprintf(path, sizeof path, "%s/chart.svg", out);
+	struct as_error cerr;
+	if (as_chart_svg_write(path, &chart, &cerr) != AS_OK) {
+		fprintf(stderr, "autoscope: %s\n", cerr.msg);
+		rc = 1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct as_error err;
 		char ck[4096];
@@ -336,11 +350,11 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		rc = 1;
 	}
 	if (!o->quiet && !rc)
-		printf("wrote %s/lesson.csv, %s/session.txt and each run's "
-		       "checkpoint, filters.png, recon.png, weights and "
-		       "log.csv\nreopen the lesson in the explorer: autoscope "
-		       "--resume %s --paused\n",
-		       out, out, out);
+		printf("wrote %s/lesson.csv, chart.svg, session.txt and each "
+		       "run's checkpoint, filters.png, recon.png, chart.svg, "
+		       "weights and log.csv\nreopen the lesson in the "
+		       "explorer: autoscope --resume %s --paused\n",
+		       out, out);
 	as_dataset_free(ds);
 	return *stop ? 130 : rc;
 }

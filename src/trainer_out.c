@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "autoscope/chart.h"
 #include "autoscope/trainer.h"
 
 #include "trainer_internal.h"
@@ -276,6 +277,24 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	}
 	if (st == AS_OK)
 		st = write_model_json(t, dir, numbered, err);
+	if (st == AS_OK) {
+		/* the loss chart, for a slide */
+		char title[160], layers[96];
+		as_param_format(&t->cfg, as_param_find("layers"), layers,
+				sizeof layers);
+		snprintf(title, sizeof title, "%.60s, %zu-%.60s: loss per example",
+			 t->ds->name, t->ds->d, layers);
+		struct as_chart_run run = {"run", t->history};
+		struct as_chart c = {title, &run, 1, NAN, NULL, 0};
+		struct as_error perr;
+		if (t->cfg.loss == AS_LOSS_MSE &&
+		    as_trainer_pca(t, &perr) == AS_OK) {
+			c.baseline = t->base.pca_error;
+			c.baseline_label = "PCA of the same rank";
+		}
+		snprintf(path, sizeof path, "%s/chart.svg", dir);
+		st = as_chart_svg_write(path, &c, err);
+	}
 	return st;
 }
 

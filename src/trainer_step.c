@@ -469,7 +469,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			trainer_say(t, "export failed: %s", err.msg);
 		} else {
 			trainer_say(t,
-			    "exported filters.png, recon.png and .npy "
+			    "exported filters.png, recon.png, chart.svg and .npy "
 			    "weights to %s",
 			    t->opts.out_dir);
 		}

@@ -13,6 +13,17 @@ d="$work/class"
 "$bin" train --lesson denoising --epochs 1 --out "$d" --quiet ||
 	fail "train --lesson failed"
 grep -q '^lesson denoising$' "$d/session.txt" || fail "no session.txt"
+# the charts it wrote are valid XML, with a curve per run
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+for svg in "$d/chart.svg" "$d/noise-0/chart.svg"; do
+	"$py" -c 'import sys, xml.etree.ElementTree as E
+t = E.parse(sys.argv[1]).getroot()
+n = len(t.findall("{http://www.w3.org/2000/svg}polyline"))
+sys.exit(0 if n >= int(sys.argv[2]) else 1)' "$svg" \
+		"$(case $svg in */noise-0/*) echo 2;; *) echo 6;; esac)" ||
+		fail "$svg is not a chart"
+done
 sums() { md5sum "$d"/noise-*/checkpoint.ascp; }
 before=$(sums)
 
@@ -48,6 +59,10 @@ poll 30 "no training after the reopen" \
 		[ -n \"\$s\" ] && [ \"\$s\" -gt 450 ]"
 tm send-keys -t e2e w
 wait_re "saving 3 runs; session .*session.txt"
+rm -f "$d/chart.svg"
+tm send-keys -t e2e e
+wait_re "exported .*class/chart.svg"
+wait_file "$d/chart.svg"
 tm send-keys -t e2e q
 wait_exit 30
 for r in noise-0 noise-25 noise-50; do

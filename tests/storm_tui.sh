@@ -267,8 +267,12 @@ while [ ! -f "$work/exit" ]; do
 done
 rc=$(cat "$work/exit")
 tm capture-pane -p -J -t e2e >"$work/closing"
-grep '^autoscope: ' "$work/closing" >"$work/lines" || true
+grep '^autoscope: ' "$work/closing" | grep -v '^autoscope: session ' \
+	>"$work/lines" || true
 lines=$(wc -l <"$work/lines")
+# and one line for the session that puts the runs together
+grep -q '^autoscope: session .*session.txt' "$work/closing" ||
+	fail "no session line: $(grep '^autoscope: ' "$work/closing")"
 if [ "$rc" -ne 0 ]; then
 	[ "$rc" -eq 1 ] && grep -q 'save failed' "$work/lines" ||
 		fail "exit status $rc after q: $(cat "$work/lines")"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoscope/chart.h"
 #include "autoscope/export.h"
 
 static char dir[] = "/tmp/as_export_XXXXXX";
@@ -159,6 +160,84 @@ START_TEST(test_csv)
 }
 END_TEST
 
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* The chart: a training polyline per run with one vertex per point, a
+ * dashed held-out one over the measured points only, a marker per change
+ * with its text escaped, the runs' labels in the key, the baseline; the
+ * curve falls (y grows downwards in SVG); log scale refuses nothing. */
+START_TEST(test_chart_svg)
+{
+	static struct as_history h[2];
+	for (int r = 0; r < 2; r++) {
+		as_history_clear(&h[r]);
+		for (int i = 0; i < 10; i++) {
+			struct as_point p = {.step = (uint64_t)i,
+					     .examples = (uint64_t)(i + 1) * 100,
+					     .train_loss = 50.0f / (float)(i + 1) + (float)r,
+					     .heldout_loss = i % 3 ? NAN : 40.0f,
+					     .time_s = i};
+			as_history_add_point(&h[r], &p);
+		}
+	}
+	struct as_change c = {.step = 4, .examples = 500};
+	snprintf(c.param, sizeof c.param, "lr");
+	snprintf(c.old_value, sizeof c.old_value, "0.1");
+	snprintf(c.new_value, sizeof c.new_value, "<0.05&");
+	as_history_add_change(&h[1], &c);
+	struct as_chart_run runs[2] = {{"noise 0%", &h[0]}, {"a \"b\"", &h[1]}};
+	struct as_chart ch = {"T & <title>", runs, 2, 7.5, "PCA", 0};
+	char *svg;
+	size_t len;
+	struct as_error err;
+	ck_assert_int_eq(as_chart_svg(&ch, &svg, &len, &err), AS_OK);
+	ck_assert_uint_eq(len, strlen(svg));
+	ck_assert(strncmp(svg, "<?xml", 5) == 0);
+	ck_assert_ptr_nonnull(strstr(svg, "</svg>\n"));
+	ck_assert_uint_eq(count(svg, "<polyline"), 4);
+	ck_assert_uint_eq(count(svg, "stroke-dasharray=\"6 4\" points"), 2);
+	ck_assert_ptr_nonnull(strstr(svg, "T &amp; &lt;title&gt;"));
+	ck_assert_ptr_nonnull(strstr(svg, "lr 0.1 &#8594; &lt;0.05&amp;"));
+	ck_assert_ptr_nonnull(strstr(svg, ">a &quot;b&quot;</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">noise 0%</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">PCA</text>"));
+	ck_assert_uint_eq(count(svg, "<path d=\"M"), 1);
+	/* the first run's training vertices: 10, x rising, y falling */
+	const char *pl = strstr(svg, "<polyline");
+	const char *pts = strstr(pl, "points=\"") + 8;
+	double lx = -1, ly = -1;
+	int nv = 0;
+	while (*pts != '"') {
+		double x, y;
+		int used;
+		ck_assert_int_eq(sscanf(pts, "%lf,%lf %n", &x, &y, &used), 2);
+		ck_assert(x > lx);
+		ck_assert(y > ly); /* further down: a smaller loss */
+		lx = x;
+		ly = y;
+		pts += used;
+		nv++;
+	}
+	ck_assert_int_eq(nv, 10);
+	/* the held-out one has the 4 measured points */
+	const char *dash = strstr(svg, "stroke-dasharray=\"6 4\" points=\"");
+	ck_assert_uint_eq(count(dash, ",") - count(strstr(dash, "/>"), ","), 4);
+	free(svg);
+	ch.log_y = 1;
+	ck_assert_int_eq(as_chart_svg(&ch, &svg, &len, &err), AS_OK);
+	ck_assert_uint_eq(count(svg, "<polyline"), 4);
+	free(svg);
+	ch.n_runs = 0;
+	ck_assert_int_eq(as_chart_svg(&ch, &svg, &len, &err), AS_ERR_INVALID);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -169,6 +248,7 @@ int main(void)
 	tcase_add_test(tc, test_recon_rows);
 	tcase_add_test(tc, test_npy);
 	tcase_add_test(tc, test_csv);
+	tcase_add_test(tc, test_chart_svg);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

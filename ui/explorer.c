@@ -13,6 +13,7 @@
 #include "autoscope/blas.h"
 #include "../cli/options.h"
 #include "ui.h"
+#include "autoscope/chart.h"
 #include "view.h"
 
 static volatile sig_atomic_t got_signal;
@@ -198,10 +199,33 @@ static void act_save(struct ui_state *u, const struct as_snapshot *s)
 		       u->n_runs > 1 ? "s" : "", said);
 }
 
+/* the focused run's files (on its thread), and the chart of every run
+ * on screen, as drawn, into the session's directory */
 static void act_export(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
 	push(u, AS_CMD_EXPORT, 0, 0);
+	struct as_chart_run runs[AS_CHART_RUNS];
+	size_t n = 0;
+	for (int i = 0; i < u->n_runs && n < AS_CHART_RUNS; i++)
+		if (u->runs[i].s) {
+			runs[n].label = u->runs[i].label;
+			runs[n++].h = &u->runs[i].s->history;
+		}
+	if (n == 0)
+		return;
+	struct as_chart c = {u->lesson ? u->lesson->title : "autoscope",
+			     runs, n, NAN, NULL, u->log_scale};
+	if (s && s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error)) {
+		c.baseline = s->pca_error;
+		c.baseline_label = "PCA of the same rank";
+	}
+	char path[sizeof u->root + 16];
+	snprintf(path, sizeof path, "%s/chart.svg", u->root);
+	struct as_error err;
+	if (as_chart_svg_write(path, &c, &err) != AS_OK)
+		ui_say(u, 1, "chart not exported: %s", err.msg);
+	else
+		ui_say(u, 0, "exported %s (and the focused run's files)", path);
 }
 
 enum ui_request {
@@ -386,7 +410,8 @@ static const struct binding bindings[] = {
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save every run and the session (session.txt)",
 	 act_save},
-	{'e', 0, 0, "e", "export filters.png, recon.png, *.npy", act_export},
+	{'e', 0, 0, "e", "export PNGs, chart.svg, *.npy (the runs: chart.svg)",
+	 act_export},
 	{'?', KEY_F(1), 0, "? F1", "this help", act_help},
 	{'q', 0, 0, "q", "quit (saves every run and the session first)",
 	 act_quit},
