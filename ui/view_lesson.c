@@ -94,11 +94,18 @@ static int score_cols(const struct ui_state *u, int row,
 		COL(9, "%s", a);
 	}
 	if (want & AS_SCORE_PROBE) {
-		if (s)
-			num(sc->have & AS_SCORE_PROBE ? sc->probe_codes
-						      : s->probe_accuracy,
-			    "%.3f", a, sizeof a);
+		double p = NAN;
+		if (s) {
+			p = sc->have & AS_SCORE_PROBE ? sc->probe_codes
+						      : s->probe_accuracy;
+			num(p, "%.3f", a, sizeof a);
+		}
 		COL(6, "%s", s ? a : "probe");
+		/* its binomial standard error on the held-out digits: the
+		 * runs' differences read against it */
+		size_t nte = u->ds ? u->ds->n - u->ds->n_train : 0;
+		NUM(5, "SE", "%.3f",
+		    nte ? sqrt(p * (1 - p) / (double)nte) : NAN);
 	}
 	if (want & AS_SCORE_PCA) {
 		NUM(7, "err/PCA", "%.4f", sc->recon_clean / sc->pca_error);
@@ -251,6 +258,13 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				ui_fields_add(&f,
 					      "%skNN: share of the 10 nearest "
 					      "codes with the label",
+					      sep);
+				sep = "; ";
+			}
+			if (l->scores & AS_SCORE_PROBE) {
+				ui_fields_add(&f,
+					      "%sSE: the probe's binomial "
+					      "standard error",
 					      sep);
 				sep = "; ";
 			}
