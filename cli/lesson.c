@@ -213,6 +213,7 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	as_blas_set_threads(threads);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
+	cli_trainer_opts(o, &topts);
 	topts.eval_every = 0; /* held-out points at the end of each epoch
 			       * (on n_train / 20 of them: the scores
 			       * measure on all) */

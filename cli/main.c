@@ -88,6 +88,7 @@ static int train(struct cli_opts *o)
 	as_blas_set_threads(o->threads);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
+	cli_trainer_opts(o, &topts);
 	topts.eval_every = 0; /* at the end of each epoch, on the first
 			       * n_train / 20 held-out examples (2 % of
 			       * the work); all of them once at the end */

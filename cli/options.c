@@ -44,6 +44,9 @@ static const struct extra extras[] = {
 	 "data and settings), or reopen a saved session: a directory with a "
 	 "session.txt, which the explorer's w and q and train --lesson write "
 	 "(the lesson and every run side by side, where each stopped)"},
+	{"grid", "CxR",
+	 "exports also write filters-CxR.png: the first C x R filters in C "
+	 "columns and R rows (the classic figure: --grid 10x10)"},
 	{"paused", NULL,
 	 "explorer: open with every run paused (Space starts them)"},
 	{"threads", "N",
@@ -205,6 +208,19 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 		o->epochs_given = 1;
 	} else if (!strcmp(name, "out")) {
 		o->out = v;
+	} else if (!strcmp(name, "grid")) {
+		unsigned c, r;
+		char tail;
+		if (sscanf(v, "%ux%u%c", &c, &r, &tail) != 2 || c < 1 ||
+		    r < 1 || c > 100 || r > 100) {
+			fprintf(stderr,
+				"autoscope: --grid wants CxR with C and R from "
+				"1 to 100 (10x10), not '%s'\n",
+				v);
+			return -1;
+		}
+		o->grid_cols = c;
+		o->grid_rows = r;
 	} else if (!strcmp(name, "resume")) {
 		o->resume = v;
 	} else if (!strcmp(name, "threads")) {
@@ -365,6 +381,12 @@ static int resume_target(struct cli_opts *o, const char *command)
 		return -1;
 	}
 	return 0;
+}
+
+void cli_trainer_opts(const struct cli_opts *o, struct as_trainer_opts *t)
+{
+	t->grid_cols = o->grid_cols;
+	t->grid_rows = o->grid_rows;
 }
 
 struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec)

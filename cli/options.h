@@ -24,6 +24,7 @@ struct cli_opts {
 				  * is NULL) */
 	char resume_buf[4096];	 /* DIR/checkpoint.ascp for --resume DIR */
 	int paused;		 /* --paused: the explorer's runs start so */
+	size_t grid_cols, grid_rows; /* --grid CxR (0: none) */
 	int epochs;
 	int epochs_given;
 	const struct as_lesson *lesson; /* --lesson, or NULL */
@@ -54,6 +55,10 @@ struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec);
 struct as_trainer *cli_open_run(struct cli_opts *o, const char *out,
 				struct as_trainer_opts *topts, FILE *note,
 				struct as_dataset **ds);
+
+/* The options that every run's trainer options take from the line
+ * (--grid). */
+void cli_trainer_opts(const struct cli_opts *o, struct as_trainer_opts *t);
 
 /* Adjusts defaults that depend on the data (loss for data outside
  * [0,1]) unless the user set them; prints a note when it does. */

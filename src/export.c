@@ -104,24 +104,33 @@ static void range(const float *v, size_t n, float *lo, float *hi)
 /* A grid of ceil(sqrt(n)) columns; tiles of rows*scale x cols*scale with
  * one pixel of gap between them (and none around the outside):
  *   width = ncols * cols * scale + (ncols - 1). */
-enum as_status as_export_filters_png(const char *path, const float *w,
-				     size_t n_filters, size_t rows, size_t cols,
-				     size_t scale, struct as_error *err)
+enum as_status as_export_filter_grid_png(const char *path, const float *w,
+					 size_t n_filters, size_t rows,
+					 size_t cols, size_t grid_cols,
+					 size_t grid_rows, size_t scale,
+					 struct as_error *err)
 {
 	if (n_filters == 0 || rows == 0 || cols == 0 || scale == 0 ||
-	    scale > 64 || rows * cols > (1u << 24))
+	    scale > 64 || rows * cols > (1u << 24) || grid_cols == 0 ||
+	    grid_rows == 0 || grid_cols > 1000 || grid_rows > 1000)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "%s: no filters to draw", path);
-	size_t gc = as_tile_columns(n_filters);
-	size_t gr = (n_filters + gc - 1) / gc;
+	size_t gc = grid_cols, gr = grid_rows;
+	size_t n = n_filters < gc * gr ? n_filters : gc * gr;
 	size_t tw = cols * scale, th = rows * scale;
 	size_t width = gc * tw + gc - 1, height = gr * th + gr - 1;
-	uint8_t *canvas = malloc(width * height);
+	size_t px;
+	if (!as_mul_ok(width, height, &px) || px > ((size_t)1 << 28))
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s: a %zux%zu grid of %zux%zu tiles is "
+				    "too large",
+				    path, gc, gr, tw, th);
+	uint8_t *canvas = malloc(px);
 	if (!canvas)
 		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
 				    path);
-	memset(canvas, GAP_VALUE, width * height);
-	for (size_t i = 0; i < n_filters; i++) {
+	memset(canvas, GAP_VALUE, px);
+	for (size_t i = 0; i < n; i++) {
 		const float *f = w + i * rows * cols;
 		float lo, hi;
 		range(f, rows * cols, &lo, &hi);
@@ -131,6 +140,16 @@ enum as_status as_export_filters_png(const char *path, const float *w,
 	enum as_status st = write_gray_png(path, canvas, width, height, err);
 	free(canvas);
 	return st;
+}
+
+enum as_status as_export_filters_png(const char *path, const float *w,
+				     size_t n_filters, size_t rows, size_t cols,
+				     size_t scale, struct as_error *err)
+{
+	size_t gc = as_tile_columns(n_filters ? n_filters : 1);
+	size_t gr = (n_filters + gc - 1) / gc;
+	return as_export_filter_grid_png(path, w, n_filters, rows, cols, gc,
+					 gr ? gr : 1, scale, err);
 }
 
 enum as_status as_export_recon_png(const char *path, const float *clean,

@@ -251,6 +251,14 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	snprintf(path, sizeof path, "%s/filters.png", dir);
 	enum as_status st = as_export_filters_png(path, m->w, nh, ds->rows,
 						  ds->cols, scale, err);
+	if (st == AS_OK && t->opts.grid_cols && t->opts.grid_rows) {
+		/* --grid CxR: the first C x R filters in that shape */
+		snprintf(path, sizeof path, "%s/filters-%zux%zu.png", dir,
+			 t->opts.grid_cols, t->opts.grid_rows);
+		st = as_export_filter_grid_png(path, m->w, nh, ds->rows,
+					       ds->cols, t->opts.grid_cols,
+					       t->opts.grid_rows, scale, err);
+	}
 	if (st != AS_OK)
 		return st;
 	const float *clean;

@@ -59,6 +59,28 @@ START_TEST(test_filter_grid)
 	/* nothing to draw */
 	ck_assert_int_eq(as_export_filters_png(p, w, 0, 3, 4, 2, &err),
 			 AS_ERR_INVALID);
+	/* --grid 3x2: the first 6 in 3 columns, 2 rows; filter 4 (the
+	 * second row's second tile) in its own range as above */
+	ck_assert_int_eq(as_export_filter_grid_png(p, w, 10, 3, 4, 3, 2, 2,
+						   &err),
+			 AS_OK);
+	g = read_gray(p);
+	ck_assert_uint_eq(g.w, 3 * 4 * 2 + 2);
+	ck_assert_uint_eq(g.h, 2 * 3 * 2 + 1);
+	ck_assert_uint_eq(g.px[7 * g.w + 9], 0);
+	ck_assert_uint_eq(g.px[(7 + 4) * g.w + 9 + 6], 255);
+	free(g.px);
+	/* more room than filters: the rest is gap */
+	ck_assert_int_eq(as_export_filter_grid_png(p, w, 2, 3, 4, 2, 2, 2,
+						   &err),
+			 AS_OK);
+	g = read_gray(p);
+	ck_assert_uint_eq(g.h, 2 * 3 * 2 + 1);
+	ck_assert_uint_eq(g.px[7 * g.w + 0], 32);
+	free(g.px);
+	ck_assert_int_eq(as_export_filter_grid_png(p, w, 10, 3, 4, 0, 2, 2,
+						   &err),
+			 AS_ERR_INVALID);
 }
 END_TEST
 

@@ -667,6 +667,7 @@ int ui_main(struct cli_opts *o)
 	} else {
 		struct as_trainer_opts topts;
 		as_trainer_opts_default(&topts);
+		cli_trainer_opts(o, &topts);
 		topts.publish = 1;
 		topts.pace = &u.pace;
 		topts.point_min_s = 0.1;

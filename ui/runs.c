@@ -216,6 +216,7 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 		snprintf(root, sizeof root, "%s/%s-%d", out, l->name, k);
 	struct as_trainer_opts topts;
 	as_trainer_opts_default(&topts);
+	cli_trainer_opts(o, &topts);
 	topts.publish = 1;
 	topts.pace = &u->pace;
 	topts.point_min_s = 0.1;
@@ -401,6 +402,7 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		}
 		struct as_trainer_opts topts;
 		as_trainer_opts_default(&topts);
+		cli_trainer_opts(o, &topts);
 		topts.publish = 1;
 		topts.pace = &u->pace;
 		topts.point_min_s = 0.1;

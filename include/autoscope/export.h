@@ -25,6 +25,14 @@ enum as_status as_export_filters_png(const char *path, const float *w,
 				     size_t n_filters, size_t rows, size_t cols,
 				     size_t scale, struct as_error *err);
 
+/* The first grid_cols x grid_rows of them (fewer if there are fewer) in
+ * that shape, row by row: the classic figure of a paper (10x10). */
+enum as_status as_export_filter_grid_png(const char *path, const float *w,
+					 size_t n_filters, size_t rows,
+					 size_t cols, size_t grid_cols,
+					 size_t grid_rows, size_t scale,
+					 struct as_error *err);
+
 /* Three rows of n images each (rows*cols values): clean, corrupted,
  * reconstructed. unit_range: clip to [0,1]; else each image to its range. */
 enum as_status as_export_recon_png(const char *path, const float *clean,

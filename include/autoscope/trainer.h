@@ -88,6 +88,7 @@ struct as_trainer_opts {
 				     * after each epoch (0: never) */
 	struct as_pace *pace; /* threaded: keep step with other runs (NULL:
 			       * alone); joined on start, left on stop */
+	size_t grid_cols, grid_rows; /* export also filters-CxR.png (0: no) */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
