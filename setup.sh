@@ -92,7 +92,7 @@ fuzz)
 	secs=${1:-60}
 	[ -f build-fuzz/build.ninja ] ||
 		CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
-	targets=${FUZZ_TARGETS:-idx idx_gz png checkpoint param settings options}
+	targets=${FUZZ_TARGETS:-idx idx_gz png checkpoint param settings options session lesson}
 	# shellcheck disable=SC2046
 	ninja -C build-fuzz $(for t in $targets; do echo "tests/fuzz/fuzz_$t"; done)
 	crashed=""
@@ -101,7 +101,7 @@ fuzz)
 	for t in $targets; do
 		case $t in
 		idx | idx_gz) max=4096 ;;
-		png | checkpoint) max=16384 ;;
+		png | checkpoint | lesson) max=16384 ;;
 		param) max=128 ;;
 		*) max=1024 ;;
 		esac

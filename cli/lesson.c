@@ -339,6 +339,9 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	struct as_session ss;
 	as_session_init(&ss);
 	snprintf(ss.lesson, sizeof ss.lesson, "%s", l->name);
+	if (o->lesson_file && strlen(o->lesson_path) < sizeof ss.lesson_file)
+		memcpy(ss.lesson_file, o->lesson_path,
+		       strlen(o->lesson_path) + 1);
 	struct as_error serr;
 	for (size_t i = 0; i < n; i++) {
 		char slug[64];

@@ -277,14 +277,19 @@ int main(int argc, char **argv)
 	int is_train = argc > 1 && !strcmp(argv[1], "train");
 	int r = cli_parse(argc, argv, is_train ? 2 : 1, &o,
 			  is_train ? "train" : NULL);
-	if (r)
+	if (r) {
+		free(o.lesson_file);
 		return r < 0 ? 2 : 0;
+	}
 	if (is_train && o.lesson) {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		return cli_train_lesson(&o, &stop_requested);
+		r = cli_train_lesson(&o, &stop_requested);
+	} else if (is_train) {
+		r = train(&o);
+	} else {
+		r = ui_main(&o);
 	}
-	if (is_train)
-		return train(&o);
-	return ui_main(&o);
+	free(o.lesson_file);
+	return r;
 }

@@ -31,8 +31,9 @@ static const struct extra extras[] = {
 	 "whitening regulariser added to each variance (default 0.01; larger "
 	 "keeps more low-frequency contrast)"},
 	{"lesson", "NAME",
-	 "start a lesson (below, by name or number): its runs side by side; "
-	 "with train, into DIR/<run>/ and DIR/lesson.csv"},
+	 "start a lesson (below, by name or number, or a lesson file: "
+	 "assets/lessons/README.md): its runs side by side; with train, into "
+	 "DIR/<run>/ and DIR/lesson.csv"},
 	{"epochs", "N", "train: stop at N epochs in all (default 10; a "
 	 "lesson's own number with --lesson); a stack pretrains each layer "
 	 "--pretrain-epochs, then trains its last stage N epochs"},
@@ -193,8 +194,28 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 		o->data_opts.whiten_eps = (float)f;
 	} else if (!strcmp(name, "lesson")) {
 		o->lesson = as_lesson_find(v);
+		size_t vl = strlen(v);
+		struct stat st;
+		if (!o->lesson &&
+		    (strchr(v, '/') || (vl > 7 && !strcmp(v + vl - 7, ".lesson")) ||
+		     stat(v, &st) == 0)) {
+			/* a lesson file a teacher wrote */
+			struct as_error err;
+			struct as_lesson *l;
+			if (as_lesson_load(v, &l, &err) != AS_OK) {
+				fprintf(stderr, "autoscope: %s\n", err.msg);
+				return -1;
+			}
+			free(o->lesson_file);
+			o->lesson_file = l;
+			o->lesson = l;
+			if (!realpath(v, o->lesson_path))
+				snprintf(o->lesson_path, sizeof o->lesson_path,
+					 "%s", v);
+		}
 		if (!o->lesson) {
-			fprintf(stderr, "autoscope: no lesson '%s'; there are",
+			fprintf(stderr, "autoscope: no lesson '%s' (a name, "
+					"a number or a .lesson file); there are",
 				v);
 			for (size_t k = 0; k < as_lesson_count(); k++)
 				fprintf(stderr, " %s", as_lesson_at(k)->name);

@@ -28,6 +28,8 @@ struct cli_opts {
 	int epochs;
 	int epochs_given;
 	const struct as_lesson *lesson; /* --lesson, or NULL */
+	struct as_lesson *lesson_file;	/* --lesson PATH: owned (free()) */
+	char lesson_path[4096];		/* its absolute path */
 	int threads;
 	int quiet;
 	int probe; /* -1 auto, 0 no, 1 yes */

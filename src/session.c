@@ -150,6 +150,18 @@ static int parse_line(struct as_session *s, const char *key, char *rest,
 			return -1;
 		}
 		snprintf(s->lesson, sizeof s->lesson, "%s", rest);
+	} else if (!strcmp(key, "lesson-file")) {
+		if (seen[2]++) {
+			snprintf(why, nwhy, "a second lesson-file line");
+			return -1;
+		}
+		if (!*rest || strlen(rest) >= sizeof s->lesson_file) {
+			snprintf(why, nwhy,
+				 "lesson-file is empty or longer than %zu bytes",
+				 sizeof s->lesson_file - 1);
+			return -1;
+		}
+		snprintf(s->lesson_file, sizeof s->lesson_file, "%s", rest);
 	} else if (!strcmp(key, "focus")) {
 		if (seen[1]++) {
 			snprintf(why, nwhy, "a second focus line");
@@ -213,7 +225,7 @@ enum as_status as_session_parse(const char *text, size_t len,
 		return as_error_set(err, AS_ERR_FORMAT,
 				    "%s: not a text file (a NUL byte)", name);
 	char line[LINE_MAX_LEN + 2], why[160];
-	int lineno = 0, header = 0, seen[2] = {0, 0};
+	int lineno = 0, header = 0, seen[3] = {0, 0, 0};
 	size_t at = 0;
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
@@ -289,6 +301,8 @@ size_t as_session_format(const struct as_session *s, char *buf, size_t n)
 	PUT("# reopen with: autoscope --resume <this directory>\n");
 	if (s->lesson[0])
 		PUT("lesson %s\n", s->lesson);
+	if (s->lesson_file[0])
+		PUT("lesson-file %s\n", s->lesson_file);
 	PUT("focus %d\n", s->focus);
 	if (s->n_views) {
 		PUT("view");

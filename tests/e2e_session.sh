@@ -101,6 +101,38 @@ grep -q "run 'a': .*gone/checkpoint.ascp" "$work/err" ||
 	fail "said: $(cat "$work/err")"
 [ "$(sums)" = "$after" ] || fail "a refused session changed a checkpoint"
 
+# a lesson file: trained headless, reopened from its session with its
+# notes (the session names the file); a malformed one refused in a line
+cat > "$work/mine.lesson" <<'END'
+lesson my-lesson
+title Two small runs
+paper Nobody 2026
+data mnist
+settings hidden=30 lr=0.1
+run small | batch_size=20
+run small untied | tied=off
+epochs 1
+scores probe
+look the untied run's decoder has its own filters.
+END
+"$bin" train --lesson "$work/mine.lesson" --out "$work/mine" --quiet ||
+	fail "train --lesson FILE failed"
+grep -q "^lesson-file $work/mine.lesson\$" "$work/mine/session.txt" ||
+	fail "the session does not name the file"
+new_server
+rm -f "$work/exit"
+start --resume "'$work/mine'" --paused
+wait_for "lesson my-lesson, from its file"
+wait_for "Look: the untied run's decoder"
+wait_re "\+2 small untied +1 "
+tm send-keys -t e2e q
+wait_exit 30
+printf 'lesson x\ntitle t\ndata mnist\nrun a | hidden=30\nrun b | tide=off\n' \
+	> "$work/bad.lesson"
+msg=$("$bin" --lesson "$work/bad.lesson" 2>&1 >/dev/null) && fail "bad lesson"
+[ "$msg" = "autoscope: $work/bad.lesson:5: run 'b': no parameter 'tide'" ] ||
+	fail "said: $msg"
+
 # a new run with --paused starts paused
 new_server
 rm -f "$work/exit"

@@ -792,5 +792,6 @@ int ui_main(struct cli_opts *o)
 		       session, u.root);
 	as_dataset_free(ds);
 	as_pace_destroy(&u.pace);
+	free(u.own_lesson);
 	return got_signal ? 128 + got_signal : rc;
 }

@@ -267,6 +267,11 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	*ds = nds;
 	u->ds = nds;
 	u->lesson = l;
+	if (from_menu) /* the menu's are built in */
+		u->lesson_path[0] = '\0';
+	else
+		snprintf(u->lesson_path, sizeof u->lesson_path, "%s",
+			 o->lesson_file ? o->lesson_path : "");
 	snprintf(u->root, sizeof u->root, "%s", root);
 	u->focus = 0;
 	u->filter_page = u->filter_sel = u->query = 0;
@@ -316,6 +321,10 @@ int ui_session_describe(const struct ui_state *u, struct as_session *ss)
 	as_session_init(ss);
 	if (u->lesson)
 		snprintf(ss->lesson, sizeof ss->lesson, "%s", u->lesson->name);
+	/* (a path too long for the file is left out: the name stays) */
+	size_t pl = strlen(u->lesson_path);
+	if (u->lesson && pl && pl < sizeof ss->lesson_file)
+		memcpy(ss->lesson_file, u->lesson_path, pl + 1);
 	int left_out = 0;
 	for (int i = 0; i < u->n_runs; i++) {
 		const struct as_trainer *t = u->runs[i].t;
@@ -371,7 +380,17 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		return -1;
 	}
 	const struct as_lesson *l =
-		ss.lesson[0] ? as_lesson_find(ss.lesson) : NULL;
+		ss.lesson[0] && !ss.lesson_file[0] ? as_lesson_find(ss.lesson)
+						   : NULL;
+	/* a lesson from a file is read again from it */
+	struct as_lesson *own = NULL;
+	char lesson_why[600] = "";
+	if (ss.lesson_file[0]) {
+		if (as_lesson_load(ss.lesson_file, &own, &err) == AS_OK)
+			l = own;
+		else
+			snprintf(lesson_why, sizeof lesson_why, "%s", err.msg);
+	}
 	struct as_trainer *runs[AS_RUNS_MAX];
 	struct as_dataset *nds = NULL;
 	char first[sizeof ((struct as_checkpoint *)0)->data] = "";
@@ -424,11 +443,16 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		while (n > 0)
 			as_trainer_free(runs[--n]);
 		as_dataset_free(nds);
+		free(own);
 		return -1;
 	}
 	*ds = nds;
 	u->ds = nds;
 	u->lesson = l;
+	u->own_lesson = own;
+	if (own)
+		snprintf(u->lesson_path, sizeof u->lesson_path, "%s",
+			 ss.lesson_file);
 	snprintf(u->root, sizeof u->root, "%s", dir);
 	for (int i = 0; i < n; i++)
 		if (ui_run_add(u, runs[i], ss.run[i].label) != 0) {
@@ -450,7 +474,10 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		     : v > view_settings[k].hi ? view_settings[k].hi
 					       : v;
 	}
-	if (ss.lesson[0] && !l)
+	if (lesson_why[0])
+		ui_say(u, 1, "lesson not read (%.400s): its runs only",
+		       lesson_why);
+	else if (ss.lesson[0] && !l)
 		ui_say(u, 1, "the session's lesson '%s' is not in this "
 			     "autoscope: its runs only",
 		       ss.lesson);

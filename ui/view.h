@@ -66,6 +66,8 @@ struct ui_state {
 	struct as_trainer *t; /* = runs[focus].t */
 	const struct as_dataset *ds;	/* the runs' data (read-only) */
 	const struct as_lesson *lesson; /* NULL: free play */
+	char lesson_path[4096]; /* its file when not built in, or "" */
+	struct as_lesson *own_lesson; /* a file lesson a session reopened */
 	char root[2048];		/* new runs write into root/<label> */
 	int pane;    /* the dashboard's lower-left view (enum ui_view_id) */
 	int full;    /* the view shown alone, or -1: the dashboard */

@@ -179,13 +179,17 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 	(void)s;
 	char title[160];
 	const struct as_lesson *l = u->lesson;
-	if (l) {
-		size_t k = 0;
-		while (as_lesson_at(k) != l)
-			k++;
+	size_t k = 0, n = as_lesson_count();
+	while (l && k < n && as_lesson_at(k) != l)
+		k++;
+	if (l && k < n) {
 		snprintf(title, sizeof title,
-			 "lesson %zu/%zu %s (L: menu, i: pane)", k + 1,
-			 as_lesson_count(), l->name);
+			 "lesson %zu/%zu %s (L: menu, i: pane)", k + 1, n,
+			 l->name);
+	} else if (l) { /* from a lesson file */
+		snprintf(title, sizeof title,
+			 "lesson %.40s, from its file (L: menu, i: pane)",
+			 l->name);
 	} else {
 		snprintf(title, sizeof title, "runs (i: pane)");
 	}

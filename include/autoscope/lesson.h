@@ -56,6 +56,19 @@ enum as_status as_lesson_config(const struct as_lesson *l, size_t run,
 /* The lesson's data options on top of o (the whitening of patches). */
 void as_lesson_data_opts(const struct as_lesson *l, struct as_data_opts *o);
 
+/* Lesson files (format: assets/lessons/README.md). parse: the text of
+ * one (name: for the errors, "file:line: what"), every run's settings
+ * checked; the lesson and its strings are one allocation (free() it).
+ * load: the same from a file. format: the lesson as such a text into buf,
+ * paper (if the notes begin with it and a '.') on its own line; its
+ * length, or 0 if it does not fit. */
+enum as_status as_lesson_parse(const char *text, size_t len, const char *name,
+			       struct as_lesson **out, struct as_error *err);
+enum as_status as_lesson_load(const char *path, struct as_lesson **out,
+			      struct as_error *err);
+size_t as_lesson_format(const struct as_lesson *l, const char *paper,
+			char *buf, size_t n);
+
 /* A run's label as a file name: "noise 25%" -> "noise-25". */
 void as_lesson_slug(const char *label, char *buf, size_t n);
 

@@ -9,6 +9,7 @@
  *
  *   autoscope-session 1
  *   lesson denoising
+ *   lesson-file /home/t/class/my.lesson   (a lesson not built in)
  *   focus 0
  *   view pane=1 full=-1 layer=0
  *   run run-1 clean (no noise)
@@ -35,6 +36,8 @@ struct as_session_run {
 
 struct as_session {
 	char lesson[64]; /* "" when free play */
+	char lesson_file[1024]; /* the lesson's file when it is not built in
+				 * (an absolute path), or "" */
 	int focus;	 /* index into run[] */
 	int n_runs;
 	struct as_session_run run[AS_RUNS_MAX];

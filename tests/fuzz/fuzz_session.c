@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = as_session_format(&s, text, sizeof text);
 	if (n == 0 || as_session_parse(text, n, "f", &back, &err) != AS_OK)
 		abort();
-	if (strcmp(back.lesson, s.lesson) || back.n_runs != s.n_runs ||
+	if (strcmp(back.lesson, s.lesson) ||
+	    strcmp(back.lesson_file, s.lesson_file) || back.n_runs != s.n_runs ||
 	    back.focus != s.focus || back.n_views != s.n_views)
 		abort();
 	for (int i = 0; i < s.n_runs; i++)
