@@ -329,7 +329,10 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 			 runs[i]->opts.out_dir);
 		if (as_trainer_save(runs[i], ck, &err) != AS_OK ||
 		    as_trainer_export(runs[i], runs[i]->opts.out_dir, &err) !=
-			    AS_OK) {
+			    AS_OK ||
+		    (o->views &&
+		     as_trainer_export_history(runs[i], runs[i]->opts.out_dir,
+					       &err) != AS_OK)) {
 			fprintf(stderr, "autoscope: %s\n", err.msg);
 			rc = 1;
 		}

@@ -60,24 +60,27 @@ static void progress(const struct as_trainer *t, int epochs, double rate,
 	fflush(stderr);
 }
 
-static int save_files(struct as_trainer *t, const char *out, int quiet)
+static int save_files(struct as_trainer *t, const char *out, int quiet,
+		      int views)
 {
 	struct as_error err;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/checkpoint.ascp", out);
 	if (as_trainer_save(t, path, &err) != AS_OK ||
-	    as_trainer_export(t, out, &err) != AS_OK) {
+	    as_trainer_export(t, out, &err) != AS_OK ||
+	    (views && as_trainer_export_history(t, out, &err) != AS_OK)) {
 		fprintf(stderr, "autoscope: %s\n", err.msg);
 		return -1;
 	}
 	if (!quiet)
 		printf("wrote %s/{checkpoint.ascp, filters.png, recon.png, "
-		       "model.json, %s, log.csv}\n",
+		       "chart.svg, model.json, %s, log.csv%s}\n",
 		       out,
 		       t->stack->n_layers > 1
 			       ? "encoder_W1.npy ... decoder_c*.npy"
 			       : "encoder_W.npy, encoder_b.npy, decoder_W.npy, "
-				 "decoder_c.npy");
+				 "decoder_c.npy",
+		       views ? ", history.png, frames/" : "");
 	return 0;
 }
 
@@ -262,7 +265,7 @@ static int train(struct cli_opts *o)
 			       "input %.4f\n",
 			       t->probe_accuracy, t->base.probe_raw);
 	}
-	if (save_files(t, out, o->quiet))
+	if (save_files(t, out, o->quiet, o->views))
 		rc = 1;
 	if (stop_requested)
 		rc = 130;

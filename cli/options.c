@@ -48,6 +48,13 @@ static const struct extra extras[] = {
 	{"grid", "CxR",
 	 "exports also write filters-CxR.png: the first C x R filters in C "
 	 "columns and R rows (the classic figure: --grid 10x10)"},
+	{"history-mb", "N",
+	 "the filter history's memory per run (default 16 MB: 40 frames of "
+	 "a 784-500 layer, thinned to keep its whole span; 0: none); b B "
+	 "scrub it, H exports it, checkpoints keep it"},
+	{"views", NULL,
+	 "train: also write the views (history.png and frames/ of the "
+	 "filter history; chart.svg is always written)"},
 	{"paused", NULL,
 	 "explorer: open with every run paused (Space starts them)"},
 	{"threads", "N",
@@ -229,6 +236,10 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 		o->epochs_given = 1;
 	} else if (!strcmp(name, "out")) {
 		o->out = v;
+	} else if (!strcmp(name, "history-mb")) {
+		if (parse_long(name, v, 0, 4096, &n))
+			return -1;
+		o->history_mb = (size_t)n;
 	} else if (!strcmp(name, "grid")) {
 		unsigned c, r;
 		char tail;
@@ -277,6 +288,7 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 	o->out = NULL;
 	o->epochs = 10;
 	o->threads = 1;
+	o->history_mb = AS_FRAMES_MB_DEFAULT;
 	o->probe = -1;
 	for (int i = first; i < argc; i++) {
 		const char *arg = argv[i];
@@ -313,6 +325,10 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 			o->paused = 1;
 			continue;
 		}
+		if (!strcmp(name, "views")) {
+			o->views = 1;
+			continue;
+		}
 		const struct as_param *p = as_param_find(name);
 		int known = p != NULL;
 		for (size_t k = 0; k < N_EXTRAS && !known; k++)
@@ -345,6 +361,11 @@ int cli_parse(int argc, char **argv, int first, struct cli_opts *o,
 		} else if (parse_extra(o, name, value)) {
 			return -1;
 		}
+	}
+	if (o->views && !command) {
+		fprintf(stderr, "autoscope: --views is for train (the "
+				"explorer exports with e and H)\n");
+		return -1;
 	}
 	if (o->paused && command) {
 		fprintf(stderr, "autoscope: --paused is for the explorer "
@@ -408,6 +429,7 @@ void cli_trainer_opts(const struct cli_opts *o, struct as_trainer_opts *t)
 {
 	t->grid_cols = o->grid_cols;
 	t->grid_rows = o->grid_rows;
+	t->history_mb = o->history_mb;
 }
 
 struct as_dataset *cli_load_data(const struct cli_opts *o, const char *spec)

@@ -25,6 +25,8 @@ struct cli_opts {
 	char resume_buf[4096];	 /* DIR/checkpoint.ascp for --resume DIR */
 	int paused;		 /* --paused: the explorer's runs start so */
 	size_t grid_cols, grid_rows; /* --grid CxR (0: none) */
+	size_t history_mb;	     /* --history-mb */
+	int views;		     /* --views (train) */
 	int epochs;
 	int epochs_given;
 	const struct as_lesson *lesson; /* --lesson, or NULL */

@@ -23,7 +23,8 @@ enum tag {
 	TAG_VELOCITY,
 	TAG_HISTORY,
 	TAG_STAGE, /* optional: the stage's first epoch, the head's classes */
-	TAG_COUNT = TAG_STAGE,
+	TAG_FRAMES, /* optional: the filter history (frames.h) */
+	TAG_COUNT = TAG_FRAMES,
 };
 
 /* set on a section a reader must not skip even if it does not know it
@@ -144,7 +145,9 @@ enum as_status as_checkpoint_save(const char *path,
 	struct out o = {0};
 	put(&o, MAGIC, 8);
 	put_u32(&o, AS_CHECKPOINT_VERSION);
-	put_u32(&o, TAG_COUNT);
+	const struct as_frames *fr = ck->frames;
+	int with_frames = fr && fr->n > 0;
+	put_u32(&o, TAG_COUNT - !with_frames);
 	size_t s = begin(&o, TAG_CONFIG);
 	put_config(&o, &ck->config);
 	end(&o, s);
@@ -210,6 +213,23 @@ enum as_status as_checkpoint_save(const char *path,
 	put_u64(&o, ck->stage_epoch);
 	put_u64(&o, ck->n_classes);
 	end(&o, s);
+	if (with_frames) {
+		s = begin(&o, TAG_FRAMES);
+		put_u64(&o, fr->n_units);
+		put_u64(&o, fr->d);
+		put_u64(&o, fr->n);
+		put_f64(&o, fr->next_s);
+		put_u64(&o, fr->last_epoch);
+		for (size_t i = 0; i < fr->n; i++) {
+			const struct as_frame *f = &fr->f[i];
+			put_u64(&o, f->step);
+			put_u64(&o, f->examples);
+			put_u64(&o, f->epoch);
+			put_f64(&o, f->time_s);
+			put(&o, f->px, fr->n_units * fr->d);
+		}
+		end(&o, s);
+	}
 	if (!o.failed)
 		put_u32(&o, (uint32_t)crc32(0L, o.p, (uInt)o.len));
 	if (o.failed) {
@@ -437,6 +457,10 @@ void as_checkpoint_release(struct as_checkpoint *ck)
 	free(ck->params);
 	free(ck->velocity);
 	free(ck->history);
+	if (ck->frames) {
+		as_frames_free((struct as_frames *)ck->frames);
+		free((struct as_frames *)ck->frames);
+	}
 	memset(ck, 0, sizeof *ck);
 }
 
@@ -445,8 +469,65 @@ static const char *tag_name(uint32_t tag)
 	static const char *const names[] = {
 		"?",	 "config",     "data",	    "counters", "generator",
 		"order", "dimensions", "parameter", "momentum", "history",
-		"stage"};
+		"stage", "frames"};
 	return tag <= TAG_COUNT ? names[tag] : "?";
+}
+
+/* The filter history: its units must be the first layer's, its frames'
+ * count proven by the bytes, their examples in order. */
+static enum as_status read_frames(struct in *r, const char *path,
+				  struct as_checkpoint *ck,
+				  struct as_error *err)
+{
+	uint64_t units = get_u64(r), d = get_u64(r), n = get_u64(r);
+	double next_s = get_f64(r);
+	uint64_t last_epoch = get_u64(r);
+	size_t bytes, each;
+	if (r->short_read || units != (uint64_t)as_config_layer(&ck->config, 0) ||
+	    d != ck->n_visible || !as_mul_ok((size_t)units, (size_t)d, &bytes) ||
+	    bytes > SIZE_MAX - 32 || !isfinite(next_s) || next_s < 0 ||
+	    last_epoch > ck->epoch)
+		return bad(err, path, "malformed frames section");
+	each = 32 + bytes;
+	size_t left = r->len - r->at;
+	if (n == 0 || left % each != 0 || n != left / each || n > 1000000)
+		return bad(err, path, "malformed frames section");
+	struct as_frames *fr = calloc(1, sizeof *fr);
+	if (!fr)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	pthread_mutex_init(&fr->lock, NULL);
+	ck->frames = fr;
+	fr->n_units = (size_t)units;
+	fr->d = (size_t)d;
+	fr->next_s = next_s;
+	fr->last_epoch = last_epoch;
+	/* one slot per frame of the file: the pool is exactly its size */
+	fr->f = calloc((size_t)n, sizeof *fr->f);
+	fr->pool = malloc((size_t)n * bytes);
+	if (!fr->f || !fr->pool)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	fr->cap = (size_t)n;
+	uint64_t last = 0;
+	for (size_t i = 0; i < (size_t)n; i++) {
+		struct as_frame *f = &fr->f[i];
+		f->step = get_u64(r);
+		f->examples = get_u64(r);
+		f->epoch = get_u64(r);
+		f->time_s = get_f64(r);
+		if (r->short_read || f->examples < last ||
+		    f->examples > ck->examples || f->step > ck->step ||
+		    f->epoch > ck->epoch || !isfinite(f->time_s) ||
+		    f->time_s < 0)
+			return bad(err, path, "malformed frames section");
+		last = f->examples;
+		f->px = fr->pool + i * bytes;
+		memcpy(f->px, r->p + r->at, bytes);
+		r->at += bytes;
+		fr->n = i + 1;
+	}
+	return AS_OK;
 }
 
 static enum as_status parse(const unsigned char *buf, size_t len,
@@ -513,7 +594,7 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	 * history (empty) is needed to go on where the run stopped */
 	for (uint32_t id = 1; id <= TAG_COUNT; id++)
 		if (!sec[id].p && id != TAG_VELOCITY && id != TAG_HISTORY &&
-		    id != TAG_STAGE)
+		    id != TAG_STAGE && id != TAG_FRAMES)
 			return as_error_set(err, AS_ERR_FORMAT,
 					    "%s: no %s section", path,
 					    tag_name(id));
@@ -653,13 +734,17 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	}
 	if (st != AS_OK)
 		return st;
-	if (sec[TAG_HISTORY].p)
-		return read_history(&sec[TAG_HISTORY], path, &ck->history, err);
-	ck->history = calloc(1, sizeof *ck->history);
-	if (!ck->history)
-		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
-				    path);
-	return AS_OK;
+	if (sec[TAG_HISTORY].p) {
+		st = read_history(&sec[TAG_HISTORY], path, &ck->history, err);
+	} else {
+		ck->history = calloc(1, sizeof *ck->history);
+		if (!ck->history)
+			st = as_error_set(err, AS_ERR_NOMEM,
+					  "%s: out of memory", path);
+	}
+	if (st == AS_OK && sec[TAG_FRAMES].p)
+		st = read_frames(&sec[TAG_FRAMES], path, ck, err);
+	return st;
 }
 
 enum as_status as_checkpoint_parse(const unsigned char *buf, size_t len,

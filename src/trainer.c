@@ -23,6 +23,7 @@ void as_trainer_opts_default(struct as_trainer_opts *o)
 	o->eval_ratio = 20;
 	o->good_every = 50;
 	o->publish_min_s = 0.08; /* 12.5 frames/s */
+	o->history_mb = AS_FRAMES_MB_DEFAULT;
 }
 
 enum as_status trainer_check_fit(const struct as_config *cfg,
@@ -97,6 +98,11 @@ static enum as_status alloc_run(struct as_trainer *t,
 	if (!t->order || !t->batch || !t->recon_noisy || !t->history ||
 	    !t->batch_labels || !t->recon_stats)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
+			    t->opts.history_mb, err);
+	if (st != AS_OK)
+		return st;
+	t->frames_ok = 1;
 	if (t->opts.publish) {
 		st = as_publisher_init(&t->pub, t->stack->n_layers,
 				       t->stack->sizes, AS_SNAP_RECON, err);
@@ -148,6 +154,8 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	trainer_guard_restart(t);
 	trainer_new_order(t);
 	as_history_clear(t->history);
+	/* the filters as drawn at the start: where the history begins */
+	as_frames_add(&t->frames, t->model->w, 0, 0, 0, 0.0);
 	*out = t;
 	return AS_OK;
 }
@@ -245,6 +253,19 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 		*t->history = *ck->history;
 	else
 		as_history_clear(t->history);
+	if (ck->frames && t->frames.cap &&
+	    ck->frames->n_units == t->frames.n_units &&
+	    ck->frames->d == t->frames.d) {
+		/* the saved history, within this run's budget */
+		as_frames_free(&t->frames);
+		st = as_frames_copy(&t->frames, ck->frames,
+				    t->opts.history_mb, err);
+		if (st != AS_OK) {
+			as_frames_init(&t->frames, 0, 0, 0, NULL);
+			as_trainer_free(t);
+			return st;
+		}
+	}
 	*out = t;
 	return AS_OK;
 }
@@ -332,6 +353,8 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->recon_noisy);
 	free(t->recon_stats);
 	free(t->history);
+	if (t->frames_ok)
+		as_frames_free(&t->frames);
 	if (t->opts.publish == 2)
 		as_publisher_destroy(&t->pub);
 	pthread_mutex_destroy(&t->qlock);

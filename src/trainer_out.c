@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "autoscope/chart.h"
+#include "autoscope/fileio.h"
 #include "autoscope/trainer.h"
 
 #include "trainer_internal.h"
@@ -100,6 +101,7 @@ void as_trainer_checkpoint(const struct as_trainer *t, struct as_checkpoint *ck)
 	ck->stage_epoch = t->stage_epoch;
 	ck->n_classes = t->stack->n_classes;
 	ck->history = t->history;
+	ck->frames = &t->frames;
 }
 
 enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err)
@@ -303,6 +305,75 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 		snprintf(path, sizeof path, "%s/chart.svg", dir);
 		st = as_chart_svg_write(path, &c, err);
 	}
+	return st;
+}
+
+enum as_status as_trainer_export_history(struct as_trainer *t,
+					 const char *dir,
+					 struct as_error *err)
+{
+	const struct as_frames *fr = &t->frames;
+	const struct as_dataset *ds = t->ds;
+	if (fr->n == 0)
+		return as_error_set(err, AS_ERR_STATE,
+				    "no filter history (--history-mb 0, or a "
+				    "model too large for its budget)");
+	size_t d = fr->d, units = fr->n_units;
+	size_t gc = t->opts.grid_cols ? t->opts.grid_cols : 10;
+	size_t gr = t->opts.grid_rows ? t->opts.grid_rows : 10;
+	size_t per_frame = gc * gr < units ? gc * gr : units;
+	size_t sheet_cols = t->opts.grid_cols ? t->opts.grid_cols : 16;
+	if (sheet_cols > units)
+		sheet_cols = units;
+	size_t rows = fr->n;
+	size_t most = per_frame > rows * sheet_cols ? per_frame
+						    : rows * sheet_cols;
+	float *w = malloc(most * d * sizeof *w);
+	if (!w)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	size_t scale = ds->cols >= 24 ? 2 : (ds->cols >= 12 ? 3 : 4);
+	char path[4096 + 48];
+	/* the contact sheet: a row per frame, oldest at the top */
+	for (size_t i = 0; i < rows; i++)
+		for (size_t k = 0; k < sheet_cols; k++)
+			as_frames_unit(fr, i, k, w + (i * sheet_cols + k) * d);
+	snprintf(path, sizeof path, "%s/history.png", dir);
+	enum as_status st = as_export_filter_grid_png(
+		path, w, rows * sheet_cols, ds->rows, ds->cols, sheet_cols,
+		rows, scale, err);
+	/* the frames, numbered, and what each is */
+	char fdir[4096 + 16];
+	snprintf(fdir, sizeof fdir, "%s/frames", dir);
+	if (st == AS_OK)
+		st = as_mkdir(fdir, err);
+	FILE *csv = NULL;
+	if (st == AS_OK) {
+		snprintf(path, sizeof path, "%s/frames.csv", fdir);
+		csv = fopen(path, "w");
+		if (!csv)
+			st = as_error_set(err, AS_ERR_IO, "cannot write %s: %s",
+					  path, strerror(errno));
+		else
+			fprintf(csv, "frame,file,step,epoch,examples,"
+				     "time_s\n");
+	}
+	for (size_t i = 0; i < rows && st == AS_OK; i++) {
+		for (size_t k = 0; k < per_frame; k++)
+			as_frames_unit(fr, i, k, w + k * d);
+		snprintf(path, sizeof path, "%s/frame-%04zu.png", fdir, i + 1);
+		st = as_export_filter_grid_png(path, w, per_frame, ds->rows,
+					       ds->cols, gc, gr, scale, err);
+		fprintf(csv, "%zu,frame-%04zu.png,%llu,%llu,%llu,%.3f\n", i + 1,
+			i + 1, (unsigned long long)fr->f[i].step,
+			(unsigned long long)fr->f[i].epoch,
+			(unsigned long long)fr->f[i].examples,
+			fr->f[i].time_s);
+	}
+	if (csv && fclose(csv) != 0 && st == AS_OK)
+		st = as_error_set(err, AS_ERR_IO, "writing %s/frames.csv "
+						  "failed",
+				  fdir);
+	free(w);
 	return st;
 }
 

@@ -371,6 +371,10 @@ static void minibatch(struct as_trainer *t)
 		t->epoch++;
 		trainer_new_order(t);
 	}
+	/* the filter history: at log-spaced training times and each epoch */
+	if (as_frames_due(&t->frames, t->elapsed_s, epoch_end, t->epoch))
+		as_frames_add(&t->frames, t->model->w, t->step, t->examples,
+			      t->epoch, t->elapsed_s);
 	int eval_due = t->opts.eval_every
 			       ? t->examples - t->last_eval_examples >=
 					 t->opts.eval_every
@@ -473,6 +477,18 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			    "weights to %s",
 			    t->opts.out_dir);
 		}
+		break;
+	case AS_CMD_HISTORY:
+		if (!t->opts.out_dir)
+			trainer_say(t, "no output directory: nothing exported");
+		else if (as_trainer_export_history(t, t->opts.out_dir, &err) !=
+			 AS_OK)
+			trainer_say(t, "history not exported: %s", err.msg);
+		else
+			trainer_say(t,
+			    "exported history.png and frames/ (%zu frames) "
+			    "to %s",
+			    t->frames.n, t->opts.out_dir);
 		break;
 	case AS_CMD_PROBE:
 		if (as_trainer_probe(t, &err) != AS_OK)

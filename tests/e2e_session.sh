@@ -34,6 +34,23 @@ wait_for "PAUSED"
 wait_re "\*1 noise 0% +1 +[0-9.]+ +0\.9[0-9]+"
 wait_re "x3 noise 50% +1 +[0-9.]+ +0\.9[0-9]+"
 [ "$(screen_step)" = 400 ] || fail "step $(screen_step), not 400"
+# the filter history came back with the checkpoints: scrub to the start
+# (the initialisation, step 0) and forward again, every run in step;
+# H exports it
+tm send-keys -t e2e b
+wait_re "HISTORY ([0-9]+)/\1 +step 400, epoch 1"
+for i in 1 2 3 4 5 6 7 8; do tm send-keys -t e2e b; done
+wait_re "HISTORY 1/[0-9]+ +step 0, epoch 0"
+wait_re "mask 0\.5 500h @0 1-"
+tm send-keys -t e2e B
+wait_re "HISTORY 2/[0-9]+"
+tm send-keys -t e2e H
+wait_file "$d/noise-0/frames/frames.csv"
+wait_file "$d/noise-0/history.png"
+grep -q '^1,frame-0001.png,0,0,0,' "$d/noise-0/frames/frames.csv" ||
+	fail "frames.csv: $(cat "$d/noise-0/frames/frames.csv")"
+for i in 1 2 3 4 5 6 7 8 9; do tm send-keys -t e2e B; done
+wait_gone "HISTORY"
 tm send-keys -t e2e Tab
 tm send-keys -t e2e Tab
 wait_for "run 3/3"

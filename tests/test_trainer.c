@@ -495,6 +495,88 @@ START_TEST(test_scores_from_layers_config_and_data)
 }
 END_TEST
 
+/* The filter history: a frame at the start and one per epoch, saved with
+ * the checkpoint and read back bit for bit, carried by a fork, and kept
+ * by a resumed run that goes on adding to it. */
+START_TEST(test_filter_history_is_saved)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	ck_assert_uint_eq(t->frames.n, 1);
+	ck_assert_uint_eq(t->frames.f[0].examples, 0);
+	for (int i = 0; i < 16 * 3; i++) /* 3 epochs of 16 steps */
+		as_trainer_step(t);
+	ck_assert_uint_ge(t->frames.n, 4);
+	ck_assert_uint_eq(t->frames.f[t->frames.n - 1].epoch, 3);
+	ck_assert_uint_eq(t->frames.f[t->frames.n - 1].examples, 480);
+	/* the newest frame is the weights now, quantised */
+	float u[36];
+	as_frames_unit(&t->frames, t->frames.n - 1, 2, u);
+	const float *w = t->model->w + 2 * 36;
+	float lo = w[0], hi = w[0];
+	for (int i = 1; i < 36; i++) {
+		lo = w[i] < lo ? w[i] : lo;
+		hi = w[i] > hi ? w[i] : hi;
+	}
+	for (int i = 0; i < 36; i++)
+		ck_assert(fabsf(u[i] - (w[i] - lo) / (hi - lo)) <= 0.5f / 255 + 1e-6f);
+	char path[256];
+	snprintf(path, sizeof path, "%s/frames.ascp", tmpdir);
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_save(t, path, &err), AS_OK);
+	struct as_checkpoint ck;
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_OK);
+	ck_assert_ptr_nonnull(ck.frames);
+	ck_assert_uint_eq(ck.frames->n, t->frames.n);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.point_every = 40;
+	o.eval_every = 80;
+	struct as_trainer *r;
+	ck_assert_int_eq(as_trainer_resume(&ck, ds, &o, &r, &err), AS_OK);
+	as_checkpoint_release(&ck);
+	struct as_trainer *f;
+	ck_assert_int_eq(as_trainer_fork(t, NULL, &f, &err), AS_OK);
+	const struct as_trainer *both[2] = {r, f};
+	for (int k = 0; k < 2; k++) {
+		const struct as_frames *a = &t->frames, *b = &both[k]->frames;
+		ck_assert_uint_eq(b->n, a->n);
+		ck_assert(b->next_s == a->next_s);
+		for (size_t i = 0; i < a->n; i++) {
+			ck_assert_uint_eq(b->f[i].step, a->f[i].step);
+			ck_assert_uint_eq(b->f[i].examples, a->f[i].examples);
+			ck_assert(b->f[i].time_s == a->f[i].time_s);
+			ck_assert(memcmp(b->f[i].px, a->f[i].px, 8 * 36) == 0);
+		}
+	}
+	size_t before = r->frames.n;
+	for (int i = 0; i < 16; i++)
+		as_trainer_step(r);
+	ck_assert_uint_eq(r->frames.n, before + 1);
+	ck_assert_uint_eq(r->frames.f[before].epoch, 4);
+	/* with no budget, no history, and nothing in the file */
+	o.history_mb = 0;
+	struct as_trainer *z;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &z, &err), AS_OK);
+	ck_assert_uint_eq(z->frames.n, 0);
+	for (int i = 0; i < 16; i++)
+		as_trainer_step(z);
+	ck_assert_uint_eq(z->frames.n, 0);
+	ck_assert_int_eq(as_trainer_save(z, path, &err), AS_OK);
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_OK);
+	ck_assert_ptr_null(ck.frames);
+	as_checkpoint_release(&ck);
+	unlink(path);
+	as_trainer_free(z);
+	as_trainer_free(f);
+	as_trainer_free(r);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
 /* Fine-tuned to classify the bars (rows against columns), the held-out
  * error falls to zero; a classifier needs labels. */
 START_TEST(test_classifier_learns_the_bars)
@@ -860,6 +942,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_classifier_learns_the_bars);
 	tcase_add_test(tc, test_scores_from_layers_config_and_data);
+	tcase_add_test(tc, test_filter_history_is_saved);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -172,6 +172,25 @@ static void act_probe(struct ui_state *u, const struct as_snapshot *s)
 	}
 }
 
+static void act_history_back(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	ui_history_step(u, -1);
+}
+
+static void act_history_fwd(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	ui_history_step(u, 1);
+}
+
+static void act_history_export(struct ui_state *u,
+			       const struct as_snapshot *s)
+{
+	(void)s;
+	push(u, AS_CMD_HISTORY, 0, 0);
+}
+
 static void act_reset(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
@@ -407,6 +426,12 @@ static const struct binding bindings[] = {
 	{'i', 0, 0, "i",
 	 "lower pane: digits / layers / runs, notes / lesson view",
 	 act_pane},
+	{'b', 0, 0, "b / B",
+	 "filter history: a frame back / forward (past the newest: live)",
+	 act_history_back},
+	{'B', 0, 0, NULL, NULL, act_history_fwd},
+	{'H', 0, 0, "H", "export the history: history.png, frames/*.png",
+	 act_history_export},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save every run and the session (session.txt)",
 	 act_save},

@@ -97,6 +97,9 @@ struct ui_state {
 			 * (0: the first, rows of W; deeper ones projected
 			 * into pixels) */
 	int zoom;
+	int scrub;		 /* filter views show the history (b B) */
+	uint64_t scrub_examples; /* at the frames taken at or before this many
+				  * examples, every run alike */
 	int help;
 	int log_scale;
 	int smooth; /* EMA of the training loss on the chart */
@@ -212,6 +215,14 @@ void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 
 /* A run's caption: "2 noise 25%" (and the focus mark). */
 void ui_run_caption(const struct ui_state *u, int i, char *buf, size_t n);
+
+/* The filter history (frames.h) while scrubbing: the frame run i shows
+ * (its index and the count, its metadata); 0 if it has none to show. */
+int ui_history_frame(const struct ui_state *u, int run, size_t *index,
+		     size_t *count, struct as_frame *meta);
+/* b and B: one frame back / forward in the focused run's history (past
+ * the newest: live again) */
+void ui_history_step(struct ui_state *u, int dir);
 
 /* The runs (runs.c). add: gives t a directory under the root unless it
  * has one, starts it and shows it (t is freed on failure, -1). close:

@@ -108,11 +108,26 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 		if (col >= 0 && ui_change_breaks(&h->changes[i]))
 			brk[col] = 1;
 	}
+	/* scrubbing the filter history: where the filters on screen are
+	 * from, a column like TensorBoard's step slider */
+	int scrub_col = -1;
+	size_t hi_i, hn;
+	struct as_frame hm;
+	if (ui_history_frame(u, u->focus, &hi_i, &hn, &hm))
+		scrub_col = ui_plot_col(&plot, (double)hm.examples);
 	for (int row = 0; row < ph; row++)
 		for (int col = 0; col < pw; col++) {
 			int layer;
 			int ch = ui_plot_cell(&plot, row, col, &layer);
-			if (ch) {
+			if (col == scrub_col && !ch) {
+				ui_on(UI_P_MARK, u);
+				if (u->glyphs == UI_GLYPH_ASCII)
+					mvaddch(y0 + row, x0 + col, '|');
+				else
+					put_glyph(y0 + row, x0 + col,
+						  0x2502); /* │ */
+				ui_off(UI_P_MARK, u);
+			} else if (ch) {
 				int pair = layer_pair(layer, several);
 				ui_on(pair, u);
 				if (layer == L_HELDOUT)

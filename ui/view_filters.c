@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoscope/frames.h"
 #include "autoscope/stack.h"
 #include "view.h"
 
@@ -55,10 +56,91 @@ static const float *decoder_col(const struct as_snapshot *s, int k, float *buf)
 	return buf;
 }
 
-/* filter k of s: row k of W, or column k of W' */
+/* the run whose snapshot s is */
+static int run_of(const struct ui_state *u, const struct as_snapshot *s)
+{
+	for (int i = 0; i < u->n_runs; i++)
+		if (u->runs[i].s == s)
+			return i;
+	return -1;
+}
+
+int ui_history_frame(const struct ui_state *u, int run, size_t *index,
+		     size_t *count, struct as_frame *meta)
+{
+	if (!u->scrub || run < 0 || run >= u->n_runs)
+		return 0;
+	struct as_frames *fr = &u->runs[run].t->frames;
+	as_frames_lock(fr);
+	int ok = fr->n > 0;
+	if (ok) {
+		*index = as_frames_at(fr, u->scrub_examples);
+		*count = fr->n;
+		*meta = fr->f[*index];
+		meta->px = NULL;
+	}
+	as_frames_unlock(fr);
+	return ok;
+}
+
+void ui_history_step(struct ui_state *u, int dir)
+{
+	struct as_frames *fr = &u->runs[u->focus].t->frames;
+	as_frames_lock(fr);
+	size_t n = fr->n;
+	if (n == 0) {
+		as_frames_unlock(fr);
+		ui_say(u, 1, "no filter history (--history-mb 0, or a model "
+			     "too large for its budget)");
+		return;
+	}
+	size_t i = u->scrub ? as_frames_at(fr, u->scrub_examples) : n;
+	if (dir < 0)
+		i = i > 0 ? i - 1 : 0;
+	else
+		i++;
+	if (i >= n) {
+		as_frames_unlock(fr);
+		u->scrub = 0;
+		ui_say(u, 0, "filters live again");
+		return;
+	}
+	u->scrub = 1;
+	u->scrub_examples = fr->f[i].examples;
+	as_frames_unlock(fr);
+}
+
+/* unit k of the frame the history shows for the run of s, or NULL (not
+ * scrubbing, no frame, or a view the history does not keep: deeper
+ * layers and untied decoders are live) */
+static const float *history_of(const struct ui_state *u,
+			       const struct as_snapshot *s, int k, float *buf)
+{
+	if (!u->scrub || layer_of(u, s) > 0 || (u->decoder && !s->tied))
+		return NULL;
+	int run = run_of(u, s);
+	if (run < 0)
+		return NULL;
+	struct as_frames *fr = &u->runs[run].t->frames;
+	const float *out = NULL;
+	as_frames_lock(fr);
+	if (fr->n > 0 && (size_t)k < fr->n_units && fr->d <= (1 << 16)) {
+		as_frames_unit(fr, as_frames_at(fr, u->scrub_examples),
+			       (size_t)k, buf);
+		out = buf;
+	}
+	as_frames_unlock(fr);
+	return out;
+}
+
+/* filter k of s: row k of W, or column k of W' (or, scrubbing, the
+ * history's row k) */
 static const float *filter_of(const struct ui_state *u,
 			      const struct as_snapshot *s, int k, float *buf)
 {
+	const float *h = history_of(u, s, k, buf);
+	if (h)
+		return h;
 	int layer = layer_of(u, s);
 	if (layer > 0)
 		return projected(s, layer, k, buf);
@@ -211,8 +293,13 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		return;
 	int side = ok_r && (!ok_b || right.px_w >= below.px_w);
 	const struct ui_size *z = side ? &right : &below;
-	const float *img[2] = {layer ? projected(s, layer, k, gather)
-				     : s->w + (size_t)k * s->n_visible,
+	static float hist[1 << 16];
+	const float *past = history_of(u, s, k, hist);
+	if (past)
+		untied = 0, imgs = 1; /* the history keeps the encoder */
+	const float *img[2] = {past	 ? past
+			       : layer ? projected(s, layer, k, gather)
+				       : s->w + (size_t)k * s->n_visible,
 			       untied ? decoder_col(s, k, gather) : NULL};
 	const char *name[2] = {"encoder: row of W", "decoder: column of W'"};
 	int x = r->x + 2, y = r->y + 2;
@@ -316,6 +403,17 @@ static void grid_title(const struct ui_state *u, const struct as_snapshot *s,
 	int n = n_units(u, s), first = g->page * g->per_page;
 	int last = first + g->per_page < n ? first + g->per_page : n;
 	ui_fields_init(f, r->w - 6);
+	size_t hi, hn;
+	struct as_frame m;
+	int run = run_of(u, s) < 0 ? u->focus : run_of(u, s);
+	/* scrubbing: when the pictures are from, before the rest */
+	if (layer_of(u, s) == 0 && !(u->decoder && !s->tied) &&
+	    ui_history_frame(u, run, &hi, &hn, &m))
+		ui_fields_add(f, "history %zu/%zu, step %llu: ", hi + 1, hn,
+			      (unsigned long long)m.step);
+	else if (u->scrub)
+		ui_fields_add(f, "live (the history keeps layer 1's "
+				 "encoder): ");
 	ui_fields_add(f, "%s%s", what(u, s), whose);
 	ui_fields_add(f, ", %d-%d of %d", first + 1, last, n);
 	ui_fields_add(f, " (page %d/%d, [ ])", g->page + 1, g->pages);
@@ -419,10 +517,22 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		}
 		if (!rs)
 			continue;
-		char pg[32];
+		char pg[64];
 		int rn = n_units(u, rs);
-		snprintf(pg, sizeof pg, " %d-%d", first + 1,
-			 last < rn ? last : rn);
+		size_t hi, hn;
+		struct as_frame m;
+		/* scrubbing: the step each run's pictures are from, first
+		 * (the runs are in step) */
+		int past = layer_of(u, rs) == 0 &&
+			   !(u->decoder && !rs->tied) &&
+			   ui_history_frame(u, i, &hi, &hn, &m);
+		if (past)
+			snprintf(pg, sizeof pg, " @%llu %d-%d",
+				 (unsigned long long)m.step, first + 1,
+				 last < rn ? last : rn);
+		else
+			snprintf(pg, sizeof pg, " %d-%d", first + 1,
+				 last < rn ? last : rn);
 		settings_line(u, rs, c.y + 1, c.x + 1, c.w - 2, pg);
 		struct ui_fgrid cg = *g;
 		cg.area = c;

@@ -81,8 +81,21 @@ void ui_view_status(const struct ui_state *u, const struct as_snapshot *s)
 	printw(" %s ", s->paused ? "PAUSED " : "RUNNING");
 	attroff(A_BOLD);
 	ui_off(ok ? UI_P_OK : UI_P_WARN, u);
+	size_t hi, hn;
+	struct as_frame m;
+	int past = ui_history_frame(u, u->focus, &hi, &hn, &m);
+	if (past) {
+		/* the filters on screen are from then: say when */
+		long t = lround(m.time_s);
+		attron(A_REVERSE | A_BOLD);
+		printw(" HISTORY %zu/%zu ", hi + 1, hn);
+		attroff(A_REVERSE | A_BOLD);
+		printw(" step %llu, epoch %llu, %ld:%02ld (b B) ",
+		       (unsigned long long)m.step,
+		       (unsigned long long)m.epoch, t / 60, t % 60);
+	}
 	const char *hint = " ? help  q quit ";
-	int room = r->w - 10 - (int)strlen(hint);
+	int room = r->w - getcurx(stdscr) - (int)strlen(hint);
 	struct ui_fields f;
 	ui_fields_init(&f, room);
 	if (u->n_runs > 1)

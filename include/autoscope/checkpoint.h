@@ -14,8 +14,8 @@
  * layout without the marks below and still loads):
  *  - a setting missing from the config takes its default; one this program
  *    does not know is skipped, unless its line starts with '!' (critical);
- *  - the momentum, history and stage sections may be absent (zero, empty,
- *    epoch 0 and no head);
+ *  - the momentum, history, stage and frames sections may be absent (zero,
+ *    empty, epoch 0, no head, no filter history);
  *    a section with an unknown tag is skipped unless its tag has the high
  *    bit set (critical); any section or setting given twice is refused;
  *  - what the file says twice is cross-checked: the dimensions' hidden
@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "autoscope/error.h"
+#include "autoscope/frames.h"
 #include "autoscope/history.h"
 #include "autoscope/params.h"
 #include "autoscope/rng.h"
@@ -67,6 +68,9 @@ struct as_checkpoint {
 	float *params;
 	float *velocity;
 	struct as_history *history;
+	/* the filter history (frames.h): saved when not NULL and holding
+	 * frames; loaded when the file has one (owned, else NULL) */
+	const struct as_frames *frames;
 };
 
 /* The struct's arrays stay the caller's. */

@@ -1,7 +1,9 @@
 /* trainer: a run. A model, its data, its history and the loop around them.
  *
  * Owns: the model, the epoch order and three rng streams (initialisation,
- * shuffling, noise), the counters, the history and the CSV log, the last
+ * shuffling, noise), the counters, the history, the filter history
+ * (frames.h: taken on its own thread, read by the UI under its lock) and
+ * the CSV log, the last
  * good weights (restored when a step diverges, with the learning rate
  * halved), the command queue and the snapshot publisher.
  *
@@ -48,6 +50,7 @@ enum as_cmd_kind {
 	AS_CMD_PROBE,  /* linear probe on codes and raw pixels */
 	AS_CMD_FORK,   /* an exact copy of the run: as_trainer_take_fork */
 	AS_CMD_SCORE,  /* as_trainer_score(value: enum as_score_kind bits) */
+	AS_CMD_HISTORY, /* history.png and frames/ into <out> */
 	AS_CMD_QUIT,   /* stop the thread (after the queue before it) */
 };
 
@@ -89,6 +92,8 @@ struct as_trainer_opts {
 	struct as_pace *pace; /* threaded: keep step with other runs (NULL:
 			       * alone); joined on start, left on stop */
 	size_t grid_cols, grid_rows; /* export also filters-CxR.png (0: no) */
+	size_t history_mb; /* the filter history's budget (frames.h; 0: none;
+			    * AS_FRAMES_MB_DEFAULT) */
 };
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
@@ -129,6 +134,8 @@ struct as_trainer {
 	size_t acc_examples;
 	uint64_t last_eval_examples;
 	struct as_history *history;
+	struct as_frames frames; /* the first layer's filters through time */
+	int frames_ok;		 /* frames initialised (to free) */
 	struct as_csv_log csv;
 	double probe_accuracy; /* the last linear probe on codes, NaN */
 	char message[160];
@@ -257,6 +264,14 @@ enum as_status as_trainer_save_out(struct as_trainer *t, struct as_error *err);
  * decoder_W.npy into dir. */
 enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 				 struct as_error *err);
+
+/* The filter history as pictures into dir: history.png, a contact sheet
+ * (a row per frame: its first filters, 16 or the --grid width), and
+ * frames/frame-NNNN.png (each frame's first C x R filters, --grid or
+ * 10x10); the frames' steps, examples and times in frames/frames.csv. */
+enum as_status as_trainer_export_history(struct as_trainer *t,
+					 const char *dir,
+					 struct as_error *err);
 
 /* Adds a history point now (the CLI calls it at the end of an epoch). */
 void as_trainer_point(struct as_trainer *t, int with_heldout);
