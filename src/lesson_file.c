@@ -76,6 +76,8 @@ static int name_ok(const char *n)
 static int append(char *buf, size_t cap, const char *more, int space)
 {
 	size_t len = strlen(buf), m = strlen(more);
+	if (m == 0) /* (an empty value adds nothing, not a space) */
+		return 0;
 	if (len + (space && len ? 1 : 0) + m + 1 > cap)
 		return -1;
 	if (space && len)

@@ -10,13 +10,15 @@
  * Two ways to drive it, one code path:
  *  - headless (CLI, tests, bench): call as_trainer_step in a loop;
  *  - threaded (TUI): as_trainer_start runs the same loop on its own thread;
- *    the UI pushes commands (as_trainer_push) and reads snapshots
- *    (t->pub); it never touches the model.
+ *    the UI pushes commands (as_trainer_push), reads snapshots (t->pub)
+ *    and reads the filter history (t->frames, under its lock: a copy in
+ *    every snapshot would cost megabytes); it never touches the model.
  * Commands are applied between two minibatches, validated through the
  * params table, and every applied change is recorded in the history
  * (step, parameter, old -> new) and the CSV log.
- * Threading: as_trainer_push and the publisher may be used from any
- * thread; everything else belongs to the thread that drives the trainer. */
+ * Threading: as_trainer_push, the publisher and the frames' locked reads
+ * may be used from any thread; everything else belongs to the thread that
+ * drives the trainer. */
 #ifndef AUTOSCOPE_TRAINER_H
 #define AUTOSCOPE_TRAINER_H
 
