@@ -8,6 +8,7 @@
 
 #include "autoscope/blas.h"
 #include "autoscope/chart.h"
+#include "autoscope/figure.h"
 #include "autoscope/fileio.h"
 #include "autoscope/session.h"
 #include "options.h"
@@ -318,7 +319,21 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	struct as_chart chart = {l->title, cr, n, NAN, NULL, 0};
 	snprintf(path, sizeof path, "%s/chart.svg", out);
 	struct as_error cerr;
-	if (as_chart_svg_write(path, &chart, &cerr) != AS_OK) {
+	enum as_status cst = as_chart_svg_write(path, &chart, &cerr);
+	snprintf(path, sizeof path, "%s/chart.png", out);
+	if (cst == AS_OK)
+		cst = as_chart_png_write(path, &chart, &cerr);
+	/* and the runs' filters side by side, under their labels */
+	struct as_figure_run fr[AS_RUNS_MAX];
+	for (size_t i = 0; i < n; i++)
+		fr[i] = (struct as_figure_run){l->runs[i].label,
+					       runs[i]->model->w,
+					       runs[i]->model->n_hidden};
+	snprintf(path, sizeof path, "%s/filters-runs.png", out);
+	if (cst == AS_OK && n > 1)
+		cst = as_figure_runs_filters(path, fr, n, ds->rows, ds->cols,
+					     36, &cerr);
+	if (cst != AS_OK) {
 		fprintf(stderr, "autoscope: %s\n", cerr.msg);
 		rc = 1;
 	}
@@ -357,11 +372,12 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		rc = 1;
 	}
 	if (!o->quiet && !rc)
-		printf("wrote %s/lesson.csv, chart.svg, session.txt and each "
-		       "run's checkpoint, filters.png, recon.png, chart.svg, "
-		       "weights and log.csv\nreopen the lesson in the "
-		       "explorer: autoscope --resume %s --paused\n",
-		       out, out);
+		printf("wrote %s/lesson.csv, chart.svg, chart.png, "
+		       "filters-runs.png, session.txt and each run's "
+		       "checkpoint, filters.png, recon.png, chart.svg, "
+		       "chart.png, weights and log.csv%s\nreopen the lesson "
+		       "in the explorer: autoscope --resume %s --paused\n",
+		       out, o->views ? ", history.png, frames/" : "", out);
 	as_dataset_free(ds);
 	return *stop ? 130 : rc;
 }

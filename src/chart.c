@@ -1,10 +1,13 @@
-/* chart: a run's loss chart as SVG (chart.h). */
+/* chart: a run's loss chart as SVG or PNG (chart.h). One layout, drawn
+ * through a sink: the SVG sink writes elements (text stays text), the PNG
+ * sink draws on a canvas (canvas.h) with its pixel font. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoscope/canvas.h"
 #include "autoscope/chart.h"
 #include "autoscope/fileio.h"
 
@@ -15,10 +18,35 @@
 #define TOP 40
 #define BOTTOM 92
 
-static const char *colour[AS_CHART_RUNS] = {"#1f5fa8", "#c8321e", "#2a8a3a",
-					    "#7a3fa0"};
+static const uint32_t colour[AS_CHART_RUNS] = {0x1f5fa8, 0xc8321e, 0x2a8a3a,
+					       0x7a3fa0};
+#define GRID 0xdddddd
+#define FRAME 0x444444
+#define INK 0x000000
+#define MUTED 0x555555
+#define BASE 0x888888
 
-/* a growing text buffer; its first failure sticks */
+enum anchor { START, MIDDLE, END };
+
+/* what a chart is drawn with */
+struct sink {
+	void *ctx;
+	void (*line)(void *ctx, double x0, double y0, double x1, double y1,
+		     uint32_t rgb, double width, int dash);
+	/* a curve: n points (x, y) */
+	void (*curve)(void *ctx, const double *xy, size_t n, uint32_t rgb,
+		      double width, int dash);
+	/* text at (x, y) on its baseline; rotated: reading downwards */
+	void (*text)(void *ctx, double x, double y, const char *s,
+		     uint32_t rgb, int size, enum anchor a, int rotated);
+	void (*marker)(void *ctx, double x, double y, uint32_t rgb);
+	void (*box)(void *ctx, double x, double y, double w, double h,
+		    uint32_t rgb);
+	double (*width)(const char *s, int size); /* of a text */
+};
+
+/* ---- the SVG sink: a growing text buffer; its first failure sticks */
+
 struct buf {
 	char *s;
 	size_t len, cap;
@@ -73,6 +101,151 @@ static void put_text(struct buf *b, const char *t)
 	}
 }
 
+static void svg_line(void *ctx, double x0, double y0, double x1, double y1,
+		     uint32_t rgb, double width, int dash)
+{
+	struct buf *b = ctx;
+	put(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	       "stroke=\"#%06x\" stroke-width=\"%g\"",
+	    x0, y0, x1, y1, (unsigned)rgb, width);
+	if (dash)
+		put(b, " stroke-dasharray=\"%d %d\"", dash, dash > 3 ? 4 : 3);
+	put(b, "/>\n");
+}
+
+static void svg_curve(void *ctx, const double *xy, size_t n, uint32_t rgb,
+		      double width, int dash)
+{
+	struct buf *b = ctx;
+	put(b, "<polyline fill=\"none\" stroke=\"#%06x\" stroke-width=\"%g\"",
+	    (unsigned)rgb, width);
+	if (dash)
+		put(b, " stroke-dasharray=\"%d 4\"", dash);
+	put(b, " points=\"");
+	for (size_t i = 0; i < n; i++)
+		put(b, "%.1f,%.1f ", xy[2 * i], xy[2 * i + 1]);
+	put(b, "\"/>\n");
+}
+
+static void svg_text(void *ctx, double x, double y, const char *s,
+		     uint32_t rgb, int size, enum anchor a, int rotated)
+{
+	struct buf *b = ctx;
+	static const char *const an[] = {"start", "middle", "end"};
+	put(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" fill=\"#%06x\"",
+	    x, y, size, (unsigned)rgb);
+	if (a != START)
+		put(b, " text-anchor=\"%s\"", an[a]);
+	if (rotated)
+		put(b, " transform=\"rotate(90 %.1f %.1f)\"", x, y);
+	put(b, ">");
+	put_text(b, s);
+	put(b, "</text>\n");
+}
+
+static void svg_marker(void *ctx, double x, double y, uint32_t rgb)
+{
+	put(ctx, "<path d=\"M%.1f %.1f l-5 9 h10 z\" fill=\"#%06x\"/>\n", x,
+	    y, (unsigned)rgb);
+}
+
+static void svg_box(void *ctx, double x, double y, double w, double h,
+		    uint32_t rgb)
+{
+	put(ctx, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		 "fill=\"none\" stroke=\"#%06x\"/>\n",
+	    x, y, w, h, (unsigned)rgb);
+}
+
+static double svg_width(const char *s, int size)
+{
+	return 0.6 * size * (double)strlen(s); /* about, in Helvetica */
+}
+
+/* ---- the PNG sink: a canvas at the same coordinates */
+
+static int png_scale(int size)
+{
+	return size >= 13 ? 2 : 1;
+}
+
+static double png_width(const char *s, int size)
+{
+	return as_canvas_text_width(s, png_scale(size));
+}
+
+static void png_line(void *ctx, double x0, double y0, double x1, double y1,
+		     uint32_t rgb, double width, int dash)
+{
+	struct as_canvas *c = ctx;
+	int t = width >= 2 ? 2 : 1;
+	for (int k = 0; k < t; k++)
+		as_canvas_line(c, (int)lround(x0) + (x0 == x1 ? k : 0),
+			       (int)lround(y0) + (x0 == x1 ? 0 : k),
+			       (int)lround(x1) + (x0 == x1 ? k : 0),
+			       (int)lround(y1) + (x0 == x1 ? 0 : k), rgb, dash);
+}
+
+static void png_curve(void *ctx, const double *xy, size_t n, uint32_t rgb,
+		      double width, int dash)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		png_line(ctx, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2],
+			 xy[2 * i + 3], rgb, width, dash);
+	if (n == 1)
+		png_line(ctx, xy[0], xy[1], xy[0] + 1, xy[1], rgb, width, 0);
+}
+
+static void png_text(void *ctx, double x, double y, const char *s,
+		     uint32_t rgb, int size, enum anchor a, int rotated)
+{
+	struct as_canvas *c = ctx;
+	int scale = png_scale(size);
+	int w = as_canvas_text_width(s, scale);
+	if (rotated) { /* glyph by glyph down the column, tops to the right */
+		extern const uint8_t as_font5x7[95][7];
+		int x0 = (int)lround(x), y0 = (int)lround(y);
+		for (const char *p = s; *p; p++, y0 += 6 * scale) {
+			unsigned char ch = (unsigned char)*p;
+			const uint8_t *g =
+				as_font5x7[(ch >= 32 && ch < 127 ? ch : '?') -
+					   32];
+			for (int r = 0; r < 7; r++)
+				for (int k = 0; k < 5; k++)
+					if (g[r] & (1 << (4 - k)))
+						as_canvas_rect(
+							c, x0 + (6 - r) * scale,
+							y0 + k * scale, scale,
+							scale, rgb);
+		}
+		return;
+	}
+	int x0 = (int)lround(x) - (a == MIDDLE ? w / 2 : a == END ? w : 0);
+	as_canvas_text(c, x0, (int)lround(y) - AS_CANVAS_TEXT_H(scale) + 1, s,
+		       rgb, scale);
+}
+
+static void png_marker(void *ctx, double x, double y, uint32_t rgb)
+{
+	struct as_canvas *c = ctx;
+	for (int r = 0; r < 9; r++)
+		as_canvas_rect(c, (int)lround(x) - r / 2 - 1,
+			       (int)lround(y) + r, r + 2 - r % 2, 1, rgb);
+}
+
+static void png_box(void *ctx, double x, double y, double w, double h,
+		    uint32_t rgb)
+{
+	int x0 = (int)lround(x), y0 = (int)lround(y);
+	int x1 = (int)lround(x + w), y1 = (int)lround(y + h);
+	as_canvas_line(ctx, x0, y0, x1, y0, rgb, 0);
+	as_canvas_line(ctx, x0, y1, x1, y1, rgb, 0);
+	as_canvas_line(ctx, x0, y0, x0, y1, rgb, 0);
+	as_canvas_line(ctx, x1, y0, x1, y1, rgb, 0);
+}
+
+/* ---- the layout */
+
 /* a round step (1, 2 or 5 times a power of ten) for about n ticks */
 static double nice_step(double span, int n)
 {
@@ -117,7 +290,7 @@ static int usable(double y, int log_y)
 }
 
 /* the ranges of every run's losses (and the baseline) */
-static int ranges(const struct as_chart *c, struct axes *a)
+static void ranges(const struct as_chart *c, struct axes *a)
 {
 	double lo = INFINITY, hi = -INFINITY, xh = 0;
 	for (size_t r = 0; r < c->n_runs; r++) {
@@ -151,146 +324,145 @@ static int ranges(const struct as_chart *c, struct axes *a)
 		a->y_lo = lo - pad;
 		a->y_hi = hi + pad;
 	}
-	return 0;
 }
 
-static void axes_and_ticks(struct buf *b, const struct axes *a)
+static void ytick(const struct sink *k, const struct axes *a, double v)
+{
+	char s[32];
+	double Y = py(a, v);
+	tick_label(v, s, sizeof s);
+	k->line(k->ctx, LEFT, Y, W - RIGHT, Y, GRID, 1, 0);
+	k->text(k->ctx, LEFT - 6, Y + 4, s, INK, 13, END, 0);
+}
+
+static void axes_and_ticks(const struct sink *k, const struct axes *a)
 {
 	int x1 = W - RIGHT, y1 = H - BOTTOM;
-	put(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-	       "fill=\"none\" stroke=\"#444\"/>\n",
-	    LEFT, TOP, x1 - LEFT, y1 - TOP);
 	char s[32];
 	/* x: examples */
 	double step = nice_step(a->x_hi, 6);
 	for (double x = 0; x <= a->x_hi * 1.0001; x += step) {
 		double X = px(a, x);
 		tick_label(x, s, sizeof s);
-		put(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-		       "stroke=\"#ddd\"/>\n",
-		    X, TOP, X, y1);
-		put(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s"
-		       "</text>\n",
-		    X, y1 + 18, s);
+		k->line(k->ctx, X, TOP, X, y1, GRID, 1, 0);
+		k->text(k->ctx, X, y1 + 18, s, INK, 13, MIDDLE, 0);
 	}
-	put(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">examples "
-	       "seen</text>\n",
-	    (LEFT + x1) / 2, y1 + 38);
+	k->text(k->ctx, (LEFT + x1) / 2.0, y1 + 38, "examples seen", INK, 13,
+		MIDDLE, 0);
 	/* y: loss, linear or by decades (1, 2, 5) */
 	if (a->log_y) {
 		for (double d = pow(10, floor(log10(a->y_lo))); d <= a->y_hi;
 		     d *= 10)
-			for (int m = 1; m <= 5; m += m == 1 ? 1 : 3) {
-				double v = d * m;
-				if (v < a->y_lo || v > a->y_hi)
-					continue;
-				double Y = py(a, v);
-				tick_label(v, s, sizeof s);
-				put(b,
-				    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
-				    "y2=\"%.1f\" stroke=\"#ddd\"/>\n"
-				    "<text x=\"%d\" y=\"%.1f\" "
-				    "text-anchor=\"end\">%s</text>\n",
-				    LEFT, Y, x1, Y, LEFT - 6, Y + 4, s);
-			}
+			for (int m = 1; m <= 5; m += m == 1 ? 1 : 3)
+				if (d * m >= a->y_lo && d * m <= a->y_hi)
+					ytick(k, a, d * m);
 	} else {
 		double ys = nice_step(a->y_hi - a->y_lo, 6);
-		for (double v = ceil(a->y_lo / ys) * ys; v <= a->y_hi;
-		     v += ys) {
-			double Y = py(a, v);
-			tick_label(fabs(v) < ys * 1e-9 ? 0 : v, s, sizeof s);
-			put(b,
-			    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			    "stroke=\"#ddd\"/>\n"
-			    "<text x=\"%d\" y=\"%.1f\" "
-			    "text-anchor=\"end\">%s</text>\n",
-			    LEFT, Y, x1, Y, LEFT - 6, Y + 4, s);
-		}
+		for (double v = ceil(a->y_lo / ys) * ys; v <= a->y_hi; v += ys)
+			ytick(k, a, fabs(v) < ys * 1e-9 ? 0 : v);
 	}
-	put(b, "<text x=\"18\" y=\"%d\" text-anchor=\"middle\" "
-	       "transform=\"rotate(-90 18 %d)\">loss per example%s</text>\n",
-	    (TOP + y1) / 2, (TOP + y1) / 2, a->log_y ? " (log)" : "");
+	k->box(k->ctx, LEFT, TOP, x1 - LEFT, y1 - TOP, FRAME);
+	k->text(k->ctx, 10, (TOP + y1) / 2.0 - 60,
+		a->log_y ? "loss per example (log)" : "loss per example", INK,
+		13, START, 1);
 }
 
-static void curve(struct buf *b, const struct axes *a,
-		  const struct as_history *h, int heldout, const char *col)
+static int curve(const struct sink *k, const struct axes *a,
+		 const struct as_history *h, int heldout, uint32_t col)
 {
-	int open = 0;
+	double *xy = malloc(2 * (h->n_points ? h->n_points : 1) * sizeof *xy);
+	if (!xy)
+		return -1;
+	size_t n = 0;
 	for (size_t i = 0; i < h->n_points; i++) {
 		const struct as_point *p = &h->points[i];
 		double v = heldout ? p->heldout_loss : p->train_loss;
 		if (!usable(v, a->log_y))
 			continue;
-		if (!open) {
-			put(b, "<polyline fill=\"none\" stroke=\"%s\" "
-			       "stroke-width=\"%s\"%s points=\"",
-			    col, heldout ? "2" : "1.5",
-			    heldout ? " stroke-dasharray=\"6 4\"" : "");
-			open = 1;
-		}
-		put(b, "%.1f,%.1f ", px(a, (double)p->examples), py(a, v));
+		xy[2 * n] = px(a, (double)p->examples);
+		xy[2 * n + 1] = py(a, v);
+		n++;
 	}
-	if (open)
-		put(b, "\"/>\n");
+	if (n)
+		k->curve(k->ctx, xy, n, col, heldout ? 2 : 1.5,
+			 heldout ? 6 : 0);
+	free(xy);
+	return 0;
 }
 
-static void markers(struct buf *b, const struct axes *a,
-		    const struct as_history *h, const char *col, size_t run)
+static void markers(const struct sink *k, const struct axes *a,
+		    const struct as_history *h, uint32_t col, size_t run)
 {
 	double last_text = -INFINITY;
 	for (size_t i = 0; i < h->n_changes; i++) {
 		const struct as_change *c = &h->changes[i];
 		double X = px(a, (double)c->examples);
+		int y1 = H - BOTTOM;
 		/* texts of changes close together side by side, not on top
 		 * of each other */
 		double T = X + 4 + 12.0 * (double)run;
 		if (T < last_text + 13)
 			T = last_text + 13;
 		last_text = T;
-		int y1 = H - BOTTOM;
-		put(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-		       "stroke=\"%s\" stroke-opacity=\"0.5\"/>\n",
-		    X, TOP, X, y1, col);
-		put(b, "<path d=\"M%.1f %d l-5 9 h10 z\" fill=\"%s\"/>\n", X,
-		    y1, col);
-		put(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
-		       "fill=\"%s\" transform=\"rotate(90 %.1f %d)\">",
-		    T, TOP + 6, col, T, TOP + 6);
-		/* rotated, the text runs down from the top */
-		put_text(b, c->param);
-		put(b, " ");
-		put_text(b, c->old_value);
-		put(b, " &#8594; ");
-		put_text(b, c->new_value);
-		put(b, "</text>\n");
+		k->line(k->ctx, X, TOP, X, y1, col, 1, 0);
+		k->marker(k->ctx, X, y1, col);
+		char s[128];
+		snprintf(s, sizeof s, "%s %s > %s", c->param, c->old_value,
+			 c->new_value);
+		k->text(k->ctx, T, TOP + 6, s, col, 11, START, 1);
 	}
 }
 
-static void key(struct buf *b, const struct as_chart *c)
+static void key(const struct sink *k, const struct as_chart *c)
 {
 	int y = H - 30, x = LEFT;
 	for (size_t r = 0; r < c->n_runs; r++) {
-		const char *col = colour[r];
-		put(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		       "stroke=\"%s\" stroke-width=\"1.5\"/>\n",
-		    x, y - 4, x + 22, y - 4, col);
-		put(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		       "stroke=\"%s\" stroke-width=\"2\" "
-		       "stroke-dasharray=\"6 4\"/>\n",
-		    x, y + 10, x + 22, y + 10, col);
-		put(b, "<text x=\"%d\" y=\"%d\" fill=\"%s\">", x + 28, y + 1,
-		    col);
-		put_text(b, c->runs[r].label ? c->runs[r].label : "run");
-		put(b, "</text>\n");
-		x += 36 + 8 * (int)strlen(c->runs[r].label ? c->runs[r].label
-							  : "run") +
-		     20;
+		uint32_t col = colour[r];
+		const char *label = c->runs[r].label ? c->runs[r].label : "run";
+		k->line(k->ctx, x, y - 4, x + 22, y - 4, col, 1.5, 0);
+		k->line(k->ctx, x, y + 10, x + 22, y + 10, col, 2, 6);
+		k->text(k->ctx, x + 28, y + 1, label, col, 13, START, 0);
+		x += 28 + (int)k->width(label, 13) + 28;
 	}
-	put(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#555\">"
-	       "solid: training loss; dashed: held-out; triangles: a "
-	       "setting changed%s</text>\n",
-	    LEFT, H - 6,
-	    isfinite(c->baseline) ? "; gray dotted: the baseline" : "");
+	char s[160];
+	snprintf(s, sizeof s,
+		 "solid: training loss; dashed: held-out; triangles: a "
+		 "setting changed%s",
+		 isfinite(c->baseline) ? "; gray dotted: the baseline" : "");
+	k->text(k->ctx, LEFT, H - 6, s, MUTED, 11, START, 0);
+}
+
+static int draw(const struct sink *k, const struct as_chart *c)
+{
+	struct axes a;
+	ranges(c, &a);
+	k->text(k->ctx, LEFT, 24, c->title ? c->title : "training loss", INK,
+		16, START, 0);
+	axes_and_ticks(k, &a);
+	if (usable(c->baseline, a.log_y)) {
+		double Y = py(&a, c->baseline);
+		k->line(k->ctx, LEFT, Y, W - RIGHT, Y, BASE, 1, 2);
+		k->text(k->ctx, W - RIGHT - 4, Y - 4,
+			c->baseline_label ? c->baseline_label : "baseline",
+			0x666666, 11, END, 0);
+	}
+	for (size_t r = 0; r < c->n_runs; r++)
+		if (curve(k, &a, c->runs[r].h, 0, colour[r]) ||
+		    curve(k, &a, c->runs[r].h, 1, colour[r]))
+			return -1;
+	for (size_t r = 0; r < c->n_runs; r++)
+		markers(k, &a, c->runs[r].h, colour[r], r);
+	key(k, c);
+	return 0;
+}
+
+static enum as_status check(const struct as_chart *c, struct as_error *err)
+{
+	if (c->n_runs < 1 || c->n_runs > AS_CHART_RUNS)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "a chart of %zu runs (1 to %d)", c->n_runs,
+				    AS_CHART_RUNS);
+	return AS_OK;
 }
 
 enum as_status as_chart_svg(const struct as_chart *c, char **out, size_t *len,
@@ -298,15 +470,12 @@ enum as_status as_chart_svg(const struct as_chart *c, char **out, size_t *len,
 {
 	*out = NULL;
 	*len = 0;
-	if (c->n_runs < 1 || c->n_runs > AS_CHART_RUNS)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "a chart of %zu runs (1 to %d)", c->n_runs,
-				    AS_CHART_RUNS);
+	enum as_status st = check(c, err);
+	if (st != AS_OK)
+		return st;
 	struct buf b = {malloc(16384), 0, 16384, 0};
 	if (!b.s)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	struct axes a;
-	ranges(c, &a);
 	put(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 		"height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -314,29 +483,10 @@ enum as_status as_chart_svg(const struct as_chart *c, char **out, size_t *len,
 		"font-size=\"13\">\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 	    W, H, W, H);
-	put(&b, "<text x=\"%d\" y=\"24\" font-size=\"16\">", LEFT);
-	put_text(&b, c->title ? c->title : "training loss");
-	put(&b, "</text>\n");
-	axes_and_ticks(&b, &a);
-	if (usable(c->baseline, a.log_y)) {
-		double Y = py(&a, c->baseline);
-		put(&b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			"stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n",
-		    LEFT, Y, W - RIGHT, Y);
-		put(&b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-			"fill=\"#666\" font-size=\"11\">",
-		    W - RIGHT - 4, Y - 4);
-		put_text(&b, c->baseline_label ? c->baseline_label
-					       : "baseline");
-		put(&b, "</text>\n");
-	}
-	for (size_t r = 0; r < c->n_runs; r++) {
-		curve(&b, &a, c->runs[r].h, 0, colour[r]);
-		curve(&b, &a, c->runs[r].h, 1, colour[r]);
-	}
-	for (size_t r = 0; r < c->n_runs; r++)
-		markers(&b, &a, c->runs[r].h, colour[r], r);
-	key(&b, c);
+	struct sink k = {&b,	     svg_line, svg_curve, svg_text,
+			 svg_marker, svg_box,  svg_width};
+	if (draw(&k, c) != 0)
+		b.bad = 1;
 	put(&b, "</svg>\n");
 	if (b.bad) {
 		free(b.s);
@@ -367,5 +517,25 @@ enum as_status as_chart_svg_write(const char *path, const struct as_chart *c,
 		}
 	}
 	free(text);
+	return st;
+}
+
+enum as_status as_chart_png_write(const char *path, const struct as_chart *c,
+				  struct as_error *err)
+{
+	enum as_status st = check(c, err);
+	if (st != AS_OK)
+		return st;
+	struct as_canvas cv;
+	st = as_canvas_init(&cv, W, H, 0xffffff, err);
+	if (st != AS_OK)
+		return st;
+	struct sink k = {&cv,	     png_line, png_curve, png_text,
+			 png_marker, png_box,  png_width};
+	if (draw(&k, c) != 0)
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	if (st == AS_OK)
+		st = as_canvas_png(&cv, path, err);
+	as_canvas_free(&cv);
 	return st;
 }

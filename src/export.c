@@ -33,8 +33,9 @@ static void on_png_error(png_structp png, png_const_charp msg)
 
 /* Writes an 8-bit gray image atomically: the old file stays until the
  * new one is complete on disk. */
-static enum as_status write_gray_png(const char *path, const uint8_t *px,
-				     size_t w, size_t h, struct as_error *err)
+static enum as_status write_png(const char *path, const uint8_t *px,
+				size_t w, size_t h, int channels,
+				struct as_error *err)
 {
 	if (w == 0 || h == 0 || w > 1000000 || h > 1000000)
 		return as_error_set(err, AS_ERR_INVALID,
@@ -62,14 +63,27 @@ static enum as_status write_gray_png(const char *path, const uint8_t *px,
 	}
 	png_init_io(png, a.f);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-		     PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-		     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+		     channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+		     PNG_FILTER_TYPE_DEFAULT);
 	png_write_info(png, info);
 	for (size_t y = 0; y < h; y++)
-		png_write_row(png, px + y * w);
+		png_write_row(png, px + y * w * (size_t)channels);
 	png_write_end(png, info);
 	png_destroy_write_struct(&png, &info);
 	return as_atomic_commit(&a, err);
+}
+
+static enum as_status write_gray_png(const char *path, const uint8_t *px,
+				     size_t w, size_t h, struct as_error *err)
+{
+	return write_png(path, px, w, h, 1, err);
+}
+
+enum as_status as_export_rgb_png(const char *path, const uint8_t *rgb,
+				 size_t w, size_t h, struct as_error *err)
+{
+	return write_png(path, rgb, w, h, 3, err);
 }
 
 /* Paints one tile at (x0, y0) of a canvas of width cw: values scaled to

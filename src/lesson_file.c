@@ -261,6 +261,8 @@ static int key_line(struct draft *d, const char *key, char *v, int lineno,
 		const char *prefix = key[0] == 'l'   ? "Look: "
 				     : key[1] == 'r' ? "Try: "
 						     : "";
+		if (!*v) /* (a paragraph needs words: an empty line adds none) */
+			return 0;
 		if (text_add(d, prefix, v, 0) != 0) {
 			snprintf(why, nwhy, "the notes are longer than %d "
 					    "bytes", TEXT_MAX - 1);

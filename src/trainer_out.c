@@ -8,6 +8,7 @@
 
 #include "autoscope/chart.h"
 #include "autoscope/fileio.h"
+#include "autoscope/figure.h"
 #include "autoscope/trainer.h"
 
 #include "trainer_internal.h"
@@ -304,6 +305,18 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 		}
 		snprintf(path, sizeof path, "%s/chart.svg", dir);
 		st = as_chart_svg_write(path, &c, err);
+		snprintf(path, sizeof path, "%s/chart.png", dir);
+		if (st == AS_OK)
+			st = as_chart_png_write(path, &c, err);
+	}
+	/* the lesson's own views, once measured */
+	if (st == AS_OK && (t->scores.have & AS_SCORE_SCATTER)) {
+		snprintf(path, sizeof path, "%s/scatter.png", dir);
+		st = as_figure_scatter(path, &t->scores, "codes, PCA-2", err);
+	}
+	if (st == AS_OK && (t->scores.have & AS_SCORE_HASH)) {
+		snprintf(path, sizeof path, "%s/hashing.png", dir);
+		st = as_figure_hashing(path, &t->scores, t->ds, 8, err);
 	}
 	return st;
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "autoscope/chart.h"
+#include "autoscope/dataset.h"
 #include "autoscope/export.h"
+#include "autoscope/figure.h"
 
 static char dir[] = "/tmp/as_export_XXXXXX";
 
@@ -25,6 +27,29 @@ static struct gray read_gray(const char *path)
 	struct gray g = {img.width, img.height, malloc(PNG_IMAGE_SIZE(img))};
 	ck_assert(png_image_finish_read(&img, NULL, g.px, 0, NULL));
 	return g;
+}
+
+static struct gray read_rgb(const char *path)
+{
+	png_image img;
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	ck_assert(png_image_begin_read_from_file(&img, path));
+	img.format = PNG_FORMAT_RGB;
+	struct gray g = {img.width, img.height, malloc(PNG_IMAGE_SIZE(img))};
+	ck_assert(png_image_finish_read(&img, NULL, g.px, 0, NULL));
+	return g;
+}
+
+/* pixels of exactly this colour */
+static size_t count_rgb(const struct gray *g, unsigned rgb)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < (size_t)g->w * g->h; i++)
+		n += g->px[3 * i] == (rgb >> 16 & 255) &&
+		     g->px[3 * i + 1] == (rgb >> 8 & 255) &&
+		     g->px[3 * i + 2] == (rgb & 255);
+	return n;
 }
 
 START_TEST(test_filter_grid)
@@ -225,7 +250,7 @@ START_TEST(test_chart_svg)
 	ck_assert_uint_eq(count(svg, "<polyline"), 4);
 	ck_assert_uint_eq(count(svg, "stroke-dasharray=\"6 4\" points"), 2);
 	ck_assert_ptr_nonnull(strstr(svg, "T &amp; &lt;title&gt;"));
-	ck_assert_ptr_nonnull(strstr(svg, "lr 0.1 &#8594; &lt;0.05&amp;"));
+	ck_assert_ptr_nonnull(strstr(svg, "lr 0.1 &gt; &lt;0.05&amp;"));
 	ck_assert_ptr_nonnull(strstr(svg, ">a &quot;b&quot;</text>"));
 	ck_assert_ptr_nonnull(strstr(svg, ">noise 0%</text>"));
 	ck_assert_ptr_nonnull(strstr(svg, ">PCA</text>"));
@@ -260,6 +285,123 @@ START_TEST(test_chart_svg)
 }
 END_TEST
 
+/* The chart as PNG: its size, each run's curve in its colour (two runs:
+ * two colours), nothing of a third; the figures decode at their sizes,
+ * with the colours and frames they promise */
+START_TEST(test_png_views)
+{
+	static struct as_history h[2];
+	for (int r = 0; r < 2; r++) {
+		as_history_clear(&h[r]);
+		for (int i = 0; i < 20; i++) {
+			struct as_point p = {.step = (uint64_t)i,
+					     .examples = (uint64_t)(i + 1) * 50,
+					     .train_loss = 30.0f / (float)(i + 1) + 3 * (float)r,
+					     .heldout_loss = NAN};
+			as_history_add_point(&h[r], &p);
+		}
+	}
+	struct as_chart_run runs[2] = {{"a", &h[0]}, {"b", &h[1]}};
+	struct as_chart ch = {"T", runs, 2, NAN, NULL, 0};
+	char p[256];
+	struct as_error err;
+	snprintf(p, sizeof p, "%s/chart.png", dir);
+	ck_assert_int_eq(as_chart_png_write(p, &ch, &err), AS_OK);
+	struct gray g = read_rgb(p);
+	ck_assert_uint_eq(g.w, 900);
+	ck_assert_uint_eq(g.h, 520);
+	ck_assert_uint_gt(count_rgb(&g, 0x1f5fa8), 300); /* run 1's curve */
+	ck_assert_uint_gt(count_rgb(&g, 0xc8321e), 300); /* run 2's */
+	ck_assert_uint_eq(count_rgb(&g, 0x2a8a3a), 0);	 /* no run 3 */
+	free(g.px);
+	ch.n_runs = 5;
+	ck_assert_int_eq(as_chart_png_write(p, &ch, &err), AS_ERR_INVALID);
+	/* the scatter: 2 panels, every digit's colour present */
+	static struct as_scores sc;
+	as_scores_clear(&sc);
+	sc.have = AS_SCORE_SCATTER;
+	sc.n_scatter = 200;
+	for (int i = 0; i < 200; i++) {
+		sc.code_xy[i][0] = (float)(i % 10);
+		sc.code_xy[i][1] = (float)(i / 10);
+		sc.pixel_xy[i][0] = (float)i;
+		sc.pixel_xy[i][1] = (float)(i % 7);
+		sc.scatter_label[i] = (uint8_t)(i % 10);
+	}
+	snprintf(p, sizeof p, "%s/scatter.png", dir);
+	ck_assert_int_eq(as_figure_scatter(p, &sc, "codes", &err), AS_OK);
+	g = read_rgb(p);
+	ck_assert_uint_eq(g.w, 2 * 480 + 3 * 40);
+	ck_assert_uint_gt(count_rgb(&g, 0xe07b10), 100); /* the 1s */
+	ck_assert_uint_gt(count_rgb(&g, 0x10a0b0), 100); /* the 9s */
+	free(g.px);
+	sc.have = 0;
+	ck_assert_int_eq(as_figure_scatter(p, &sc, "codes", &err),
+			 AS_ERR_STATE);
+	/* the runs' filters: a column each, widened by a long caption */
+	float w[4 * 9];
+	for (int i = 0; i < 36; i++)
+		w[i] = (float)(i % 9);
+	struct as_figure_run fr[2] = {{"x", w, 4}, {"a much longer caption", w, 4}};
+	snprintf(p, sizeof p, "%s/runs.png", dir);
+	ck_assert_int_eq(as_figure_runs_filters(p, fr, 2, 3, 3, 4, &err),
+			 AS_OK);
+	g = read_rgb(p);
+	int grid = 2 * (3 * 4 + 2) - 2; /* 2 x 2 tiles of 3 x 3 at scale 4 */
+	int cap = (6 * 21 - 1) * 2;
+	ck_assert_uint_eq(g.w, 32 + grid + 32 + cap + 32);
+	ck_assert_uint_eq(g.h, (unsigned)(grid + 80));
+	/* the first tile's first pixel is its minimum: black */
+	ck_assert_uint_eq(g.px[3 * (48 * g.w + 32)], 0);
+	free(g.px);
+	ck_assert_int_eq(as_figure_runs_filters(p, fr, 0, 3, 3, 4, &err),
+			 AS_ERR_INVALID);
+	/* hashing: 2 queries of 4 x 4 digits with 3 neighbours each way; a
+	 * neighbour with another label framed red, the others not */
+	float *x = calloc(20 * 16, sizeof *x);
+	uint8_t *y = malloc(20);
+	for (int i = 0; i < 20; i++) {
+		y[i] = (uint8_t)(i % 2);
+		x[i * 16 + i % 16] = 1;
+	}
+	struct as_dataset *ds;
+	ck_assert_int_eq(as_dataset_wrap("t", x, y, 20, 4, 4, 16, &ds, &err),
+			 AS_OK);
+	as_scores_clear(&sc);
+	sc.have = AS_SCORE_HASH;
+	sc.n_queries = 2;
+	sc.hash_k = 3;
+	sc.query[0] = 16;
+	sc.query[1] = 17;
+	uint32_t same[3] = {0, 2, 4}, other[3] = {1, 3, 5};
+	for (int j = 0; j < 3; j++) {
+		sc.hash_nn[0][j] = same[j];  /* label 0, like query 16 */
+		sc.pixel_nn[0][j] = same[j];
+		sc.hash_nn[1][j] = other[j]; /* label 1, like query 17 */
+		sc.pixel_nn[1][j] = same[j]; /* wrong: label 0 */
+	}
+	snprintf(p, sizeof p, "%s/hashing.png", dir);
+	ck_assert_int_eq(as_figure_hashing(p, &sc, ds, 0, &err), AS_OK);
+	g = read_rgb(p);
+	int block = 4 * 4 + 8;
+	ck_assert_uint_eq(g.w, (unsigned)(16 + block * 7 + 48 + 16));
+	/* three framed tiles, each frame 2 px of red around its 16 x 16 px
+	 * ((16 + 4)^2 - 16^2 = 144 px), beside the caption's red text */
+	size_t red = count_rgb(&g, 0xd01010);
+	ck_assert_uint_gt(red, 3 * 144);
+	free(g.px);
+	sc.hash_nn[1][0] = sc.hash_nn[1][1] = sc.hash_nn[1][2] = 1;
+	for (int j = 0; j < 3; j++)
+		sc.pixel_nn[1][j] = other[j];
+	ck_assert_int_eq(as_figure_hashing(p, &sc, ds, 0, &err), AS_OK);
+	g = read_rgb(p);
+	/* no wrong neighbour: only the caption's red is left */
+	ck_assert_uint_eq(count_rgb(&g, 0xd01010), red - 3 * 144);
+	free(g.px);
+	as_dataset_free(ds);
+}
+END_TEST
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -271,6 +413,7 @@ int main(void)
 	tcase_add_test(tc, test_npy);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_chart_svg);
+	tcase_add_test(tc, test_png_views);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

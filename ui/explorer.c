@@ -14,6 +14,7 @@
 #include "../cli/options.h"
 #include "ui.h"
 #include "autoscope/chart.h"
+#include "autoscope/figure.h"
 #include "view.h"
 
 static volatile sig_atomic_t got_signal;
@@ -238,13 +239,56 @@ static void act_export(struct ui_state *u, const struct as_snapshot *s)
 		c.baseline = s->pca_error;
 		c.baseline_label = "PCA of the same rank";
 	}
-	char path[sizeof u->root + 16];
-	snprintf(path, sizeof path, "%s/chart.svg", u->root);
+	char path[sizeof u->root + 32];
 	struct as_error err;
-	if (as_chart_svg_write(path, &c, &err) != AS_OK)
-		ui_say(u, 1, "chart not exported: %s", err.msg);
+	enum as_status st = AS_OK;
+	const char *what[3] = {NULL, NULL, NULL};
+	int nw = 0;
+	snprintf(path, sizeof path, "%s/chart.svg", u->root);
+	st = as_chart_svg_write(path, &c, &err);
+	snprintf(path, sizeof path, "%s/chart.png", u->root);
+	if (st == AS_OK)
+		st = as_chart_png_write(path, &c, &err);
+	what[nw++] = "chart.svg, chart.png";
+	/* the runs' filters side by side, as on the screen */
+	if (st == AS_OK && u->n_runs > 1) {
+		struct as_figure_run fr[AS_RUNS_MAX];
+		size_t nf = 0;
+		char caps[AS_RUNS_MAX][48];
+		for (int i = 0; i < u->n_runs; i++) {
+			const struct as_snapshot *rs = u->runs[i].s;
+			if (!rs || rs->n_visible != s->n_visible)
+				continue;
+			ui_run_caption(u, i, caps[nf], sizeof caps[nf]);
+			fr[nf] = (struct as_figure_run){caps[nf], rs->w,
+							rs->n_hidden};
+			nf++;
+		}
+		snprintf(path, sizeof path, "%s/filters-runs.png", u->root);
+		if (nf > 1) {
+			st = as_figure_runs_filters(path, fr, nf, s->rows,
+						    s->cols, 36, &err);
+			what[nw++] = "filters-runs.png";
+		}
+	}
+	/* the lesson's own view, from the focused run's numbers */
+	const struct as_scores *sc = s ? &s->scores : NULL;
+	if (st == AS_OK && sc && (sc->have & AS_SCORE_SCATTER)) {
+		snprintf(path, sizeof path, "%s/scatter.png", u->root);
+		st = as_figure_scatter(path, sc, "codes, PCA-2", &err);
+		what[nw++] = "scatter.png";
+	} else if (st == AS_OK && sc && (sc->have & AS_SCORE_HASH)) {
+		snprintf(path, sizeof path, "%s/hashing.png", u->root);
+		st = as_figure_hashing(path, sc, u->ds, 8, &err);
+		what[nw++] = "hashing.png";
+	}
+	if (st != AS_OK)
+		ui_say(u, 1, "views not exported: %s", err.msg);
 	else
-		ui_say(u, 0, "exported %s (and the focused run's files)", path);
+		ui_say(u, 0, "exported %s%s%s%s%s to %s (and the focused run's "
+			     "files)",
+		       what[0], nw > 1 ? ", " : "", nw > 1 ? what[1] : "",
+		       nw > 2 ? ", " : "", nw > 2 ? what[2] : "", u->root);
 }
 
 enum ui_request {
@@ -435,7 +479,7 @@ static const struct binding bindings[] = {
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save every run and the session (session.txt)",
 	 act_save},
-	{'e', 0, 0, "e", "export PNGs, chart.svg, *.npy (the runs: chart.svg)",
+	{'e', 0, 0, "e", "export what is on screen: PNGs, charts, .npy",
 	 act_export},
 	{'?', KEY_F(1), 0, "? F1", "this help", act_help},
 	{'q', 0, 0, "q", "quit (saves every run and the session first)",

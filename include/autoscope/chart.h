@@ -1,4 +1,4 @@
-/* chart: the loss chart as a file, for slides and reports.
+/* chart: the loss chart as a file, for slides and reports (SVG and PNG).
  *
  * Owns: the SVG drawing of one or more runs' histories: the training loss
  * per example (solid) and the held-out loss (dashed) of each run in its
@@ -37,6 +37,9 @@ enum as_status as_chart_svg(const struct as_chart *c, char **out, size_t *len,
 			    struct as_error *err);
 /* ... and into path, atomically */
 enum as_status as_chart_svg_write(const char *path, const struct as_chart *c,
+				  struct as_error *err);
+/* The same chart as a PNG (900 x 520, its text in the pixel font). */
+enum as_status as_chart_png_write(const char *path, const struct as_chart *c,
 				  struct as_error *err);
 
 #endif

@@ -20,6 +20,10 @@
 /* Grid columns for n tiles: ceil(sqrt(n)). */
 size_t as_tile_columns(size_t n);
 
+/* An RGB picture (w x h x 3 bytes, rows top down). */
+enum as_status as_export_rgb_png(const char *path, const uint8_t *rgb,
+				 size_t w, size_t h, struct as_error *err);
+
 /* w: n_filters x (rows*cols). Each tile is scaled up by `scale` pixels. */
 enum as_status as_export_filters_png(const char *path, const float *w,
 				     size_t n_filters, size_t rows, size_t cols,
