@@ -250,8 +250,9 @@ static void act_export(struct ui_state *u, const struct as_snapshot *s)
 	if (st == AS_OK)
 		st = as_chart_png_write(path, &c, &err);
 	what[nw++] = "chart.svg, chart.png";
-	/* the runs' filters side by side, as on the screen */
-	if (st == AS_OK && u->n_runs > 1) {
+	/* the runs' filters side by side, as on the screen (the focused
+	 * run's snapshot gives their shape: a new fork may have none yet) */
+	if (st == AS_OK && s && u->n_runs > 1) {
 		struct as_figure_run fr[AS_RUNS_MAX];
 		size_t nf = 0;
 		char caps[AS_RUNS_MAX][48];
