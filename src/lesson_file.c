@@ -90,8 +90,9 @@ static int text_add(struct draft *d, const char *prefix, const char *v,
 		    int continuation)
 {
 	char *t = d->text;
-	size_t need = strlen(prefix) + strlen(v) + 2;
-	if (d->text_len + need >= TEXT_MAX)
+	/* exactly what it adds: a separator, the words, and the NUL kept */
+	size_t sep = continuation || d->text_len ? 1 : 0;
+	if (d->text_len + sep + strlen(prefix) + strlen(v) + 1 > TEXT_MAX)
 		return -1;
 	if (continuation) {
 		t[d->text_len++] = ' ';
@@ -429,6 +430,13 @@ enum as_status as_lesson_parse(const char *text, size_t len, const char *name,
 		if (need[k] && !d->seen[k])
 			st = as_error_set(err, AS_ERR_FORMAT,
 					  "%s: no '%s' line", name, need[k]);
+	/* the notes begin with the paper: together within the limit */
+	if (st == AS_OK && d->paper[0] &&
+	    strlen(d->paper) + 2 + d->text_len + 1 > TEXT_MAX)
+		st = as_error_set(err, AS_ERR_FORMAT,
+				  "%s: the notes with the paper are longer "
+				  "than %d bytes",
+				  name, TEXT_MAX - 1);
 	if (st == AS_OK && d->n_runs == 0)
 		st = as_error_set(err, AS_ERR_FORMAT,
 				  "%s: no 'run' line (run LABEL | SETTINGS)",
