@@ -340,21 +340,25 @@ static double r2(const struct run *r, const float *x, size_t n)
  * near its R^2 on digits); one that has learned digits does not (R^2 near
  * or below 0). Uniform noise would not tell them apart: under
  * cross-entropy every model rebuilds it worse than a constant gray. */
-static double score_noise(const struct run *r)
+void as_noise_images(const struct as_dataset *ds, size_t n, float *out)
 {
-	const struct as_dataset *ds = r->ds;
 	size_t d = ds->d;
 	double p = 0;
 	for (size_t i = 0; i < ds->n_train * d; i++)
 		p += (ds->x[i] - ds->min) / (ds->max - ds->min + 1e-30);
 	p /= (double)(ds->n_train * d);
-	float *x = malloc((size_t)NOISE_N * d * sizeof *x);
-	if (!x)
-		return NAN;
 	struct as_rng rng;
 	as_rng_seed(&rng, 7, 6);
-	for (size_t i = 0; i < (size_t)NOISE_N * d; i++)
-		x[i] = as_rng_uniform(&rng) < p ? ds->max : ds->min;
+	for (size_t i = 0; i < n * d; i++)
+		out[i] = as_rng_uniform(&rng) < p ? ds->max : ds->min;
+}
+
+static double score_noise(const struct run *r)
+{
+	float *x = malloc((size_t)NOISE_N * r->ds->d * sizeof *x);
+	if (!x)
+		return NAN;
+	as_noise_images(r->ds, NOISE_N, x);
 	double v = r2(r, x, NOISE_N);
 	free(x);
 	return v;

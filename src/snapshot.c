@@ -12,6 +12,8 @@ static void slot_free(struct as_snapshot *s)
 	free(s->clean);
 	free(s->corrupted);
 	free(s->recon);
+	free(s->dots);
+	free(s->dots_recon);
 	free(s->deep_w);
 	memset(s, 0, sizeof *s);
 }
@@ -43,6 +45,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->clean = calloc(rlen, sizeof(float));
 		s->corrupted = calloc(rlen, sizeof(float));
 		s->recon = calloc(rlen, sizeof(float));
+		s->dots = calloc(rlen, sizeof(float));
+		s->dots_recon = calloc(rlen, sizeof(float));
 		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
 		s->n_layers = n_layers;
 		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
@@ -53,7 +57,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->pca_error = s->heldout_loss = NAN;
 		s->probe_accuracy = s->probe_raw = NAN;
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
-		    !s->recon || (deep && !s->deep_w)) {
+		    !s->recon || !s->dots || !s->dots_recon ||
+		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);
 			return as_error_set(err, AS_ERR_NOMEM,

@@ -98,6 +98,14 @@ static enum as_status alloc_run(struct as_trainer *t,
 	if (!t->order || !t->batch || !t->recon_noisy || !t->history ||
 	    !t->batch_labels || !t->recon_stats)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	/* a lesson on copying: the random dots its runs rebuild on screen
+	 * (made here: the run's thread does not allocate) */
+	if (t->opts.publish && (t->opts.score_every_epoch & AS_SCORE_NOISE)) {
+		t->dots = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
+		if (!t->dots)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		as_noise_images(ds, AS_SNAP_RECON, t->dots);
+	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
 			    t->opts.history_mb, err);
 	if (st != AS_OK)
@@ -352,6 +360,7 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->batch);
 	free(t->recon_noisy);
 	free(t->recon_stats);
+	free(t->dots);
 	free(t->history);
 	if (t->frames_ok)
 		as_frames_free(&t->frames);

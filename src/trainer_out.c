@@ -485,6 +485,11 @@ void as_trainer_publish(struct as_trainer *t)
 	memcpy(s->clean, clean, n * nv * sizeof(float));
 	memcpy(s->corrupted, t->recon_noisy, n * nv * sizeof(float));
 	as_trainer_reconstruct(t, t->recon_noisy, n, s->recon);
+	s->n_dots = t->dots ? n : 0;
+	if (t->dots) {
+		memcpy(s->dots, t->dots, n * nv * sizeof(float));
+		as_trainer_reconstruct(t, t->dots, n, s->dots_recon);
+	}
 	/* mean activation of each of layer 1's units on the clean samples */
 	as_stack_encode(t->stack, &t->cfg, 1, clean, n, m->h);
 	for (size_t j = 0; j < nh; j++) {

@@ -88,6 +88,14 @@ done
 cmp -s "$work/kept.ascp" "$work/out/denoising/noise-25-fork/checkpoint.ascp" ||
 	fail "the second fork wrote over the first one's checkpoint"
 
+# capacity's lesson view: the random dots and a run's rebuild of them,
+# with every run's R2noise once measured (after an epoch)
+tm send-keys -t e2e L 3 Enter
+wait_re "lesson capacity \|"
+wait_re "random dots rebuilt \(R2noise"
+wait_re "the dots"
+wait_re "R2noise: \*1 -?[0-9.]+ +\+2 -?[0-9.]+ +x3 -?[0-9.]+ +#4 -?[0-9.]+" 90
+
 # the same lesson again goes to a new directory
 tm send-keys -t e2e L 5 Enter
 wait_file "$work/out/codes-2/deep-2-d/log.csv"

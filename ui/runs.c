@@ -191,7 +191,8 @@ void ui_run_new(struct ui_state *u, const struct as_snapshot *s)
 void ui_default_pane(struct ui_state *u)
 {
 	u->pane = !u->lesson ? UI_PANE_RECON
-		  : u->lesson->scores & (AS_SCORE_SCATTER | AS_SCORE_HASH)
+		  : u->lesson->scores &
+			    (AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE)
 			  ? UI_PANE_LESSON
 			  : UI_PANE_RUNS;
 }

@@ -417,6 +417,101 @@ static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 		   want);
 }
 
+/* A lesson on copying: the same random dots and a run's reconstruction
+ * of them, with its R2noise: the run that copies its input draws the
+ * dots back, the others digit-like blur. On the dashboard the focused
+ * run's (Tab for another; every run's R2noise in the legend), alone on
+ * the screen every run's, a row each. */
+static void dots_pane(const struct ui_state *u, const struct ui_rect *r,
+		      int full)
+{
+	const struct as_snapshot *f = u->runs[u->focus].s;
+	ui_box(r, full ? "random dots rebuilt by every run (R2noise: 1 "
+			 "copies, 0 gray)"
+		       : "random dots rebuilt (R2noise: 1 copies, 0 gray; "
+			 "Tab: another run)",
+	       u);
+	if (!f || !f->n_dots)
+		return;
+	int label_w = 18;
+	int runs = full ? u->n_runs : 1;
+	int rows = 1 + runs;
+	int w = r->w - 2 - label_w, h = r->h - 3;
+	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
+	/* at their own pixels, or averaged over k x k blocks: reduced by
+	 * the raster, a cell would keep its brightest pixel and the dots
+	 * would turn white */
+	struct ui_size sz;
+	int n = 0, k = 1, most = (int)f->n_dots < 8 ? (int)f->n_dots : 8;
+	for (k = 1; k <= 4 && n == 0; k++) {
+		int rr = (int)f->rows / k, cc = (int)f->cols / k;
+		for (int m = most; m > 0 && rr > 0 && cc > 0; m--)
+			if (ui_fit_size(w / m - 1, h / rows - 1, (size_t)rr,
+					(size_t)cc, how, &sz) == 0 &&
+			    sz.px_h >= rr && (m >= 3 || k == 4)) {
+				n = m;
+				break;
+			}
+	}
+	k--;
+	if (n <= 0 || sz.cell_h <= 0)
+		return;
+	int rr = (int)f->rows / k, cc = (int)f->cols / k;
+	for (int row = 0; row < rows; row++) {
+		int run = row == 0 ? u->focus : full ? row - 1 : u->focus;
+		const struct as_snapshot *rs = u->runs[run].s;
+		int y = r->y + 1 + row * (sz.cell_h + 1);
+		if (y + sz.cell_h > r->y + r->h - 1 || !rs || !rs->n_dots)
+			continue;
+		char cap[48] = "the dots";
+		int pair = UI_P_DIM;
+		if (row) {
+			ui_run_caption(u, run, cap, sizeof cap);
+			pair = UI_P_RUN0 + run;
+		}
+		ui_on(pair, u);
+		mvprintw(y + (sz.cell_h - 1) / 2, r->x + 1, "%.*s", label_w - 2,
+			 cap);
+		if (row && (rs->scores.have & AS_SCORE_NOISE))
+			mvprintw(y + (sz.cell_h - 1) / 2 + 1, r->x + 1,
+				 "R2noise %.2f", rs->scores.noise_r2);
+		ui_off(pair, u);
+		const float *img = row ? rs->dots_recon : rs->dots;
+		static float avg[1 << 16];
+		for (int i = 0; i < n; i++) {
+			const float *src = img + (size_t)i * rs->n_visible;
+			for (int a = 0; a < rr && rr * cc <= (1 << 16); a++)
+				for (int b = 0; b < cc; b++) {
+					float t = 0;
+					for (int da = 0; da < k; da++)
+						for (int db = 0; db < k; db++)
+							t += src[(size_t)(a * k + da) *
+									 rs->cols +
+								 (size_t)(b * k + db)];
+					avg[a * cc + b] = t / (float)(k * k);
+				}
+			ui_image(u, y, r->x + 1 + label_w + i * (sz.cell_w + 1),
+				 avg, (size_t)rr, (size_t)cc, &sz,
+				 !rs->unit_range);
+		}
+	}
+	if (full)
+		return;
+	/* every run's number, as a legend line */
+	struct ui_fields fl;
+	ui_fields_init(&fl, r->w - 2);
+	for (int i = 0; i < u->n_runs; i++) {
+		const struct as_snapshot *rs = u->runs[i].s;
+		if (rs && (rs->scores.have & AS_SCORE_NOISE))
+			ui_fields_add(&fl, "%s%c%d %.2f", i ? "   " : "R2noise: ",
+				      ui_run_symbol(i), i + 1,
+				      rs->scores.noise_r2);
+	}
+	ui_on(UI_P_DIM, u);
+	mvprintw(r->y + r->h - 2, r->x + 1, "%s", fl.text);
+	ui_off(UI_P_DIM, u);
+}
+
 void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
@@ -424,6 +519,8 @@ void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
 		scatter_pane(u, r);
 	else if (u->lesson && (u->lesson->scores & AS_SCORE_HASH))
 		hash_pane(u, r);
+	else if (u->lesson && (u->lesson->scores & AS_SCORE_NOISE))
+		dots_pane(u, r, full);
 	else
 		ui_paint_runs(u, s, r, full);
 }

@@ -1,12 +1,13 @@
 /* Held-out digits: clean, corrupted and reconstructed, at the largest
  * size that shows a few (at their own 28 x 28 pixels wherever that fits),
- * stacked in three rows or side by side in triplets. */
+ * stacked in three rows or side by side in triplets. (A lesson on copying
+ * shows random dots rebuilt in its lesson view.) */
 #include <curses.h>
 #include <stdio.h>
 
 #include "view.h"
 
-void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
+static void triplets(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
 	struct ui_digits d;
@@ -91,4 +92,10 @@ void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 				 s->cols, &d.sz, own);
 		}
 	}
+}
+
+void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
+		     const struct ui_rect *r, int full)
+{
+	triplets(u, s, r, full);
 }

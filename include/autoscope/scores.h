@@ -90,6 +90,12 @@ struct as_scores {
 
 void as_scores_clear(struct as_scores *s);
 
+/* The first n of the fixed binary noise images behind AS_SCORE_NOISE
+ * (n x d into out): each value the data's maximum with the probability
+ * of the training part's mean brightness, else its minimum; always the
+ * same images (a fixed stream). */
+void as_noise_images(const struct as_dataset *ds, size_t n, float *out);
+
 /* Adds to s the kinds in which (enum as_score_kind bits) that fit the
  * data, measured on the first depth layers of stack (trained with cfg) and
  * on ds, against the data's numbers in b (computed there when first

@@ -51,6 +51,11 @@ struct as_snapshot {
 	float *mean_h; /* n_hidden: mean activation on the recon samples */
 	size_t n_recon;
 	float *clean, *corrupted, *recon; /* n_recon x n_visible each */
+	/* random binary dots (as_noise_images: the images behind the R^2
+	 * score) and the run's reconstruction of them, n_dots x n_visible;
+	 * n_dots 0 when the run's options do not ask for them */
+	size_t n_dots;
+	float *dots, *dots_recon;
 	int unit_range; /* data in [0, 1] (draw clipped) or not */
 	/* the stack (one layer for --hidden): w above is layer 1's W */
 	size_t n_layers, sizes[AS_LAYERS_MAX + 1];
