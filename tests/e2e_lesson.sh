@@ -96,6 +96,19 @@ wait_re "random dots rebuilt \(R2noise"
 wait_re "the dots"
 wait_re "R2noise: \*1 -?[0-9.]+ +\+2 -?[0-9.]+ +x3 -?[0-9.]+ +#4 -?[0-9.]+" 90
 
+# hashing's lesson view: a held-out digit, its Hamming and its pixel
+# neighbours at a readable size (14 px or more) with their scores; > the
+# next digit
+tm send-keys -t e2e L 7 Enter
+wait_re "lesson hashing \|"
+wait_re "precision@10 Hamming 0\.[0-9]+, pixels 0\.[0-9]+" 60
+wait_re "^.[^ ]+ +Hamming "
+wait_re "^. +pixels "
+wait_re "^. +[0-9]+/10 "
+wait_re "^.1/24 "
+tm send-keys -t e2e '>'
+wait_re "^.2/24 "
+
 # the same lesson again goes to a new directory
 tm send-keys -t e2e L 5 Enter
 wait_file "$work/out/codes-2/deep-2-d/log.csv"

@@ -342,25 +342,31 @@ static void scatter_pane(const struct ui_state *u, const struct ui_rect *r)
 		sc->n_scatter);
 }
 
-static void neighbours(const struct ui_state *u, int y, int x,
+/* a row of neighbours: its name and score at x, the digits from dx on,
+ * each label under it (labels) or as the colour of the score */
+static void neighbours(const struct ui_state *u, int y, int x, int dx,
 		       const struct ui_size *sz, const char *name,
-		       const uint32_t *nn, int k, uint8_t want)
+		       const uint32_t *nn, int k, int shown, uint8_t want,
+		       int labels)
 {
 	const struct as_dataset *ds = u->ds;
 	int ch = sz->cell_h;
-	mvprintw(y + (ch - 1) / 2, x, "%s", name);
 	int right = 0;
-	for (int j = 0; j < k; j++) {
-		int tx = x + 9 + j * (sz->cell_w + 1);
+	for (int j = 0; j < k; j++)
+		right += ds->labels && ds->labels[nn[j]] == want;
+	mvprintw(y + (ch - 1) / 2, x, "%s", name);
+	mvprintw(y + (ch - 1) / 2 + 1, x, "%d/%d", right, k);
+	for (int j = 0; j < shown; j++) {
+		int tx = dx + j * (sz->cell_w + 1);
+		uint8_t lab = ds->labels ? ds->labels[nn[j]] : 0;
 		ui_image(u, y, tx, ds->x + (size_t)nn[j] * ds->d, ds->rows,
 			 ds->cols, sz, 0);
-		uint8_t lab = ds->labels ? ds->labels[nn[j]] : 0;
-		right += lab == want;
+		if (!labels)
+			continue;
 		ui_on(lab == want ? UI_P_OK : UI_P_WARN, u);
 		mvprintw(y + ch, tx, "%d", lab);
 		ui_off(lab == want ? UI_P_OK : UI_P_WARN, u);
 	}
-	mvprintw(y + (ch - 1) / 2 + 1, x, "%d/%d", right, k);
 }
 
 static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
@@ -388,33 +394,62 @@ static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 	if (q >= (int)sc->n_queries)
 		q = (int)sc->n_queries - 1;
 	int k = (int)sc->hash_k;
-	/* the largest digits whose three rows (and a label line each) fit */
-	struct ui_size sz;
-	int w = (r->w - 2 - 9) / k - 1, h = (r->h - 2 - 1) / 3 - 1;
-	if (ui_fit_size(w, h, ds->rows, ds->cols, 1 | (u->quads ? UI_QUADS : 0),
-			&sz) != 0) {
+	/* the query on the left, its Hamming and its pixel neighbours in
+	 * two rows: digits large enough to read first (at least half their
+	 * pixels), then as many neighbours as fit, then the labels under
+	 * them (else their count beside) */
+	int how = 2 | (u->quads ? UI_QUADS : 0);
+	struct ui_size sz, best = {0};
+	int shown = 0, labels = 0, found = 0;
+	for (int lab = 1; lab >= 0 && !found; lab--)
+		for (int n = k; n >= (k < 5 ? k : 5) && !found; n--) {
+			int w = (r->w - 2 - 10) / (n + 1) - 1;
+			int h = (r->h - 2) / 2 - (lab ? 2 : 1);
+			if (ui_fit_size(w, h, ds->rows, ds->cols, how, &sz) != 0)
+				continue;
+			if (sz.px_h >= (int)ds->rows / 2) {
+				best = sz;
+				shown = n;
+				labels = lab;
+				found = 1;
+			} else if (sz.px_h > best.px_h) {
+				best = sz;
+				shown = n;
+				labels = lab;
+			}
+		}
+	if (!shown) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
 			 "(a larger terminal shows the digits)");
 		return;
 	}
-	int ch = sz.cell_h;
+	sz = best;
+	int ch = sz.cell_h, row_h = ch + (labels ? 2 : 1);
 	uint32_t row = sc->query[q];
 	uint8_t want = ds->labels[row];
 	int y = r->y + 1, x = r->x + 1;
-	mvprintw(y + (ch - 1) / 2, x, "digit");
-	mvprintw(y + (ch - 1) / 2 + 1, x, "%d of %zu", q + 1, sc->n_queries);
-	ui_image(u, y, x + 9, ds->x + (size_t)row * ds->d, ds->rows, ds->cols,
+	/* the query, a column of its own */
+	ui_image(u, y, x, ds->x + (size_t)row * ds->d, ds->rows, ds->cols,
 		 &sz, 0);
-	mvprintw(y + ch, x + 9, "%d", want);
+	mvprintw(y + ch, x, "%d", want);
 	ui_on(UI_P_DIM, u);
-	ui_fields_init(&f, r->x + r->w - x - 13 - sz.cell_w);
-	ui_fields_add(&f, "< > another held-out digit;");
-	ui_fields_add(&f, " green: same label");
-	mvprintw(y + (ch - 1) / 2, x + 11 + sz.cell_w, "%s", f.text);
+	mvprintw(y + ch + 1, x, "%d/%zu", q + 1, sc->n_queries);
 	ui_off(UI_P_DIM, u);
-	neighbours(u, y + ch + 1, x, &sz, "Hamming", sc->hash_nn[q], k, want);
-	neighbours(u, y + 2 * (ch + 1), x, &sz, "pixels", sc->pixel_nn[q], k,
-		   want);
+	int nx = x + sz.cell_w + 2, dx = nx + 9;
+	neighbours(u, y, nx, dx, &sz, "Hamming", sc->hash_nn[q], k, shown,
+		   want, labels);
+	neighbours(u, y + row_h, nx, dx, &sz, "pixels", sc->pixel_nn[q], k,
+		   shown, want, labels);
+	ui_on(UI_P_DIM, u);
+	ui_fields_init(&f, r->w - 4);
+	ui_fields_add(&f, "< > another held-out digit");
+	if (shown < k)
+		ui_fields_add(&f, "; the first %d of %d neighbours", shown, k);
+	ui_fields_add(&f, labels ? "; green: same label"
+				 : "; n/%d: neighbours with its label", k);
+	if (y + 2 * row_h < r->y + r->h - 1)
+		mvprintw(y + 2 * row_h, x, "%s", f.text);
+	ui_off(UI_P_DIM, u);
 }
 
 /* A lesson on copying: the same random dots and a run's reconstruction
