@@ -461,11 +461,13 @@ static void dots_pane(const struct ui_state *u, const struct ui_rect *r,
 		      int full)
 {
 	const struct as_snapshot *f = u->runs[u->focus].s;
-	ui_box(r, full ? "random dots rebuilt by every run (R2noise: 1 "
-			 "copies, 0 gray)"
-		       : "random dots rebuilt (R2noise: 1 copies, 0 gray; "
-			 "Tab: another run)",
-	       u);
+	struct ui_fields tf;
+	ui_fields_init(&tf, r->w - 6);
+	ui_fields_add(&tf, full ? "random dots rebuilt by every run"
+				: "random dots rebuilt");
+	ui_fields_add(&tf, " (R2noise: 1 copies, 0 gray");
+	ui_fields_add(&tf, full ? ")" : "; Tab: another run)");
+	ui_box(r, tf.text, u);
 	if (!f || !f->n_dots)
 		return;
 	int label_w = 18;
@@ -489,8 +491,11 @@ static void dots_pane(const struct ui_state *u, const struct ui_rect *r,
 			}
 	}
 	k--;
-	if (n <= 0 || sz.cell_h <= 0)
+	if (n <= 0 || sz.cell_h <= 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(v, or a larger terminal, shows the dots)");
 		return;
+	}
 	int rr = (int)f->rows / k, cc = (int)f->cols / k;
 	for (int row = 0; row < rows; row++) {
 		int run = row == 0 ? u->focus : full ? row - 1 : u->focus;
