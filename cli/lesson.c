@@ -152,6 +152,15 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->us_pixels);
 	csv_num(f, s->grad_first);
 	csv_num(f, s->grad_top);
+	for (int l = 0; l < AS_FEW_LEVELS; l++) {
+		const struct as_few *fs[3] = {&s->few_codes[l], &s->few_raw[l],
+					      &s->few_pca[l]};
+		for (int k = 0; k < 3; k++) {
+			csv_num(f, fs[k]->mean);
+			csv_num(f, fs[k]->lo);
+			csv_num(f, fs[k]->hi);
+		}
+	}
 	fprintf(f, "\n");
 }
 
@@ -172,6 +181,15 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  localisation %.3f", s->localisation);
 	if (isfinite(s->variance) && !isfinite(s->pca_error))
 		printf("  variance %.3f", s->variance);
+	if (s->have & AS_SCORE_FEW)
+		printf("  probe with 10 / 100 / all labels a class: codes "
+		       "%.3f / %.3f / %.3f, raw %.3f / %.3f / %.3f, PCA %.3f / "
+		       "%.3f / %.3f",
+		       s->few_codes[0].mean, s->few_codes[1].mean,
+		       s->few_codes[2].mean, s->few_raw[0].mean,
+		       s->few_raw[1].mean, s->few_raw[2].mean,
+		       s->few_pca[0].mean, s->few_pca[1].mean,
+		       s->few_pca[2].mean);
 	if (s->have & AS_SCORE_HASH) {
 		printf("  precision@%d Hamming %.3f pixels %.3f", AS_HASH_K,
 		       s->hash_precision, s->pixel_precision);
@@ -244,7 +262,17 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "hash_precision,pixel_precision,digit_r2,noise_r2,"
 		     "recon_sq,pca_code,error,error_se,knn_codes,knn_pca,"
 		     "lsh_precision,pcasign_precision,binary_share,ball_size,"
-		     "ball_precision,us_ball,us_pixels,grad_first,grad_top\n");
+		     "ball_precision,us_ball,us_pixels,grad_first,grad_top");
+	/* the probe with few labels: per level, codes / raw / PCA, each its
+	 * mean over the draws and their range */
+	static const char *const lev[AS_FEW_LEVELS] = {"10", "100", "all"};
+	static const char *const kind[3] = {"codes", "raw", "pca"};
+	for (int lv = 0; lv < AS_FEW_LEVELS; lv++)
+		for (int k = 0; k < 3; k++)
+			fprintf(csv, ",few%s_%s,few%s_%s_lo,few%s_%s_hi",
+				lev[lv], kind[k], lev[lv], kind[k], lev[lv],
+				kind[k]);
+	fprintf(csv, "\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

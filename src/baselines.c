@@ -14,6 +14,8 @@ void as_baselines_init(struct as_baselines *b)
 	b->pca_error = b->probe_raw = NAN;
 	b->pixel_precision = b->pixel_us = NAN;
 	b->knn_pca = b->lsh_precision = b->pcasign_precision = NAN;
+	for (int l = 0; l < AS_FEW_LEVELS; l++)
+		b->few_raw[l] = b->few_pca[l] = (struct as_few){NAN, NAN, NAN};
 }
 
 void as_baselines_free(struct as_baselines *b)
@@ -245,5 +247,63 @@ enum as_status as_baselines_xy(struct as_baselines *b,
 			       b->pixel_xy) != 0)
 		return nomem(err);
 	b->xy_done = 1;
+	return AS_OK;
+}
+
+size_t as_few_draw(const struct as_dataset *ds, int per, uint64_t draw,
+		   uint32_t *idx)
+{
+	size_t ntr = ds->n_train, n = 0;
+	for (size_t i = 0; i < ntr; i++)
+		idx[i] = (uint32_t)i;
+	if (per <= 0)
+		return ntr;
+	/* a shuffle of the draw's own, then the first per of each class */
+	struct as_rng rng;
+	as_rng_seed(&rng, 21, 100 + draw);
+	as_rng_shuffle(&rng, idx, ntr);
+	size_t taken[256] = {0};
+	for (size_t i = 0; i < ntr; i++) {
+		uint8_t c = ds->labels[idx[i]];
+		if (taken[c] < (size_t)per) {
+			taken[c]++;
+			idx[n++] = idx[i];
+		}
+	}
+	return n;
+}
+
+enum as_status as_baselines_few(struct as_baselines *b,
+				const struct as_dataset *ds, size_t k,
+				struct as_error *err)
+{
+	enum as_status st = need_labels(ds, "the few-labels probe", err);
+	if (st != AS_OK || b->few_k == k)
+		return st;
+	if (isnan(b->few_raw[AS_FEW_LEVELS - 1].mean)) {
+		st = as_few_probe(ds, ds->x, ds->d, b->few_raw, err);
+		if (st != AS_OK)
+			return st;
+	}
+	struct as_few pca[AS_FEW_LEVELS];
+	for (int l = 0; l < AS_FEW_LEVELS; l++)
+		pca[l] = (struct as_few){NAN, NAN, NAN};
+	if (k > 0 && k < ds->d) {
+		st = fit(b, ds, err);
+		if (st != AS_OK)
+			return st;
+		float *c = malloc(ds->n * k * sizeof *c);
+		if (!c || project(b->pca, b->pca->eigvec, k, ds->x, ds->n, 0,
+				  c)) {
+			free(c);
+			return nomem(err);
+		}
+		st = as_few_probe(ds, c, k, pca, err);
+		free(c);
+		if (st != AS_OK)
+			return st;
+	}
+	memcpy(b->few_pca, pca, sizeof pca);
+	b->few_k = k;
 	return AS_OK;
 }

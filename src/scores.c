@@ -27,6 +27,9 @@ void as_scores_clear(struct as_scores *s)
 	s->knn_codes = s->knn_pca = NAN;
 	s->lsh_precision = s->pcasign_precision = s->binary_share = NAN;
 	s->ball_size = s->ball_precision = s->us_ball = s->us_pixels = NAN;
+	for (int l = 0; l < AS_FEW_LEVELS; l++)
+		s->few_codes[l] = s->few_raw[l] = s->few_pca[l] =
+			(struct as_few){NAN, NAN, NAN};
 }
 
 static double clock_s(void)
@@ -409,6 +412,72 @@ static enum as_status score_probe(const struct run *r, struct as_scores *s,
 	return st;
 }
 
+/* The probe of features f (the data's rows, width w) at each level of
+ * labels a class, the draws of as_few_draw */
+enum as_status as_few_probe(const struct as_dataset *ds, const float *f,
+			    size_t w, struct as_few out[AS_FEW_LEVELS],
+			    struct as_error *err)
+{
+	size_t ntr = ds->n_train, nte = ds->n - ntr;
+	uint32_t *idx = malloc(ntr * sizeof *idx);
+	float *xs = malloc(ntr * w * sizeof *xs);
+	uint8_t *ys = malloc(ntr);
+	enum as_status st = AS_OK;
+	if (!idx || !xs || !ys) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	struct as_probe_opts po;
+	as_probe_opts_default(&po);
+	static const int per[AS_FEW_LEVELS] = {AS_FEW_A, AS_FEW_B, 0};
+	for (int l = 0; l < AS_FEW_LEVELS && st == AS_OK; l++) {
+		int draws = per[l] ? AS_FEW_DRAWS : 1;
+		double sum = 0, lo = INFINITY, hi = -INFINITY;
+		for (int d = 0; d < draws && st == AS_OK; d++) {
+			size_t n = as_few_draw(ds, per[l], (uint64_t)d, idx);
+			for (size_t i = 0; i < n; i++) {
+				memcpy(xs + i * w, f + (size_t)idx[i] * w,
+				       w * sizeof *xs);
+				ys[i] = ds->labels[idx[i]];
+			}
+			double acc;
+			st = as_probe_score(xs, ys, n, f + ntr * w,
+					    ds->labels + ntr, nte, w,
+					    ds->n_classes, &po, &acc, err);
+			sum += acc;
+			lo = acc < lo ? acc : lo;
+			hi = acc > hi ? acc : hi;
+		}
+		out[l] = (struct as_few){sum / draws, lo, hi};
+	}
+done:
+	free(idx);
+	free(xs);
+	free(ys);
+	return st;
+}
+
+static enum as_status score_few(const struct run *r, struct as_scores *s,
+				struct as_error *err)
+{
+	const struct as_dataset *ds = r->ds;
+	size_t w = code_width(r);
+	float *codes = malloc(ds->n * w * sizeof *codes);
+	if (!codes)
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	encode(r, ds->x, ds->n, codes);
+	enum as_status st = as_few_probe(ds, codes, w, s->few_codes, err);
+	free(codes);
+	if (st == AS_OK)
+		st = as_baselines_few(r->b, ds, w, err);
+	if (st != AS_OK)
+		return st;
+	memcpy(s->few_raw, r->b->few_raw, sizeof s->few_raw);
+	memcpy(s->few_pca, r->b->few_pca, sizeof s->few_pca);
+	s->have |= AS_SCORE_FEW;
+	return AS_OK;
+}
+
 enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 				 const struct as_config *cfg,
 				 const struct as_dataset *ds,
@@ -459,6 +528,8 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		st = score_hash(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_KNN) && labelled)
 		st = score_knn(&r, s, err);
+	if (st == AS_OK && (which & AS_SCORE_FEW) && labelled)
+		st = score_few(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {

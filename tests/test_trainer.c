@@ -577,6 +577,36 @@ START_TEST(test_filter_history_is_saved)
 }
 END_TEST
 
+/* A draw of few labels: exactly per examples of each class from the
+ * training part, none twice, the same for the same draw, another for
+ * another draw; per 0 takes them all */
+START_TEST(test_few_label_draws)
+{
+	struct as_dataset *ds = noisy_bars();
+	uint32_t a[160], b[160], c[160];
+	size_t n = as_few_draw(ds, 3, 0, a);
+	ck_assert_uint_eq(n, 12 * 3);
+	size_t per[12] = {0};
+	unsigned char seen[160] = {0};
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_lt(a[i], 160);
+		ck_assert(!seen[a[i]]);
+		seen[a[i]] = 1;
+		per[ds->labels[a[i]]]++;
+	}
+	for (int k = 0; k < 12; k++)
+		ck_assert_uint_eq(per[k], 3);
+	ck_assert_uint_eq(as_few_draw(ds, 3, 0, b), n);
+	ck_assert(memcmp(a, b, n * sizeof *a) == 0);
+	as_few_draw(ds, 3, 1, c);
+	ck_assert(memcmp(a, c, n * sizeof *a) != 0);
+	ck_assert_uint_eq(as_few_draw(ds, 0, 0, c), 160);
+	/* more a class than there are: all of them */
+	ck_assert_uint_eq(as_few_draw(ds, 1000, 0, c), 160);
+	as_dataset_free(ds);
+}
+END_TEST
+
 /* Fine-tuned to classify the bars (rows against columns), the held-out
  * error falls to zero; a classifier needs labels. */
 START_TEST(test_classifier_learns_the_bars)
@@ -943,6 +973,7 @@ int main(void)
 	tcase_add_test(tc, test_classifier_learns_the_bars);
 	tcase_add_test(tc, test_scores_from_layers_config_and_data);
 	tcase_add_test(tc, test_filter_history_is_saved);
+	tcase_add_test(tc, test_few_label_draws);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -107,6 +107,18 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(5, "SE", "%.3f",
 		    nte ? sqrt(p * (1 - p) / (double)nte) : NAN);
 	}
+	if (want & AS_SCORE_FEW) {
+		/* the probe's accuracy with 10 and 100 labels a class (the
+		 * mean of the draws, their range) and with all */
+		NUM(6, "p@10", "%.3f", sc->few_codes[0].mean);
+		if (s && (sc->have & AS_SCORE_FEW))
+			COL(11, "%.3f-%.3f", sc->few_codes[0].lo,
+			    sc->few_codes[0].hi);
+		else
+			COL(11, "%s", s ? "-" : "range");
+		NUM(6, "p@100", "%.3f", sc->few_codes[1].mean);
+		NUM(6, "p@all", "%.3f", sc->few_codes[2].mean);
+	}
 	if (want & AS_SCORE_PCA) {
 		NUM(7, "err/PCA", "%.4f", sc->recon_clean / sc->pca_error);
 		NUM(6, "maxang", "%.1f", sc->angle_max_deg);
@@ -270,6 +282,23 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 					      "%sSE: the probe's binomial "
 					      "standard error",
 					      sep);
+				sep = "; ";
+			}
+			const struct as_snapshot *fs = u->runs[u->focus].s;
+			if ((l->scores & AS_SCORE_FEW) && fs &&
+			    (fs->scores.have & AS_SCORE_FEW)) {
+				const struct as_scores *q = &fs->scores;
+				ui_fields_add(&f,
+					      "%sraw pixels %.3f / %.3f / %.3f",
+					      sep, q->few_raw[0].mean,
+					      q->few_raw[1].mean,
+					      q->few_raw[2].mean);
+				ui_fields_add(&f, ", PCA %.3f / %.3f / %.3f",
+					      q->few_pca[0].mean,
+					      q->few_pca[1].mean,
+					      q->few_pca[2].mean);
+				ui_fields_add(&f, " (10 / 100 / all labels a "
+						  "class; range: of 5 draws)");
 				sep = "; ";
 			}
 			ui_fields_add(&f,

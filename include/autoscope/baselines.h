@@ -37,6 +37,11 @@ struct as_baselines {
 	double lsh_precision, pcasign_precision;
 	int xy_done;
 	float pixel_xy[AS_SCATTER_N][2]; /* held-out input, top-2 PCA */
+	/* the probe with few labels (scores.h AS_SCORE_FEW) on raw pixels
+	 * and on PCA codes of few_k components (NaN when few_k is not below
+	 * the input's width); few_k 0: not measured */
+	size_t few_k;
+	struct as_few few_raw[AS_FEW_LEVELS], few_pca[AS_FEW_LEVELS];
 };
 
 void as_baselines_init(struct as_baselines *b);
@@ -70,6 +75,22 @@ enum as_status as_baselines_knn(struct as_baselines *b,
 enum as_status as_baselines_hash(struct as_baselines *b,
 				 const struct as_dataset *ds, size_t bits,
 				 struct as_error *err);
+/* few labels: raw pixels (once) and PCA-k codes (again when k changes) */
+enum as_status as_baselines_few(struct as_baselines *b,
+				const struct as_dataset *ds, size_t k,
+				struct as_error *err);
+
+/* The training rows a draw of labels takes: per examples of each class
+ * (0: all the training part), in a random order of the draw's own
+ * (the same for a given data set, per and draw); returns how many. */
+size_t as_few_draw(const struct as_dataset *ds, int per, uint64_t draw,
+		   uint32_t *idx);
+/* The probe on features f (ds->n rows of w, the data's order) trained on
+ * each level's draws, scored on the held-out part. */
+enum as_status as_few_probe(const struct as_dataset *ds, const float *f,
+			    size_t w, struct as_few out[AS_FEW_LEVELS],
+			    struct as_error *err);
+
 /* the first (up to) AS_SCATTER_N held-out inputs' top-2 projection */
 enum as_status as_baselines_xy(struct as_baselines *b,
 			       const struct as_dataset *ds,

@@ -30,6 +30,20 @@ enum as_score_kind {
 	AS_SCORE_LOSS = 1 << 6,	   /* only the held-out losses (always in) */
 	AS_SCORE_KNN = 1 << 7,	   /* k-NN label precision of the codes */
 	AS_SCORE_DEEP = 1 << 8,	   /* squared error vs PCA, gradient norms */
+	AS_SCORE_FEW = 1 << 9,	   /* the probe with few labels a class */
+};
+
+/* AS_SCORE_FEW: the linear probe trained on AS_FEW_A and AS_FEW_B
+ * labelled training examples a class (AS_FEW_DRAWS random draws of them,
+ * the same draws for every feature), and on all the training part, scored
+ * on all held-out examples */
+#define AS_FEW_A 10
+#define AS_FEW_B 100
+#define AS_FEW_DRAWS 5
+#define AS_FEW_LEVELS 3 /* AS_FEW_A, AS_FEW_B, all */
+
+struct as_few {
+	double mean, lo, hi; /* over the draws (all: one) */
 };
 
 #define AS_SCATTER_N 1000   /* held-out examples in the 2-D scatter */
@@ -84,6 +98,11 @@ struct as_scores {
 	double binary_share;
 	double ball_size, ball_precision;
 	double us_ball, us_pixels;
+	/* AS_SCORE_FEW, at each level: on the codes, on raw pixels, on PCA
+	 * codes of as many components as the code has units (NaN when the
+	 * code is not narrower than the input) */
+	struct as_few few_codes[AS_FEW_LEVELS], few_raw[AS_FEW_LEVELS],
+		few_pca[AS_FEW_LEVELS];
 };
 
 #define AS_BALL_R 2
