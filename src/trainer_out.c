@@ -359,33 +359,30 @@ enum as_status as_trainer_export_history(struct as_trainer *t,
 	snprintf(fdir, sizeof fdir, "%s/frames", dir);
 	if (st == AS_OK)
 		st = as_mkdir(fdir, err);
-	FILE *csv = NULL;
-	if (st == AS_OK) {
-		snprintf(path, sizeof path, "%s/frames.csv", fdir);
-		csv = fopen(path, "w");
-		if (!csv)
-			st = as_error_set(err, AS_ERR_IO, "cannot write %s: %s",
-					  path, strerror(errno));
-		else
-			fprintf(csv, "frame,file,step,epoch,examples,"
-				     "time_s\n");
-	}
+	/* frames.csv last and all or nothing: once it is there, the
+	 * frames it names are too */
 	for (size_t i = 0; i < rows && st == AS_OK; i++) {
 		for (size_t k = 0; k < per_frame; k++)
 			as_frames_unit(fr, i, k, w + k * d);
 		snprintf(path, sizeof path, "%s/frame-%04zu.png", fdir, i + 1);
 		st = as_export_filter_grid_png(path, w, per_frame, ds->rows,
 					       ds->cols, gc, gr, scale, err);
-		fprintf(csv, "%zu,frame-%04zu.png,%llu,%llu,%llu,%.3f\n", i + 1,
-			i + 1, (unsigned long long)fr->f[i].step,
-			(unsigned long long)fr->f[i].epoch,
-			(unsigned long long)fr->f[i].examples,
-			fr->f[i].time_s);
 	}
-	if (csv && fclose(csv) != 0 && st == AS_OK)
-		st = as_error_set(err, AS_ERR_IO, "writing %s/frames.csv "
-						  "failed",
-				  fdir);
+	struct as_atomic a;
+	snprintf(path, sizeof path, "%s/frames.csv", fdir);
+	if (st == AS_OK)
+		st = as_atomic_open(&a, path, err);
+	if (st == AS_OK) {
+		fprintf(a.f, "frame,file,step,epoch,examples,time_s\n");
+		for (size_t i = 0; i < rows; i++)
+			fprintf(a.f, "%zu,frame-%04zu.png,%llu,%llu,%llu,%.3f\n",
+				i + 1, i + 1,
+				(unsigned long long)fr->f[i].step,
+				(unsigned long long)fr->f[i].epoch,
+				(unsigned long long)fr->f[i].examples,
+				fr->f[i].time_s);
+		st = as_atomic_commit(&a, err);
+	}
 	free(w);
 	return st;
 }
