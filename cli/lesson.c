@@ -152,6 +152,10 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->us_pixels);
 	csv_num(f, s->grad_first);
 	csv_num(f, s->grad_top);
+	csv_num(f, s->sc_active);
+	csv_num(f, s->sc_residual);
+	csv_num(f, s->sc_l1);
+	csv_num(f, s->sc_atom_norm);
 	for (int l = 0; l < AS_FEW_LEVELS; l++) {
 		const struct as_few *fs[3] = {&s->few_codes[l], &s->few_raw[l],
 					      &s->few_pca[l]};
@@ -181,6 +185,11 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  localisation %.3f", s->localisation);
 	if (isfinite(s->variance) && !isfinite(s->pca_error))
 		printf("  variance %.3f", s->variance);
+	if (s->have & AS_SCORE_SPARSE)
+		printf("  active %.1f a code, residual %.1f%%, |z|1 %.2f, atom "
+		       "norm %.2f",
+		       s->sc_active, 100 * s->sc_residual, s->sc_l1,
+		       s->sc_atom_norm);
 	if (s->have & AS_SCORE_FEW)
 		printf("  probe with 10 / 100 / all labels a class: codes "
 		       "%.3f / %.3f / %.3f, raw %.3f / %.3f / %.3f, PCA %.3f / "
@@ -262,7 +271,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "hash_precision,pixel_precision,digit_r2,noise_r2,"
 		     "recon_sq,pca_code,error,error_se,knn_codes,knn_pca,"
 		     "lsh_precision,pcasign_precision,binary_share,ball_size,"
-		     "ball_precision,us_ball,us_pixels,grad_first,grad_top");
+		     "ball_precision,us_ball,us_pixels,grad_first,grad_top,"
+		     "sc_active,sc_residual,sc_l1,sc_atom_norm");
 	/* the probe with few labels: per level, codes / raw / PCA, each its
 	 * mean over the draws and their range */
 	static const char *const lev[AS_FEW_LEVELS] = {"10", "100", "all"};

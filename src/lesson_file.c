@@ -35,7 +35,7 @@ static const struct {
 	{"local", AS_SCORE_LOCAL},     {"hash", AS_SCORE_HASH},
 	{"scatter", AS_SCORE_SCATTER}, {"noise", AS_SCORE_NOISE},
 	{"knn", AS_SCORE_KNN},	       {"deep", AS_SCORE_DEEP},
-	{"few", AS_SCORE_FEW},
+	{"few", AS_SCORE_FEW},	       {"sparse", AS_SCORE_SPARSE},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 
@@ -252,7 +252,7 @@ static int key_line(struct draft *d, const char *key, char *v, int lineno,
 			if (k == N_SCORES) {
 				snprintf(why, nwhy,
 					 "no score '%.20s' (probe pca local "
-					 "hash scatter noise knn deep few)",
+					 "hash scatter noise knn deep few sparse)",
 					 w);
 				return -1;
 			}

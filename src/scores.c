@@ -8,6 +8,7 @@
 #include "autoscope/blas.h"
 #include "autoscope/baselines.h"
 #include "autoscope/rng.h"
+#include "autoscope/sparse.h"
 #include "autoscope/stack.h"
 
 /* noise images behind AS_SCORE_NOISE, from a fixed stream */
@@ -30,6 +31,7 @@ void as_scores_clear(struct as_scores *s)
 	for (int l = 0; l < AS_FEW_LEVELS; l++)
 		s->few_codes[l] = s->few_raw[l] = s->few_pca[l] =
 			(struct as_few){NAN, NAN, NAN};
+	s->sc_active = s->sc_residual = s->sc_l1 = s->sc_atom_norm = NAN;
 }
 
 static double clock_s(void)
@@ -530,6 +532,16 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		st = score_knn(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_FEW) && labelled)
 		st = score_few(&r, s, err);
+	if (st == AS_OK && (which & AS_SCORE_SPARSE) && stack->sc && nte) {
+		struct as_sc_stats sc;
+		as_sc_measure(stack->layer[0], cfg, held,
+			      nte < 2000 ? nte : 2000, stack->sc_work, &sc);
+		s->sc_active = sc.active;
+		s->sc_residual = sc.residual_share;
+		s->sc_l1 = sc.l1;
+		s->sc_atom_norm = sc.atom_norm;
+		s->have |= AS_SCORE_SPARSE;
+	}
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {

@@ -5,6 +5,7 @@
 
 #include "autoscope/blas.h"
 #include "autoscope/mem.h"
+#include "autoscope/sparse.h"
 #include "autoscope/stack.h"
 
 #include "kernels.h"
@@ -91,6 +92,17 @@ enum as_status as_stack_create(size_t n_visible, const struct as_config *cfg,
 		s->layer[k]->tied = cfg->tied ? 1 : 0;
 		at += as_model_arena_len(nv, nh);
 	}
+	if (cfg->model == AS_MODEL_SC) {
+		s->sc = 1;
+		s->sc_work = malloc(as_sc_work_len(n_visible, s->sizes[1],
+						   max_batch) *
+				    sizeof(float));
+		if (!s->sc_work) {
+			as_stack_free(s);
+			return as_error_set(err, AS_ERR_NOMEM,
+					    "out of memory");
+		}
+	}
 	s->head_w = s->params + at;
 	s->head_gw = s->grad + at;
 	s->head_b = s->head_w + s->n_classes * s->sizes[s->n_layers];
@@ -125,6 +137,7 @@ void as_stack_free(struct as_stack *s)
 	free(s->buf[0]);
 	free(s->buf[1]);
 	free(s->logits);
+	free(s->sc_work);
 	free(s);
 }
 
@@ -187,6 +200,15 @@ void as_stack_init(struct as_stack *s, const struct as_config *cfg,
 			as_model_sync_decoder(m);
 			m->tied = cfg->tied ? 1 : 0;
 		}
+	}
+	if (s->sc) {
+		/* atoms: Gaussian directions of unit length; W' unused */
+		struct as_model *m = s->layer[0];
+		for (size_t i = 0; i < m->n_hidden * m->n_visible; i++)
+			m->w[i] = as_rng_normal(rng);
+		as_sc_renorm(m);
+		memset(m->b, 0, m->n_hidden * sizeof(float));
+		memset(m->c, 0, m->n_visible * sizeof(float));
 	}
 	if (s->n_classes) {
 		size_t len = s->n_classes * (s->sizes[s->n_layers] + 1);
@@ -278,6 +300,11 @@ static const float *encode_chunk(struct as_stack *s,
 				 const struct as_config *cfg, size_t depth,
 				 const float *x, size_t n)
 {
+	if (s->sc && depth > 0) { /* the codes that minimise the energy */
+		as_sc_infer(s->layer[0], cfg, x, n, s->layer[0]->h,
+			    s->sc_work);
+		return s->layer[0]->h;
+	}
 	const float *in = x;
 	for (size_t k = 0; k < depth; k++) {
 		float *out = s->n_layers > 1 ? s->buf[k & 1] : s->layer[0]->h;
@@ -321,6 +348,19 @@ static void decode_chunk(struct as_stack *s, const struct as_config *cfg,
 void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 			  size_t depth, const float *x, size_t n, float *out)
 {
+	if (s->sc) { /* z D at the inferred codes */
+		struct as_model *m = s->layer[0];
+		size_t nv = m->n_visible, k = m->n_hidden;
+		for (size_t at = 0; at < n; at += s->max_batch) {
+			size_t b = n - at < s->max_batch ? n - at
+							 : s->max_batch;
+			const float *z = encode_chunk(s, cfg, depth, x + at * nv,
+						      b);
+			as_sgemm(0, 0, b, nv, k, 1.0f, z, k, m->w, nv, 0.0f,
+				 out + at * nv, nv);
+		}
+		return;
+	}
 	if (s->n_layers == 1 && s->n_classes == 0) {
 		/* the one-layer model's own path */
 		struct as_config lc;
@@ -338,9 +378,36 @@ void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 
 static double half_sq(const float *a, const float *b, size_t len);
 
+/* sparse coding: the mean energy's parts a row at the inferred codes */
+static void sc_parts(struct as_stack *s, const struct as_config *cfg,
+		     const float *x, size_t n, double *recon, double *l1)
+{
+	struct as_model *m = s->layer[0];
+	*recon = *l1 = 0;
+	for (size_t at = 0; at < n; at += s->max_batch) {
+		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
+		const float *xb = x + at * m->n_visible;
+		const float *z = encode_chunk(s, cfg, 1, xb, b);
+		double r, a;
+		as_sc_energy(m, xb, z, b, &r, &a);
+		*recon += r;
+		*l1 += a;
+	}
+	if (n) {
+		*recon /= (double)n;
+		*l1 /= (double)n;
+	}
+}
+
 double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 			   size_t depth, const float *x, size_t n, int squared)
 {
+	if (s->sc) {
+		double r, a;
+		sc_parts(s, cfg, x, n, &r, &a);
+		(void)squared; /* its loss is the squared error */
+		return n ? r : NAN;
+	}
 	if (s->n_layers == 1 && s->n_classes == 0 && !squared) {
 		struct as_config lc;
 		as_stack_layer_config(s, cfg, 0, &lc);
@@ -371,6 +438,10 @@ void as_stack_pretrain_step(struct as_stack *s, const struct as_config *cfg,
 {
 	struct as_config lc;
 	as_stack_layer_config(s, cfg, i, &lc);
+	if (s->sc) {
+		as_sc_step(s->layer[0], cfg, x, n, lr, s->sc_work, out);
+		return;
+	}
 	/* the layers below are fixed: their codes, without noise */
 	const float *in = i == 0 ? x : encode_chunk(s, cfg, i, x, n);
 	if (cfg->pretrain == AS_PRETRAIN_RBM) {
@@ -672,6 +743,13 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 	double total = 0;
 	if (wrong)
 		*wrong = 0;
+	if (s->sc) { /* the energy at the inferred codes (no noise) */
+		double r, a;
+		sc_parts(s, cfg, x, n, &r, &a);
+		(void)labels;
+		(void)noise;
+		return n ? r + cfg->sc_lambda * a : NAN;
+	}
 	if (stage < (int)s->n_layers && s->n_layers == 1 &&
 	    cfg->pretrain != AS_PRETRAIN_RBM) {
 		struct as_config lc;

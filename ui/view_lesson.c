@@ -107,6 +107,12 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(5, "SE", "%.3f",
 		    nte ? sqrt(p * (1 - p) / (double)nte) : NAN);
 	}
+	if (want & AS_SCORE_SPARSE) {
+		NUM(6, "active", "%.1f", sc->sc_active);
+		NUM(6, "resid", "%.3f", sc->sc_residual);
+		NUM(6, "|z|1", "%.2f", sc->sc_l1);
+		NUM(6, "|atom|", "%.2f", sc->sc_atom_norm);
+	}
 	if (want & AS_SCORE_FEW) {
 		/* the probe's accuracy with 10 and 100 labels a class (the
 		 * mean of the draws, their range) and with all */
@@ -281,6 +287,15 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				ui_fields_add(&f,
 					      "%sSE: the probe's binomial "
 					      "standard error",
+					      sep);
+				sep = "; ";
+			}
+			if (l->scores & AS_SCORE_SPARSE) {
+				ui_fields_add(&f,
+					      "%sactive: non-zero coefficients "
+					      "a code; resid: the residual's "
+					      "share of the energy; |atom|: "
+					      "mean atom norm",
 					      sep);
 				sep = "; ";
 			}

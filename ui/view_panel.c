@@ -152,6 +152,21 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 	char layers[64], stage[64];
 	as_param_format(&s->config, as_param_find("layers"), layers,
 			sizeof layers);
+	if (s->config.model == AS_MODEL_SC) {
+		/* sparse coding: no encoder, the inference is the model */
+		ui_fields_add(&f, " sparse coding %zu-%s, L1 %g, %s %d",
+			      s->n_visible, layers, s->config.sc_lambda,
+			      s->config.sc_fista ? "FISTA" : "ISTA",
+			      s->config.sc_iters);
+		ui_fields_add(&f, ", atoms %s",
+			      s->config.renorm ? "renormalised"
+					       : "not renormalised");
+		if (u->full >= 0)
+			ui_fields_add(&f, "  [%s: v next, Esc back]",
+				      ui_view_at(u->full)->name);
+		printw("%s", f.text);
+		goto message;
+	}
 	ui_fields_add(&f, " %zu-%s %s", s->n_visible, layers,
 		      s->tied ? "tied" : "untied");
 	as_config_stage_name(&s->config, stage, sizeof stage);
@@ -168,6 +183,7 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 		ui_fields_add(&f, "  [%s: v next, Esc back]",
 			      ui_view_at(u->full)->name);
 	printw("%s", f.text);
+message:
 	if (msg) {
 		/* whole words: a long message loses its tail, never half a
 		 * number */

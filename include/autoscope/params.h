@@ -49,11 +49,18 @@ enum as_init {
 	AS_INIT_SMALL,	    /* N(0, 0.01^2): the stall of deep nets */
 };
 
+/* The model family (sparse.h for sc). */
+enum as_model_kind {
+	AS_MODEL_AE = 0, /* the autoencoders: one layer, stacks, RBMs */
+	AS_MODEL_SC,	 /* sparse coding: codes inferred, a dictionary */
+};
+
 #define AS_LAYERS_MAX 8
 #define AS_UNITS_MAX 4096
 
 struct as_config {
 	/* structural: changing them means a new model */
+	enum as_model_kind model;
 	int n_hidden; /* the first layer's units */
 	int n_layers; /* 1: the one-layer autoencoder */
 	int layers[AS_LAYERS_MAX]; /* the units of layers 2.. at [1..]; [0]
@@ -85,6 +92,11 @@ struct as_config {
 	float lr_decay; /* lr_t = lr / (1 + lr_decay * epoch) */
 	float momentum;
 	int batch_size;
+	/* sparse coding (model sc) */
+	float sc_lambda; /* weight of ||z||_1 in the energy */
+	int sc_iters;	 /* ISTA / FISTA rounds a minibatch */
+	int sc_fista;	 /* FISTA (1) or plain ISTA (0) */
+	int renorm;	 /* the atoms back to unit length after each step */
 };
 
 enum as_param_type {

@@ -31,6 +31,7 @@ enum as_score_kind {
 	AS_SCORE_KNN = 1 << 7,	   /* k-NN label precision of the codes */
 	AS_SCORE_DEEP = 1 << 8,	   /* squared error vs PCA, gradient norms */
 	AS_SCORE_FEW = 1 << 9,	   /* the probe with few labels a class */
+	AS_SCORE_SPARSE = 1 << 10, /* sparse coding's codes and atoms */
 };
 
 /* AS_SCORE_FEW: the linear probe trained on AS_FEW_A and AS_FEW_B
@@ -103,6 +104,10 @@ struct as_scores {
 	 * code is not narrower than the input) */
 	struct as_few few_codes[AS_FEW_LEVELS], few_raw[AS_FEW_LEVELS],
 		few_pca[AS_FEW_LEVELS];
+	/* AS_SCORE_SPARSE (sparse coding), on the held-out part: non-zero
+	 * coefficients a code, the residual's share of the energy, the mean
+	 * ||z||_1 and the mean atom norm */
+	double sc_active, sc_residual, sc_l1, sc_atom_norm;
 };
 
 #define AS_BALL_R 2

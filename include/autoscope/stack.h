@@ -47,6 +47,9 @@ struct as_stack {
 	int rbm_layer; /* index of a layer kept tied for CD-1, or -1 */
 	int real_input; /* the input is not in [0, 1]: the first RBM has
 			 * Gaussian visible units */
+	int sc;	       /* sparse coding (cfg model sc): layer 0's codes are
+			* inferred (sparse.h), not computed */
+	float *sc_work; /* its scratch (as_sc_work_len), or NULL */
 	/* workspace */
 	float *buf[2]; /* max_batch x the widest layer */
 	float *logits; /* max_batch x C */
