@@ -80,6 +80,7 @@ tsan)
 bench)
 	build build
 	./build/bench/bench_step "$@"
+	./build/bench/bench_sparse
 	exec ./bench/bench_deep.sh build "$@"
 	;;
 fuzz)
