@@ -399,13 +399,16 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		memcpy(ss.lesson_file, o->lesson_path,
 		       strlen(o->lesson_path) + 1);
 	struct as_error serr;
-	for (size_t i = 0; i < n; i++) {
+	enum as_status sst = AS_OK;
+	for (size_t i = 0; i < n && sst == AS_OK; i++) {
 		char slug[64];
 		as_lesson_slug(l->runs[i].label, slug, sizeof slug);
 		if (as_session_add_run(&ss, slug, l->runs[i].label, &serr))
-			break;
+			sst = AS_ERR_INVALID;
 	}
-	if (as_session_save(out, &ss, &serr) != AS_OK) {
+	if (sst == AS_OK)
+		sst = as_session_save(out, &ss, &serr);
+	if (sst != AS_OK) {
 		fprintf(stderr, "autoscope: session: %s\n", serr.msg);
 		rc = 1;
 	}

@@ -200,6 +200,10 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 		}
 		o->data_opts.whiten_eps = (float)f;
 	} else if (!strcmp(name, "lesson")) {
+		/* the last --lesson wins, a file's or a built-in one */
+		free(o->lesson_file);
+		o->lesson_file = NULL;
+		o->lesson_path[0] = '\0';
 		o->lesson = as_lesson_find(v);
 		size_t vl = strlen(v);
 		struct stat st;
@@ -213,7 +217,6 @@ static int parse_extra(struct cli_opts *o, const char *name, const char *v)
 				fprintf(stderr, "autoscope: %s\n", err.msg);
 				return -1;
 			}
-			free(o->lesson_file);
 			o->lesson_file = l;
 			o->lesson = l;
 			if (!realpath(v, o->lesson_path))

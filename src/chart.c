@@ -83,11 +83,35 @@ static void put(struct buf *b, const char *fmt, ...)
 	}
 }
 
-/* text for XML: & < > " escaped, control bytes dropped */
+/* the length of a valid UTF-8 sequence at s (2 to 4), or 0 */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
+		: s[0] >= 0xe0 && s[0] <= 0xef ? 3
+		: s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+					       : 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* text for XML: & < > " escaped, control bytes dropped, bytes that are
+ * not UTF-8 (a label cut mid-character) as '?' */
 static void put_text(struct buf *b, const char *t)
 {
 	for (; *t; t++) {
 		unsigned char c = (unsigned char)*t;
+		if (c >= 0x80) {
+			int n = utf8_len((const unsigned char *)t);
+			if (n) {
+				put(b, "%.*s", n, t);
+				t += n - 1;
+			} else {
+				put(b, "?");
+			}
+			continue;
+		}
 		if (c == '&')
 			put(b, "&amp;");
 		else if (c == '<')

@@ -230,6 +230,16 @@ enum as_status as_checkpoint_save(const char *path,
 		}
 		end(&o, s);
 	}
+	/* what the loader would refuse is never written over a good file */
+	if (!o.failed && o.len > MAX_FILE - 4) {
+		size_t len = o.len;
+		free(o.p);
+		return as_error_set(err, AS_ERR_INVALID,
+				    "%s: the checkpoint would be %zu MB, more "
+				    "than the %zu MB a checkpoint may have "
+				    "(lower --history-mb)",
+				    path, len >> 20, (size_t)(MAX_FILE >> 20));
+	}
 	if (!o.failed)
 		put_u32(&o, (uint32_t)crc32(0L, o.p, (uInt)o.len));
 	if (o.failed) {
@@ -485,7 +495,8 @@ static enum as_status read_frames(struct in *r, const char *path,
 	size_t bytes, each;
 	if (r->short_read || units != (uint64_t)as_config_layer(&ck->config, 0) ||
 	    d != ck->n_visible || !as_mul_ok((size_t)units, (size_t)d, &bytes) ||
-	    bytes > SIZE_MAX - 32 || !isfinite(next_s) || next_s < 0 ||
+	    bytes > SIZE_MAX - 32 || !isfinite(next_s) ||
+	    !(next_s >= AS_FRAMES_FIRST_S) || next_s > 1e300 ||
 	    last_epoch > ck->epoch)
 		return bad(err, path, "malformed frames section");
 	each = 32 + bytes;

@@ -136,8 +136,11 @@ void as_frames_add(struct as_frames *fr, const float *w, uint64_t step,
 	if (fr->cap == 0)
 		return;
 	size_t d = fr->d;
-	/* the schedule moves on past the time of this frame */
-	while (fr->next_s <= time_s)
+	/* the schedule moves on past the time of this frame (from a sane
+	 * start whatever it was given) */
+	if (!(fr->next_s >= AS_FRAMES_FIRST_S) || !isfinite(fr->next_s))
+		fr->next_s = AS_FRAMES_FIRST_S;
+	while (fr->next_s <= time_s && fr->next_s < 1e300)
 		fr->next_s *= 2;
 	fr->last_epoch = epoch;
 	uint8_t *px = take_slot(fr);

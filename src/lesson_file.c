@@ -198,11 +198,24 @@ static int key_line(struct draft *d, const char *key, char *v, int lineno,
 				 sizeof d->run_label[0] - 1);
 			return -1;
 		}
-		for (size_t i = 0; i < d->n_runs; i++)
+		/* each run writes into the directory its label names: two
+		 * labels that name one directory would share it */
+		char slug[64], other[64];
+		as_lesson_slug(v, slug, sizeof slug);
+		for (size_t i = 0; i < d->n_runs; i++) {
+			as_lesson_slug(d->run_label[i], other, sizeof other);
 			if (!strcmp(d->run_label[i], v)) {
 				snprintf(why, nwhy, "run '%.31s' twice", v);
 				return -1;
 			}
+			if (!strcmp(slug, other)) {
+				snprintf(why, nwhy,
+					 "runs '%.31s' and '%.31s' would share "
+					 "the directory %.40s",
+					 d->run_label[i], v, slug);
+				return -1;
+			}
+		}
 		if (strlen(set) >= sizeof d->run_settings[0]) {
 			snprintf(why, nwhy, "run settings longer than %zu "
 					    "bytes",
@@ -371,7 +384,7 @@ enum as_status as_lesson_parse(const char *text, size_t len, const char *name,
 	if (!d)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	d->epochs = 10;
-	char line[LINE_MAX_LEN + 2], why[200];
+	char line[2 * LINE_MAX_LEN + 2], why[200];
 	int lineno = 0, cont = 0;
 	size_t at = 0;
 	enum as_status st = AS_OK;
@@ -379,7 +392,13 @@ enum as_status as_lesson_parse(const char *text, size_t len, const char *name,
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
 		lineno++;
-		if (n > LINE_MAX_LEN) {
+		/* the limit is on what a line says, not on its indentation
+		 * (the formatter indents continuations by two) */
+		size_t indent = 0;
+		while (indent < n && indent < LINE_MAX_LEN &&
+		       (text[at + indent] == ' ' || text[at + indent] == '\t'))
+			indent++;
+		if (n - indent > LINE_MAX_LEN || n > 2 * LINE_MAX_LEN) {
 			st = as_error_set(err, AS_ERR_FORMAT,
 					  "%s:%d: a line longer than %d bytes",
 					  name, lineno, LINE_MAX_LEN);

@@ -261,10 +261,16 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 		*t->history = *ck->history;
 	else
 		as_history_clear(t->history);
-	if (ck->frames && t->frames.cap &&
+	if (ck->frames && t->opts.history_mb &&
 	    ck->frames->n_units == t->frames.n_units &&
 	    ck->frames->d == t->frames.d) {
-		/* the saved history, within this run's budget */
+		/* the saved history, all of it: the budget grows to what its
+		 * frames need (--history-mb 0 alone drops them) */
+		size_t bytes = ck->frames->n_units * ck->frames->d;
+		size_t need = (ck->frames->n * bytes + ((size_t)1 << 20) - 1) >>
+			      20;
+		if (need > t->opts.history_mb)
+			t->opts.history_mb = need;
 		as_frames_free(&t->frames);
 		st = as_frames_copy(&t->frames, ck->frames,
 				    t->opts.history_mb, err);

@@ -118,6 +118,19 @@ grep -q "run 'a': .*gone/checkpoint.ascp" "$work/err" ||
 	fail "said: $(cat "$work/err")"
 [ "$(sums)" = "$after" ] || fail "a refused session changed a checkpoint"
 
+# a session whose one run is gone opens the others, saying so
+printf 'autoscope-session 1\nlesson denoising\nrun gone a\nrun noise-0 noise 0%%\n' \
+	> "$d/session.txt"
+new_server
+rm -f "$work/exit"
+start --resume "'$d'" --paused
+wait_for "1 run of the session left out: run 'a'"
+wait_for "PAUSED"
+tm send-keys -t e2e q
+wait_exit 30
+grep -q '^run noise-0 noise 0%$' "$d/session.txt" ||
+	fail "the session left is: $(cat "$d/session.txt")"
+
 # a lesson file: trained headless, reopened from its session with its
 # notes (the session names the file); a malformed one refused in a line
 cat > "$work/mine.lesson" <<'END'

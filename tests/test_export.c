@@ -238,7 +238,8 @@ START_TEST(test_chart_svg)
 	snprintf(c.old_value, sizeof c.old_value, "0.1");
 	snprintf(c.new_value, sizeof c.new_value, "<0.05&");
 	as_history_add_change(&h[1], &c);
-	struct as_chart_run runs[2] = {{"noise 0%", &h[0]}, {"a \"b\"", &h[1]}};
+	struct as_chart_run runs[2] = {{"noise 0% \xc2\xb5", &h[0]},
+				       {"a \"b\" \xc3", &h[1]}};
 	struct as_chart ch = {"T & <title>", runs, 2, 7.5, "PCA", 0};
 	char *svg;
 	size_t len;
@@ -251,8 +252,9 @@ START_TEST(test_chart_svg)
 	ck_assert_uint_eq(count(svg, "stroke-dasharray=\"6 4\" points"), 2);
 	ck_assert_ptr_nonnull(strstr(svg, "T &amp; &lt;title&gt;"));
 	ck_assert_ptr_nonnull(strstr(svg, "lr 0.1 &gt; &lt;0.05&amp;"));
-	ck_assert_ptr_nonnull(strstr(svg, ">a &quot;b&quot;</text>"));
-	ck_assert_ptr_nonnull(strstr(svg, ">noise 0%</text>"));
+	/* UTF-8 kept, a byte that is not (a cut character) as '?' */
+	ck_assert_ptr_nonnull(strstr(svg, ">a &quot;b&quot; ?</text>"));
+	ck_assert_ptr_nonnull(strstr(svg, ">noise 0% \xc2\xb5</text>"));
 	ck_assert_ptr_nonnull(strstr(svg, ">PCA</text>"));
 	ck_assert_uint_eq(count(svg, "<path d=\"M"), 1);
 	/* the first run's training vertices: 10, x rising, y falling */

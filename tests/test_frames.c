@@ -97,12 +97,31 @@ START_TEST(test_budget_thins_log_spaced)
 	}
 	ck_assert_msg(decade[0] >= 1 && decade[1] >= 1 && decade[2] >= 1,
 		      "%d %d %d", decade[0], decade[1], decade[2]);
-	/* a copy into half the budget keeps the first and the newest too */
-	struct as_frames half;
-	ck_assert_int_eq(as_frames_copy(&half, &fr, 1, &err), AS_OK);
+	/* a copy into the same budget keeps every frame; a copy of a
+	 * larger history into a smaller budget thins it the same way,
+	 * keeping the first and the newest */
+	struct as_frames same, big, half;
+	ck_assert_int_eq(as_frames_copy(&same, &fr, 1, &err), AS_OK);
+	ck_assert_uint_eq(same.n, 10);
+	for (size_t i = 0; i < 10; i++)
+		ck_assert_uint_eq(same.f[i].examples, fr.f[i].examples);
+	as_frames_free(&same);
+	ck_assert_int_eq(as_frames_init(&big, 1000, 100, 2, &err), AS_OK);
+	ck_assert_uint_eq(big.cap, 20);
+	for (int i = 0; i <= 30; i++)
+		as_frames_add(&big, w, (uint64_t)i, (uint64_t)i * 100,
+			      (uint64_t)i, (double)i);
+	ck_assert_uint_eq(big.n, 20);
+	ck_assert_int_eq(as_frames_copy(&half, &big, 1, &err), AS_OK);
 	ck_assert_uint_eq(half.n, 10);
+	ck_assert_uint_eq(half.f[0].examples, 0);
+	ck_assert_uint_eq(half.f[9].examples, 3000);
+	for (size_t i = 0; i + 1 < half.n; i++)
+		ck_assert_uint_lt(half.f[i].examples, half.f[i + 1].examples);
 	as_frames_free(&half);
+	as_frames_free(&big);
 	ck_assert_int_eq(as_frames_init(&half, 1000, 100, 0, &err), AS_OK);
+	ck_assert_uint_eq(half.cap, 0);
 	as_frames_free(&half);
 	/* at() finds the newest at or before */
 	ck_assert_uint_eq(as_frames_at(&fr, 0), 0);

@@ -212,6 +212,9 @@ START_TEST(test_malformed_names_the_line)
 		 "f:2: a run needs a label of 1 to 31 bytes (run LABEL | "
 		 "SETTINGS)"},
 		{"lesson a\nrun x |\nrun x |\n", "f:3: run 'x' twice"},
+		{"lesson a\nrun noise 25% |\nrun Noise-25 |\n",
+		 "f:3: runs 'noise 25%' and 'Noise-25' would share the "
+		 "directory noise-25"},
 		{"lesson a\nrun a|\nrun b|\nrun c|\nrun d|\nrun e|\n",
 		 "f:6: more than 4 runs"},
 		{"lesson a\nepochs 0\n",

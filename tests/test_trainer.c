@@ -551,6 +551,16 @@ START_TEST(test_filter_history_is_saved)
 			ck_assert(memcmp(b->f[i].px, a->f[i].px, 8 * 36) == 0);
 		}
 	}
+	/* a frames section whose schedule could not move on is refused
+	 * (its next time 0 would double forever) */
+	struct as_checkpoint bad;
+	as_trainer_checkpoint(t, &bad);
+	struct as_frames crafted = t->frames;
+	crafted.next_s = 0;
+	bad.frames = &crafted;
+	ck_assert_int_eq(as_checkpoint_save(path, &bad, &err), AS_OK);
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "malformed frames section"));
 	size_t before = r->frames.n;
 	for (int i = 0; i < 16; i++)
 		as_trainer_step(r);

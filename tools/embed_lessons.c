@@ -22,7 +22,7 @@ static int emit(FILE *out, const char *path)
 			col = 0;
 			continue;
 		}
-		if (c == '"' || c == '\\')
+		if (c == '"' || c == '\\' || c == '?') /* ('?': no trigraphs) */
 			fprintf(out, "\\%c", c);
 		else if (c < 0x20 || c >= 0x7f)
 			fprintf(out, "\\%03o", c);

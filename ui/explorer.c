@@ -725,6 +725,8 @@ int ui_main(struct cli_opts *o)
 	struct as_dataset *ds = NULL;
 	if (o->session) {
 		if (ui_session_open(&u, o, o->session, &ds) != 0) {
+			as_dataset_free(ds);
+			free(u.own_lesson);
 			as_pace_destroy(&u.pace);
 			return 1;
 		}

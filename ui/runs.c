@@ -277,6 +277,7 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	u->focus = 0;
 	u->filter_page = u->filter_sel = u->query = 0;
 	u->zoom = 0;
+	u->scrub = 0; /* the new runs' filters live */
 	for (size_t i = 0; i < n; i++) {
 		runs[i]->paused = !from_menu && o->paused;
 		ui_run_add(u, runs[i], l->runs[i].label);
@@ -393,32 +394,38 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 			snprintf(lesson_why, sizeof lesson_why, "%s", err.msg);
 	}
 	struct as_trainer *runs[AS_RUNS_MAX];
+	int from[AS_RUNS_MAX]; /* the session's index of each opened run */
 	struct as_dataset *nds = NULL;
 	char first[sizeof ((struct as_checkpoint *)0)->data] = "";
-	int n = 0, bad = 0;
-	for (; n < ss.n_runs && !bad; n++) {
+	/* a run that cannot be opened (no checkpoint, a bad one, other
+	 * data) is left out and said; the rest open; none: nothing */
+	char skipped[AS_RUNS_MAX][400];
+	int n = 0, nskip = 0, bad = 0;
+	for (int i = 0; i < ss.n_runs && !bad; i++) {
 		char dpath[4096], cpath[4096 + 32];
-		snprintf(dpath, sizeof dpath, "%s/%s", dir, ss.run[n].dir);
+		snprintf(dpath, sizeof dpath, "%s/%s", dir, ss.run[i].dir);
 		snprintf(cpath, sizeof cpath, "%s/checkpoint.ascp", dpath);
 		struct as_checkpoint ck;
 		if (as_checkpoint_load(cpath, &ck, &err) != AS_OK) {
-			fprintf(stderr, "autoscope: run '%s': %s\n",
-				ss.run[n].label, err.msg);
-			bad = 1;
-			break;
+			snprintf(skipped[nskip++], sizeof skipped[0],
+				 "run '%s': %.350s", ss.run[i].label, err.msg);
+			continue;
 		}
-		if (n == 0) {
+		if (!nds) {
 			snprintf(first, sizeof first, "%s", ck.data);
 			nds = cli_load_data(o, ck.data);
-			bad = nds == NULL;
+			if (!nds) { /* (said on stderr by cli_load_data) */
+				as_checkpoint_release(&ck);
+				bad = 1;
+				break;
+			}
 		} else if (strcmp(first, ck.data) != 0) {
-			fprintf(stderr,
-				"autoscope: run '%s' trained on %s and run "
-				"'%s' on %s: a session's runs share their "
-				"data\n",
-				ss.run[n].label, ck.data, ss.run[0].label,
-				first);
-			bad = 1;
+			snprintf(skipped[nskip++], sizeof skipped[0],
+				 "run '%s' trained on %.100s, the others on "
+				 "%.100s",
+				 ss.run[i].label, ck.data, first);
+			as_checkpoint_release(&ck);
+			continue;
 		}
 		struct as_trainer_opts topts;
 		as_trainer_opts_default(&topts);
@@ -429,18 +436,24 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		topts.score_every_epoch = l ? l->scores : AS_SCORE_LOSS;
 		topts.out_dir = dpath;
 		topts.append_csv = 1;
-		if (!bad && as_trainer_resume(&ck, nds, &topts, &runs[n],
-					      &err) != AS_OK) {
-			fprintf(stderr, "autoscope: run '%s': %s\n",
-				ss.run[n].label, err.msg);
-			bad = 1;
+		if (as_trainer_resume(&ck, nds, &topts, &runs[n], &err) !=
+		    AS_OK) {
+			snprintf(skipped[nskip++], sizeof skipped[0],
+				 "run '%s': %.350s", ss.run[i].label, err.msg);
+		} else {
+			runs[n]->paused = o->paused;
+			from[n++] = i;
 		}
 		as_checkpoint_release(&ck);
-		if (bad)
-			break;
-		runs[n]->paused = o->paused;
 	}
-	if (bad) {
+	if (bad || n == 0) {
+		for (int i = 0; i < nskip; i++)
+			fprintf(stderr, "autoscope: %s\n", skipped[i]);
+		if (!bad)
+			fprintf(stderr,
+				"autoscope: %s: no run of the session could be "
+				"opened\n",
+				dir);
 		while (n > 0)
 			as_trainer_free(runs[--n]);
 		as_dataset_free(nds);
@@ -455,16 +468,25 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		snprintf(u->lesson_path, sizeof u->lesson_path, "%s",
 			 ss.lesson_file);
 	snprintf(u->root, sizeof u->root, "%s", dir);
-	for (int i = 0; i < n; i++)
-		if (ui_run_add(u, runs[i], ss.run[i].label) != 0) {
+	int focus = 0;
+	for (int i = 0; i < n; i++) {
+		if (ui_run_add(u, runs[i], ss.run[from[i]].label) != 0) {
+			/* (the runs added so far are stopped, not saved:
+			 * nothing is written) */
 			fprintf(stderr, "autoscope: run '%s': %s\n",
-				ss.run[i].label, u->msg);
-			while (u->n_runs > 0)
-				ui_run_close(u, u->n_runs - 1, NULL, 0, 0);
+				ss.run[from[i]].label, u->msg);
+			while (u->n_runs > 0) {
+				as_trainer_stop(u->runs[u->n_runs - 1].t);
+				as_trainer_free(u->runs[--u->n_runs].t);
+			}
 			for (int k = i + 1; k < n; k++)
 				as_trainer_free(runs[k]);
 			return -1;
 		}
+		if (from[i] == ss.focus)
+			focus = u->n_runs - 1;
+	}
+	ss.focus = focus;
 	u->focus = ss.focus < u->n_runs ? ss.focus : 0;
 	u->t = u->runs[u->focus].t;
 	ui_default_pane(u);
@@ -475,7 +497,14 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		     : v > view_settings[k].hi ? view_settings[k].hi
 					       : v;
 	}
-	if (lesson_why[0])
+	/* the lower-left pane is one of the four that go there */
+	if (u->pane != UI_V_DIGITS && u->pane != UI_V_RUNS &&
+	    u->pane != UI_V_LESSON && u->pane != UI_V_LAYERS)
+		ui_default_pane(u);
+	if (nskip)
+		ui_say(u, 1, "%d run%s of the session left out: %s", nskip,
+		       nskip > 1 ? "s" : "", skipped[0]);
+	else if (lesson_why[0])
 		ui_say(u, 1, "lesson not read (%.400s): its runs only",
 		       lesson_why);
 	else if (ss.lesson[0] && !l)

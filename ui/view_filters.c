@@ -318,6 +318,14 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		return;
 	mvprintw(ty++, tx, "filter %d of %d, %dx%d px shown", k + 1, n, z->px_w,
 		 z->px_h);
+	if (past) { /* a frame keeps the picture, not the weights */
+		attron(A_BOLD);
+		mvprintw(ty++, tx, "from the filter history");
+		attroff(A_BOLD);
+		mvprintw(ty++, tx, "  each unit at 8 bits over its own");
+		mvprintw(ty++, tx, "  range: no weights to show (B: live)");
+		imgs = 0;
+	}
 	for (int i = 0; i < imgs; i++) {
 		float lo, hi;
 		double norm;
