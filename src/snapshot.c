@@ -14,6 +14,8 @@ static void slot_free(struct as_snapshot *s)
 	free(s->recon);
 	free(s->dots);
 	free(s->dots_recon);
+	free(s->parts_cols);
+	free(s->parts_img);
 	free(s->deep_w);
 	memset(s, 0, sizeof *s);
 }
@@ -47,6 +49,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->recon = calloc(rlen, sizeof(float));
 		s->dots = calloc(rlen, sizeof(float));
 		s->dots_recon = calloc(rlen, sizeof(float));
+		s->parts_cols = calloc(rlen * AS_PARTS_K, sizeof(float));
+		s->parts_img = calloc(rlen * AS_PARTS_K, sizeof(float));
 		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
 		s->n_layers = n_layers;
 		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
@@ -58,6 +62,7 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->probe_accuracy = s->probe_raw = NAN;
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
 		    !s->recon || !s->dots || !s->dots_recon ||
+		    !s->parts_cols || !s->parts_img ||
 		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);

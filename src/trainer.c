@@ -106,6 +106,13 @@ static enum as_status alloc_run(struct as_trainer *t,
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		as_noise_images(ds, AS_SNAP_RECON, t->dots);
 	}
+	/* the parts view's column norms and scratch (one layer) */
+	if (t->opts.publish && t->stack->n_layers == 1) {
+		t->parts_norms = malloc(
+			(t->model->n_hidden + 2 * ds->d) * sizeof(float));
+		if (!t->parts_norms)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
 			    t->opts.history_mb, err);
 	if (st != AS_OK)
@@ -367,6 +374,7 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->recon_noisy);
 	free(t->recon_stats);
 	free(t->dots);
+	free(t->parts_norms);
 	free(t->history);
 	if (t->frames_ok)
 		as_frames_free(&t->frames);

@@ -495,6 +495,20 @@ void as_trainer_publish(struct as_trainer *t)
 			a += m->h[e * nh + j];
 		s->mean_h[j] = n ? a / (float)n : 0;
 	}
+	/* each sample by parts: its codes are in m->h (one layer only) */
+	s->n_parts = 0;
+	if (t->stack->n_layers == 1 && !t->stack->n_classes &&
+	    t->parts_norms) {
+		int sig = !t->stack->sc && t->cfg.loss == AS_LOSS_CE;
+		as_parts_norms(m, t->stack->sc, t->parts_norms);
+		for (size_t e = 0; e < n; e++)
+			as_parts_of(m, t->stack->sc, sig, m->h + e * nh,
+				    t->parts_norms, &s->parts[e],
+				    s->parts_img + e * AS_PARTS_K * nv,
+				    s->parts_cols + e * AS_PARTS_K * nv,
+				    t->parts_norms + nh);
+		s->n_parts = n;
+	}
 	s->unit_range = ds->min >= 0.0f && ds->max <= 1.0f;
 	s->depth = as_trainer_depth(t);
 	float *deep = s->deep_w;

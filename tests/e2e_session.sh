@@ -170,6 +170,10 @@ start --out "'$work/free'" --paused
 wait_for "PAUSED"
 sleep 1
 [ "$(screen_step)" = 0 ] || fail "a --paused run trained"
+# (i: the digit by parts, from the snapshot of a one-layer run)
+tm send-keys -t e2e i
+wait_re "held-out digit 1 of 10 by parts: (more than 64|[0-9]+) units"
+wait_re "^.units "
 tm send-keys -t e2e ' '
 wait_for "RUNNING"
 tm send-keys -t e2e q

@@ -377,13 +377,13 @@ static void act_menu(struct ui_state *u, const struct as_snapshot *s)
 static void act_pane(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	static const int panes[4] = {UI_V_DIGITS, UI_V_LAYERS, UI_V_RUNS,
-				     UI_V_LESSON};
+	static const int panes[5] = {UI_V_DIGITS, UI_V_PARTS, UI_V_LAYERS,
+				     UI_V_RUNS, UI_V_LESSON};
 	int k = 0;
-	while (k < 4 && panes[k] != u->pane)
+	while (k < 5 && panes[k] != u->pane)
 		k++;
-	for (int step = 1; step <= 4; step++) {
-		int next = panes[(k + step) % 4];
+	for (int step = 1; step <= 5; step++) {
+		int next = panes[(k + step) % 5];
 		const struct ui_view *v = ui_view_at(next);
 		if (!v->available || v->available(u)) {
 			u->pane = next;
@@ -469,7 +469,7 @@ static const struct binding bindings[] = {
 	 act_stage_next},
 	{'O', 0, 0, NULL, NULL, act_stage_prev},
 	{'i', 0, 0, "i",
-	 "lower pane: digits / layers / runs, notes / lesson view",
+	 "lower pane: digits / by parts / layers / notes / lesson view",
 	 act_pane},
 	{'b', 0, 0, "b / B",
 	 "filter history: a frame back / forward (past the newest: live)",

@@ -25,6 +25,17 @@ static int have_layers(const struct ui_state *u)
 	return u->deep;
 }
 
+static int have_parts(const struct ui_state *u)
+{
+	return !u->deep;
+}
+
+/* its < > only alone on the screen (beside the filters they select) */
+static int parts_alone(const struct ui_state *u)
+{
+	return u->full == UI_V_PARTS;
+}
+
 static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_FILTERS] = {"filters", ui_paint_filters, ui_plan_filters, NULL,
 			  ui_filters_keys},
@@ -35,6 +46,8 @@ static const struct ui_view registry[UI_VIEWS] = {
 			 have_lesson_view, ui_lesson_keys, hashing},
 	[UI_V_PANEL] = {"controls", ui_paint_panel, NULL, NULL, NULL},
 	[UI_V_LAYERS] = {"layers", ui_paint_layers, NULL, have_layers, NULL},
+	[UI_V_PARTS] = {"digit by parts", ui_paint_parts, NULL, have_parts,
+			ui_parts_keys, parts_alone},
 };
 
 /* a view's key table ends in a row without a function */

@@ -17,6 +17,7 @@
 
 #include "autoscope/error.h"
 #include "autoscope/history.h"
+#include "autoscope/parts.h"
 #include "autoscope/params.h"
 #include "autoscope/scores.h"
 
@@ -56,6 +57,13 @@ struct as_snapshot {
 	 * n_dots 0 when the run's options do not ask for them */
 	size_t n_dots;
 	float *dots, *dots_recon;
+	/* each clean sample rebuilt unit by unit (parts.h), for one-layer
+	 * runs (n_parts 0 otherwise): its largest units, their decoder
+	 * columns and the partial reconstructions, AS_PARTS_K x n_visible a
+	 * sample in parts_cols and parts_img */
+	size_t n_parts;
+	struct as_parts parts[AS_SNAP_RECON];
+	float *parts_cols, *parts_img;
 	int unit_range; /* data in [0, 1] (draw clipped) or not */
 	/* the stack (one layer for --hidden): w above is layer 1's W */
 	size_t n_layers, sizes[AS_LAYERS_MAX + 1];

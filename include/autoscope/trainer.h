@@ -157,6 +157,8 @@ struct as_trainer {
 	double rate_s;
 	int has_pca; /* the PCA baseline was tried (the thread fits it) */
 	float *recon_noisy; /* AS_SNAP_RECON x d */
+	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
+			     * (one layer, publishing), or NULL */
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) when
 		      * publishing for a lesson with AS_SCORE_NOISE, or NULL */
 	float *recon_stats; /* AS_SNAP_STATS x the widest layer */

@@ -1,0 +1,118 @@
+/* A held-out digit by parts (the tutorial's figure 4): its largest code
+ * units, their decoder columns, and the reconstruction as they are added
+ * one by one; how many units carry 90% of what the code puts into the
+ * decoder. One-layer runs (autoencoders and sparse coding); < > another
+ * digit when the view is alone on the screen. */
+#include <curses.h>
+#include <stdio.h>
+
+#include "view.h"
+
+void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full)
+{
+	if (!s || s->n_parts == 0) {
+		ui_box(r, "a digit by parts", u);
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(one-layer runs: a deep stack has no single decoder)");
+		return;
+	}
+	int e = u->query < 0 ? 0 : u->query % (int)s->n_parts;
+	/* a code of zeros (a flat patch) has no parts: the next that has */
+	for (int t = 0; t < (int)s->n_parts && s->parts[e].k == 0; t++)
+		e = (e + 1) % (int)s->n_parts;
+	const struct as_parts *p = &s->parts[e];
+	struct ui_fields f;
+	ui_fields_init(&f, r->w - 6);
+	ui_fields_add(&f, "held-out %s %d of %zu by parts",
+		      s->rows >= 16 ? "digit" : "example", e + 1, s->n_parts);
+	if (p->units_90 > AS_PARTS_MAX)
+		ui_fields_add(&f, ": more than %d units carry 90%%",
+			      AS_PARTS_MAX);
+	else
+		ui_fields_add(&f, ": %d unit%s of %zu carry 90%%", p->units_90,
+			      p->units_90 == 1 ? "" : "s", s->n_hidden);
+	if (full)
+		ui_fields_add(&f, " (< > another)");
+	ui_box(r, f.text, u);
+	int k = p->k;
+	if (k == 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(every sample's code is zero: nothing reaches the "
+			 "decoder)");
+		return;
+	}
+	int label_w = 8;
+	/* three rows of pictures: the digit and its rebuild, the units'
+	 * decoder columns, the partial sums; a line of numbers under the
+	 * middle row */
+	struct ui_size sz;
+	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
+	int w = (r->w - 2 - label_w) / k - 1, h = (r->h - 2 - 1) / 3 - 1;
+	if (ui_fit_size(w, h, s->rows, s->cols, how, &sz) != 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(v, or a larger terminal, shows the parts)");
+		return;
+	}
+	size_t nv = s->n_visible;
+	int own = !s->unit_range;
+	int x0 = r->x + 1 + label_w, y = r->y + 1;
+	const char *names[3] = {"digit", "units", "sums"};
+	for (int row = 0; row < 3; row++) {
+		int ry = y + row * (sz.cell_h + 1) + (row == 2);
+		ui_on(UI_P_DIM, u);
+		mvprintw(ry + (sz.cell_h - 1) / 2, r->x + 1, "%s", names[row]);
+		ui_off(UI_P_DIM, u);
+		if (row == 0) {
+			ui_image(u, ry, x0, s->clean + (size_t)e * nv, s->rows,
+				 s->cols, &sz, own);
+			ui_image(u, ry, x0 + sz.cell_w + 1,
+				 s->recon + (size_t)e * nv, s->rows, s->cols,
+				 &sz, own);
+			struct ui_fields nf;
+			int tx = x0 + 2 * (sz.cell_w + 1) + 1;
+			ui_fields_init(&nf, r->x + r->w - 2 - tx);
+			ui_fields_add(&nf, "<- the digit, its reconstruction;");
+			ui_fields_add(&nf, " below, its largest units");
+			ui_fields_add(&nf, " (code values under them)");
+			ui_fields_add(&nf, " and the sums as each is added");
+			ui_on(UI_P_DIM, u);
+			mvprintw(ry + (sz.cell_h - 1) / 2, tx, "%s", nf.text);
+			ui_off(UI_P_DIM, u);
+			continue;
+		}
+		const float *img = row == 1 ? s->parts_cols : s->parts_img;
+		for (int j = 0; j < k; j++) {
+			int tx = x0 + j * (sz.cell_w + 1);
+			ui_image(u, ry, tx,
+				 img + ((size_t)e * AS_PARTS_K + (size_t)j) * nv,
+				 s->rows, s->cols, &sz,
+				 row == 1 ? 1 : own);
+			/* its code value under it, as it fits the cell */
+			if (row == 1 && sz.cell_w >= 6)
+				mvprintw(ry + sz.cell_h, tx, "%+.2f",
+					 p->code[j]);
+			else if (row == 1 && sz.cell_w >= 4)
+				mvprintw(ry + sz.cell_h, tx, "%+.1f",
+					 p->code[j]);
+		}
+	}
+}
+
+static void part_prev(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->query = u->query > 0 ? u->query - 1 : 0;
+}
+
+static void part_next(struct ui_state *u, const struct as_snapshot *s)
+{
+	int n = s && s->n_parts ? (int)s->n_parts : 1;
+	u->query = u->query + 1 < n ? u->query + 1 : n - 1;
+}
+
+const struct ui_key ui_parts_keys[] = {
+	{'<', ',', "< >", "another held-out digit", part_prev},
+	{'>', '.', NULL, NULL, part_next},
+	{0, 0, NULL, NULL, NULL},
+};
