@@ -156,6 +156,9 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->sc_residual);
 	csv_num(f, s->sc_l1);
 	csv_num(f, s->sc_atom_norm);
+	csv_num(f, s->chain_start);
+	csv_num(f, s->chain_10);
+	csv_num(f, s->chain_end);
 	for (int l = 0; l < AS_FEW_LEVELS; l++) {
 		const struct as_few *fs[3] = {&s->few_codes[l], &s->few_raw[l],
 					      &s->few_pca[l]};
@@ -185,6 +188,11 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  localisation %.3f", s->localisation);
 	if (isfinite(s->variance) && !isfinite(s->pca_error))
 		printf("  variance %.3f", s->variance);
+	if (s->have & AS_SCORE_CHAIN)
+		printf("  chains' brightness %.3f -> %.3f (10 steps) -> %.3f "
+		       "(%d)",
+		       s->chain_start, s->chain_10, s->chain_end,
+		       AS_CHAIN_STEPS);
 	if (s->have & AS_SCORE_SPARSE)
 		printf("  active %.1f a code, residual %.1f%%, |z|1 %.2f, atom "
 		       "norm %.2f",
@@ -272,7 +280,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "recon_sq,pca_code,error,error_se,knn_codes,knn_pca,"
 		     "lsh_precision,pcasign_precision,binary_share,ball_size,"
 		     "ball_precision,us_ball,us_pixels,grad_first,grad_top,"
-		     "sc_active,sc_residual,sc_l1,sc_atom_norm");
+		     "sc_active,sc_residual,sc_l1,sc_atom_norm,chain_start,"
+		     "chain_10,chain_end");
 	/* the probe with few labels: per level, codes / raw / PCA, each its
 	 * mean over the draws and their range */
 	static const char *const lev[AS_FEW_LEVELS] = {"10", "100", "all"};

@@ -36,6 +36,7 @@ static const struct {
 	{"scatter", AS_SCORE_SCATTER}, {"noise", AS_SCORE_NOISE},
 	{"knn", AS_SCORE_KNN},	       {"deep", AS_SCORE_DEEP},
 	{"few", AS_SCORE_FEW},	       {"sparse", AS_SCORE_SPARSE},
+	{"chain", AS_SCORE_CHAIN},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 
@@ -265,7 +266,7 @@ static int key_line(struct draft *d, const char *key, char *v, int lineno,
 			if (k == N_SCORES) {
 				snprintf(why, nwhy,
 					 "no score '%.20s' (probe pca local "
-					 "hash scatter noise knn deep few sparse)",
+					 "hash scatter noise knn deep few sparse chain)",
 					 w);
 				return -1;
 			}

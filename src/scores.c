@@ -32,6 +32,7 @@ void as_scores_clear(struct as_scores *s)
 		s->few_codes[l] = s->few_raw[l] = s->few_pca[l] =
 			(struct as_few){NAN, NAN, NAN};
 	s->sc_active = s->sc_residual = s->sc_l1 = s->sc_atom_norm = NAN;
+	s->chain_start = s->chain_10 = s->chain_end = NAN;
 }
 
 static double clock_s(void)
@@ -480,6 +481,52 @@ static enum as_status score_few(const struct run *r, struct as_scores *s,
 	return AS_OK;
 }
 
+static double mean_of(const float *x, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += x[i];
+	return n ? m / (double)n : NAN;
+}
+
+/* the denoising chains' brightness: do they keep drawing digits, or fade
+ * (Bengio et al. 2013's sampling by a DAE) */
+static enum as_status score_chain(const struct run *r, struct as_scores *s,
+				  struct as_error *err)
+{
+	const struct as_dataset *ds = r->ds;
+	size_t d = ds->d, nte = ds->n - ds->n_train;
+	size_t n = nte < AS_CHAIN_N ? nte : AS_CHAIN_N;
+	size_t b = r->stack->max_batch < n ? r->stack->max_batch : n;
+	float *x = malloc(n * d * sizeof *x), *w = malloc(b * d * sizeof *w);
+	uint32_t *perm = malloc(d * sizeof *perm);
+	if (!x || !w || !perm) {
+		free(x);
+		free(w);
+		free(perm);
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
+	memcpy(x, ds->x + ds->n_train * d, n * d * sizeof *x);
+	s->chain_start = mean_of(x, n * d);
+	struct as_rng rng;
+	as_rng_seed(&rng, 99, 1);
+	for (int st = 1; st <= AS_CHAIN_STEPS; st++) {
+		for (size_t at = 0; at < n; at += b) {
+			size_t m = n - at < b ? n - at : b;
+			as_stack_chain_step(r->stack, r->cfg, r->depth,
+					    x + at * d, m, perm, &rng, w);
+		}
+		if (st == 10)
+			s->chain_10 = mean_of(x, n * d);
+	}
+	s->chain_end = mean_of(x, n * d);
+	s->have |= AS_SCORE_CHAIN;
+	free(x);
+	free(w);
+	free(perm);
+	return AS_OK;
+}
+
 enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 				 const struct as_config *cfg,
 				 const struct as_dataset *ds,
@@ -532,6 +579,8 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		st = score_knn(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_FEW) && labelled)
 		st = score_few(&r, s, err);
+	if (st == AS_OK && (which & AS_SCORE_CHAIN) && nte)
+		st = score_chain(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SPARSE) && stack->sc && nte) {
 		struct as_sc_stats sc;
 		as_sc_measure(stack->layer[0], cfg, held,

@@ -16,6 +16,8 @@ static void slot_free(struct as_snapshot *s)
 	free(s->dots_recon);
 	free(s->parts_cols);
 	free(s->parts_img);
+	free(s->chain_start);
+	free(s->chain_now);
 	free(s->deep_w);
 	memset(s, 0, sizeof *s);
 }
@@ -51,6 +53,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->dots_recon = calloc(rlen, sizeof(float));
 		s->parts_cols = calloc(rlen * AS_PARTS_K, sizeof(float));
 		s->parts_img = calloc(rlen * AS_PARTS_K, sizeof(float));
+		s->chain_start = calloc(rlen, sizeof(float));
+		s->chain_now = calloc(rlen, sizeof(float));
 		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
 		s->n_layers = n_layers;
 		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
@@ -62,7 +66,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->probe_accuracy = s->probe_raw = NAN;
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
 		    !s->recon || !s->dots || !s->dots_recon ||
-		    !s->parts_cols || !s->parts_img ||
+		    !s->parts_cols || !s->parts_img || !s->chain_start ||
+		    !s->chain_now ||
 		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);

@@ -831,3 +831,16 @@ void as_project_units(const float *const *w, const size_t *sizes,
 		next = t;
 	}
 }
+
+void as_stack_chain_step(struct as_stack *s, const struct as_config *cfg,
+			 size_t depth, float *x, size_t n, uint32_t *perm,
+			 struct as_rng *rng, float *work)
+{
+	size_t nv = s->sizes[0];
+	as_corrupt(cfg, x, work, n, nv, perm, rng);
+	as_stack_reconstruct(s, cfg, depth, work, n, x);
+	if (cfg->loss == AS_LOSS_CE && !s->sc) {
+		memcpy(work, x, n * nv * sizeof(float));
+		as_rng_bernoulli(rng, work, x, n * nv);
+	}
+}

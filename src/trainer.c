@@ -106,6 +106,24 @@ static enum as_status alloc_run(struct as_trainer *t,
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		as_noise_images(ds, AS_SNAP_RECON, t->dots);
 	}
+	/* a chains lesson's live chains, from the first held-out examples
+	 * (the training ones without a held-out part) */
+	if (t->opts.publish && (t->opts.score_every_epoch & AS_SCORE_CHAIN)) {
+		size_t len = (size_t)AS_SNAP_CHAINS * ds->d;
+		t->chain_x = malloc(len * sizeof(float));
+		t->chain_x0 = malloc(len * sizeof(float));
+		t->chain_work = malloc(len * sizeof(float));
+		t->chain_perm = malloc(ds->d * sizeof(uint32_t));
+		if (!t->chain_x || !t->chain_x0 || !t->chain_work ||
+		    !t->chain_perm || ds->n < AS_SNAP_CHAINS)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		size_t first = ds->n - ds->n_train >= AS_SNAP_CHAINS
+				       ? ds->n_train
+				       : 0;
+		memcpy(t->chain_x0, ds->x + first * ds->d, len * sizeof(float));
+		memcpy(t->chain_x, t->chain_x0, len * sizeof(float));
+		as_rng_seed(&t->rng_chain, 99, 2);
+	}
 	/* the parts view's column norms and scratch (one layer) */
 	if (t->opts.publish && t->stack->n_layers == 1) {
 		t->parts_norms = malloc(
@@ -375,6 +393,10 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->recon_stats);
 	free(t->dots);
 	free(t->parts_norms);
+	free(t->chain_x);
+	free(t->chain_x0);
+	free(t->chain_work);
+	free(t->chain_perm);
 	free(t->history);
 	if (t->frames_ok)
 		as_frames_free(&t->frames);

@@ -495,6 +495,19 @@ void as_trainer_publish(struct as_trainer *t)
 			a += m->h[e * nh + j];
 		s->mean_h[j] = n ? a / (float)n : 0;
 	}
+	/* the live chains: a step a snapshot */
+	s->n_chains = 0;
+	if (t->chain_x) {
+		size_t len = (size_t)AS_SNAP_CHAINS * nv;
+		memcpy(s->chain_start, t->chain_x0, len * sizeof(float));
+		memcpy(s->chain_now, t->chain_x, len * sizeof(float));
+		s->chain_step = t->chain_step;
+		s->n_chains = AS_SNAP_CHAINS;
+		as_stack_chain_step(t->stack, &t->cfg, as_trainer_depth(t),
+				    t->chain_x, AS_SNAP_CHAINS, t->chain_perm,
+				    &t->rng_chain, t->chain_work);
+		t->chain_step++;
+	}
 	/* each sample by parts: its codes are in m->h (one layer only) */
 	s->n_parts = 0;
 	if (t->stack->n_layers == 1 && !t->stack->n_classes &&

@@ -490,6 +490,14 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			    "to %s",
 			    t->frames.n, t->opts.out_dir);
 		break;
+	case AS_CMD_CHAINS:
+		if (t->chain_x) {
+			memcpy(t->chain_x, t->chain_x0,
+			       (size_t)AS_SNAP_CHAINS * t->ds->d * sizeof(float));
+			t->chain_step = 0;
+			trainer_say(t, "the chains start again");
+		}
+		break;
 	case AS_CMD_PROBE:
 		if (as_trainer_probe(t, &err) != AS_OK)
 			trainer_say(t, "probe: %s", err.msg);

@@ -360,6 +360,62 @@ START_TEST(test_projection_by_hand)
 }
 END_TEST
 
+/* A chain step: without noise it is the reconstruction (squared error:
+ * no sampling); under cross-entropy each pixel is drawn from it, so over
+ * many chains the mean of a pixel is its rebuilt probability; with every
+ * pixel masked the input is all zeros */
+START_TEST(test_chain_step)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	cfg.n_hidden = 5;
+	cfg.corruption_level = 0;
+	struct as_stack *s;
+	struct as_error err;
+	ck_assert_int_eq(as_stack_create(NV, &cfg, 0, 64, &s, &err), AS_OK);
+	struct as_rng rng;
+	as_rng_seed(&rng, 2, 2);
+	as_stack_init(s, &cfg, &rng);
+	float x[64 * NV], rec[64 * NV], w[64 * NV];
+	uint32_t perm[NV];
+	for (size_t i = 0; i < 64 * NV; i++)
+		x[i] = (float)(i % 3) / 2.0f;
+	as_stack_reconstruct(s, &cfg, 1, x, 64, rec);
+	struct as_config mse = cfg;
+	mse.loss = AS_LOSS_MSE;
+	float y[64 * NV];
+	memcpy(y, x, sizeof y);
+	as_stack_reconstruct(s, &mse, 1, x, 64, rec);
+	as_stack_chain_step(s, &mse, 1, y, 64, perm, &rng, w);
+	ck_assert(memcmp(y, rec, sizeof y) == 0);
+	/* cross-entropy: binary samples whose mean is the probability */
+	as_stack_reconstruct(s, &cfg, 1, x, 64, rec);
+	double mean_p = 0, mean_s = 0;
+	for (int rep = 0; rep < 200; rep++) {
+		memcpy(y, x, sizeof y);
+		as_stack_chain_step(s, &cfg, 1, y, 64, perm, &rng, w);
+		for (size_t i = 0; i < 64 * NV; i++) {
+			ck_assert(y[i] == 0.0f || y[i] == 1.0f);
+			mean_s += y[i];
+		}
+	}
+	for (size_t i = 0; i < 64 * NV; i++)
+		mean_p += 200.0 * rec[i];
+	ck_assert_msg(fabs(mean_s - mean_p) < 0.02 * mean_p, "%g %g", mean_s,
+		      mean_p);
+	/* every pixel masked: what it rebuilds from nothing */
+	cfg.corruption_level = 1;
+	float zero[64 * NV];
+	memset(zero, 0, sizeof zero);
+	as_stack_reconstruct(s, &mse, 1, zero, 64, rec);
+	memcpy(y, x, sizeof y);
+	mse.corruption_level = 1;
+	as_stack_chain_step(s, &mse, 1, y, 64, perm, &rng, w);
+	ck_assert(memcmp(y, rec, sizeof y) == 0);
+	as_stack_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stack");
@@ -371,6 +427,7 @@ int main(void)
 	tcase_add_test(tc, test_cd1_matches_a_hand_computation);
 	tcase_add_loop_test(tc, test_one_layer_stack_is_the_model, 0, 2);
 	tcase_add_test(tc, test_projection_by_hand);
+	tcase_add_test(tc, test_chain_step);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -192,6 +192,15 @@ static void act_history_export(struct ui_state *u,
 	push(u, AS_CMD_HISTORY, 0, 0);
 }
 
+static void act_chains(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	for (int i = 0; i < u->n_runs; i++) {
+		struct as_command c = {AS_CMD_CHAINS, 0, 0};
+		as_trainer_push(u->runs[i].t, &c);
+	}
+}
+
 static void act_reset(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
@@ -477,6 +486,8 @@ static const struct binding bindings[] = {
 	{'B', 0, 0, NULL, NULL, act_history_fwd},
 	{'H', 0, 0, "H", "export the history: history.png, frames/*.png",
 	 act_history_export},
+	{'R', 0, 0, "R", "the sampling chains start again (chains lesson)",
+	 act_chains},
 	{'r', 0, 0, "r", "new initialisation", act_reset},
 	{'w', 0, 0, "w", "save every run and the session (session.txt)",
 	 act_save},

@@ -192,7 +192,8 @@ void ui_default_pane(struct ui_state *u)
 {
 	u->pane = !u->lesson ? UI_PANE_RECON
 		  : u->lesson->scores &
-			    (AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE)
+			    (AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE |
+			     AS_SCORE_CHAIN)
 			  ? UI_PANE_LESSON
 			  : UI_PANE_RUNS;
 }

@@ -107,6 +107,11 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(5, "SE", "%.3f",
 		    nte ? sqrt(p * (1 - p) / (double)nte) : NAN);
 	}
+	if (want & AS_SCORE_CHAIN) {
+		NUM(6, "start", "%.3f", sc->chain_start);
+		NUM(6, "10", "%.3f", sc->chain_10);
+		NUM(6, "100", "%.3f", sc->chain_end);
+	}
 	if (want & AS_SCORE_SPARSE) {
 		NUM(6, "active", "%.1f", sc->sc_active);
 		NUM(6, "resid", "%.3f", sc->sc_residual);
@@ -287,6 +292,14 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				ui_fields_add(&f,
 					      "%sSE: the probe's binomial "
 					      "standard error",
+					      sep);
+				sep = "; ";
+			}
+			if (l->scores & AS_SCORE_CHAIN) {
+				ui_fields_add(&f,
+					      "%sstart / 10 / 100: the chains' "
+					      "mean pixel value after so many "
+					      "steps",
 					      sep);
 				sep = "; ";
 			}
@@ -596,9 +609,73 @@ static void dots_pane(const struct ui_state *u, const struct ui_rect *r,
 	ui_off(UI_P_DIM, u);
 }
 
+/* A chains lesson: each run's sampling chains live, the digits they
+ * started from above (on the dashboard the focused run's; alone on the
+ * screen every run's, a row each) */
+static void chains_pane(const struct ui_state *u, const struct ui_rect *r,
+			int full)
+{
+	const struct as_snapshot *f = u->runs[u->focus].s;
+	struct ui_fields tf;
+	ui_fields_init(&tf, r->w - 6);
+	ui_fields_add(&tf, "sampling chains: corrupt, rebuild, sample");
+	if (f && f->n_chains)
+		ui_fields_add(&tf, ", step %llu",
+			      (unsigned long long)f->chain_step);
+	ui_fields_add(&tf, " (R: again%s)", full ? "" : "; Tab: another run");
+	ui_box(r, tf.text, u);
+	if (!f || !f->n_chains)
+		return;
+	int label_w = 22, runs = full ? u->n_runs : 1, rows = 1 + runs;
+	int n = (int)f->n_chains;
+	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
+	struct ui_size sz;
+	for (; n > 0; n--)
+		if (ui_fit_size((r->w - 2 - label_w) / n - 1,
+				(r->h - 2) / rows - 1, f->rows, f->cols, how,
+				&sz) == 0 &&
+		    (sz.px_h >= (int)f->rows / 3 || n == 1))
+			break;
+	if (n <= 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(v, or a larger terminal, shows the chains)");
+		return;
+	}
+	for (int row = 0; row < rows; row++) {
+		int run = row == 0 || !full ? u->focus : row - 1;
+		const struct as_snapshot *rs = u->runs[run].s;
+		int y = r->y + 1 + row * (sz.cell_h + 1);
+		if (!rs || !rs->n_chains || y + sz.cell_h > r->y + r->h - 1)
+			continue;
+		char cap[48] = "they started from";
+		int pair = UI_P_DIM;
+		if (row) {
+			ui_run_caption(u, run, cap, sizeof cap);
+			pair = UI_P_RUN0 + run;
+		}
+		ui_on(pair, u);
+		mvprintw(y + (sz.cell_h - 1) / 2, r->x + 1, "%.*s", label_w - 2,
+			 cap);
+		if (row && (rs->scores.have & AS_SCORE_CHAIN))
+			mvprintw(y + (sz.cell_h - 1) / 2 + 1, r->x + 1,
+				 "after %d: %.3f", AS_CHAIN_STEPS,
+				 rs->scores.chain_end);
+		ui_off(pair, u);
+		const float *img = row ? rs->chain_now : rs->chain_start;
+		for (int i = 0; i < n; i++)
+			ui_image(u, y, r->x + 1 + label_w + i * (sz.cell_w + 1),
+				 img + (size_t)i * rs->n_visible, rs->rows,
+				 rs->cols, &sz, !rs->unit_range);
+	}
+}
+
 void ui_paint_lesson(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
+	if (u->lesson && (u->lesson->scores & AS_SCORE_CHAIN)) {
+		chains_pane(u, r, full);
+		return;
+	}
 	if (u->lesson && (u->lesson->scores & AS_SCORE_SCATTER))
 		scatter_pane(u, r);
 	else if (u->lesson && (u->lesson->scores & AS_SCORE_HASH))

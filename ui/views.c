@@ -12,7 +12,8 @@ static int have_lesson_view(const struct ui_state *u)
 {
 	return u->lesson &&
 	       (u->lesson->scores &
-		(AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE));
+		(AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE |
+		 AS_SCORE_CHAIN));
 }
 
 static int hashing(const struct ui_state *u)

@@ -32,7 +32,14 @@ enum as_score_kind {
 	AS_SCORE_DEEP = 1 << 8,	   /* squared error vs PCA, gradient norms */
 	AS_SCORE_FEW = 1 << 9,	   /* the probe with few labels a class */
 	AS_SCORE_SPARSE = 1 << 10, /* sparse coding's codes and atoms */
+	AS_SCORE_CHAIN = 1 << 11,  /* denoising sampling chains */
 };
+
+/* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
+ * each step corrupt, rebuild, sample (as_stack_chain_step), from a fixed
+ * stream */
+#define AS_CHAIN_N 100
+#define AS_CHAIN_STEPS 100
 
 /* AS_SCORE_FEW: the linear probe trained on AS_FEW_A and AS_FEW_B
  * labelled training examples a class (AS_FEW_DRAWS random draws of them,
@@ -108,6 +115,9 @@ struct as_scores {
 	 * coefficients a code, the residual's share of the energy, the mean
 	 * ||z||_1 and the mean atom norm */
 	double sc_active, sc_residual, sc_l1, sc_atom_norm;
+	/* AS_SCORE_CHAIN: the chains' mean pixel value at the start, after
+	 * 10 steps and after AS_CHAIN_STEPS */
+	double chain_start, chain_10, chain_end;
 };
 
 #define AS_BALL_R 2

@@ -22,6 +22,7 @@
 #include "autoscope/scores.h"
 
 #define AS_SNAP_RECON 10
+#define AS_SNAP_CHAINS 6 /* live chains a run shows (<= AS_SNAP_RECON) */
 #define AS_SNAP_BINS 20	 /* of a layer's histogram of code values */
 #define AS_SNAP_STATS 100 /* held-out examples the layer statistics see */
 
@@ -61,6 +62,12 @@ struct as_snapshot {
 	 * runs (n_parts 0 otherwise): its largest units, their decoder
 	 * columns and the partial reconstructions, AS_PARTS_K x n_visible a
 	 * sample in parts_cols and parts_img */
+	/* a lesson's live sampling chains (AS_SCORE_CHAIN): each chain's
+	 * first state and its state now, n_chains x n_visible, and the steps
+	 * taken (n_chains 0 when the run's options do not ask for them) */
+	size_t n_chains;
+	uint64_t chain_step;
+	float *chain_start, *chain_now;
 	size_t n_parts;
 	struct as_parts parts[AS_SNAP_RECON];
 	float *parts_cols, *parts_img;

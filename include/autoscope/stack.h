@@ -135,6 +135,15 @@ double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 			   size_t depth, const float *x, size_t n,
 			   int squared);
 
+/* One step of the denoising sampling chain on n <= max_batch rows of x
+ * (replaced): corrupt them as cfg says (perm: n_visible scratch), rebuild
+ * them through the first depth layers, and for data in [0, 1] under cross-entropy
+ * draw each pixel from its rebuilt probability (else keep the
+ * reconstruction). work: n x n_visible. */
+void as_stack_chain_step(struct as_stack *s, const struct as_config *cfg,
+			 size_t depth, float *x, size_t n, uint32_t *perm,
+			 struct as_rng *rng, float *work);
+
 /* ||dL/dW_k||_F of each layer's encoder weights from s->grad (as the last
  * gradient left them) into norms[0..n_layers). */
 void as_stack_grad_norms(const struct as_stack *s, double *norms);

@@ -53,6 +53,7 @@ enum as_cmd_kind {
 	AS_CMD_FORK,   /* an exact copy of the run: as_trainer_take_fork */
 	AS_CMD_SCORE,  /* as_trainer_score(value: enum as_score_kind bits) */
 	AS_CMD_HISTORY, /* history.png and frames/ into <out> */
+	AS_CMD_CHAINS,	/* the live sampling chains start again */
 	AS_CMD_QUIT,   /* stop the thread (after the queue before it) */
 };
 
@@ -157,6 +158,12 @@ struct as_trainer {
 	double rate_s;
 	int has_pca; /* the PCA baseline was tried (the thread fits it) */
 	float *recon_noisy; /* AS_SNAP_RECON x d */
+	/* a lesson's live sampling chains (AS_SCORE_CHAIN, publishing):
+	 * AS_SNAP_CHAINS states, their starts, scratch (NULL: none) */
+	float *chain_x, *chain_x0, *chain_work;
+	uint32_t *chain_perm;
+	uint64_t chain_step;
+	struct as_rng rng_chain;
 	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
 			     * (one layer, publishing), or NULL */
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) when
