@@ -18,6 +18,7 @@ static void slot_free(struct as_snapshot *s)
 	free(s->parts_img);
 	free(s->chain_start);
 	free(s->chain_now);
+	free(s->plane);
 	free(s->deep_w);
 	memset(s, 0, sizeof *s);
 }
@@ -55,6 +56,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->parts_img = calloc(rlen * AS_PARTS_K, sizeof(float));
 		s->chain_start = calloc(rlen, sizeof(float));
 		s->chain_now = calloc(rlen, sizeof(float));
+		s->plane = calloc((size_t)AS_PLANE * AS_PLANE * n_visible,
+				  sizeof(float));
 		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
 		s->n_layers = n_layers;
 		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
@@ -67,7 +70,7 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
 		    !s->recon || !s->dots || !s->dots_recon ||
 		    !s->parts_cols || !s->parts_img || !s->chain_start ||
-		    !s->chain_now ||
+		    !s->chain_now || !s->plane ||
 		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);

@@ -844,3 +844,14 @@ void as_stack_chain_step(struct as_stack *s, const struct as_config *cfg,
 		as_rng_bernoulli(rng, work, x, n * nv);
 	}
 }
+
+void as_stack_decode(struct as_stack *s, const struct as_config *cfg,
+		     size_t depth, const float *codes, size_t n, float *out)
+{
+	size_t nv = s->sizes[0], w = s->sizes[depth];
+	for (size_t at = 0; at < n; at += s->max_batch) {
+		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
+		decode_chunk(s, cfg, depth, codes + at * w, b, out + at * nv,
+			     0);
+	}
+}

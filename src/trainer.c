@@ -124,6 +124,16 @@ static enum as_status alloc_run(struct as_trainer *t,
 		memcpy(t->chain_x, t->chain_x0, len * sizeof(float));
 		as_rng_seed(&t->rng_chain, 99, 2);
 	}
+	/* a layer of two units: its code plane decoded, for the view */
+	int two = 0;
+	for (size_t k = 1; k <= t->stack->n_layers; k++)
+		two |= t->stack->sizes[k] == 2;
+	if (t->opts.publish && two && !t->stack->sc) {
+		t->plane = malloc((size_t)AS_PLANE * AS_PLANE * ds->d *
+				  sizeof(float));
+		if (!t->plane)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
 	/* the parts view's column norms and scratch (one layer) */
 	if (t->opts.publish && t->stack->n_layers == 1) {
 		t->parts_norms = malloc(
@@ -393,6 +403,7 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->recon_stats);
 	free(t->dots);
 	free(t->parts_norms);
+	free(t->plane);
 	free(t->chain_x);
 	free(t->chain_x0);
 	free(t->chain_work);

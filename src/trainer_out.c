@@ -495,19 +495,6 @@ void as_trainer_publish(struct as_trainer *t)
 			a += m->h[e * nh + j];
 		s->mean_h[j] = n ? a / (float)n : 0;
 	}
-	/* the live chains: a step a snapshot */
-	s->n_chains = 0;
-	if (t->chain_x) {
-		size_t len = (size_t)AS_SNAP_CHAINS * nv;
-		memcpy(s->chain_start, t->chain_x0, len * sizeof(float));
-		memcpy(s->chain_now, t->chain_x, len * sizeof(float));
-		s->chain_step = t->chain_step;
-		s->n_chains = AS_SNAP_CHAINS;
-		as_stack_chain_step(t->stack, &t->cfg, as_trainer_depth(t),
-				    t->chain_x, AS_SNAP_CHAINS, t->chain_perm,
-				    &t->rng_chain, t->chain_work);
-		t->chain_step++;
-	}
 	/* each sample by parts: its codes are in m->h (one layer only) */
 	s->n_parts = 0;
 	if (t->stack->n_layers == 1 && !t->stack->n_classes &&
@@ -521,6 +508,63 @@ void as_trainer_publish(struct as_trainer *t)
 				    s->parts_cols + e * AS_PARTS_K * nv,
 				    t->parts_norms + nh);
 		s->n_parts = n;
+	}
+	/* a 2-D code's plane, decoded once a second: the range of the
+	 * held-out codes, AS_PLANE points each way */
+	size_t depth = as_trainer_depth(t);
+	int cls = t->stack->n_classes && t->cfg.stage == t->cfg.n_layers;
+	if (t->plane && t->stack->sizes[depth] == 2 && !cls &&
+	    (clock_s() - t->last_plane_s >= 1.0 || !t->has_plane)) {
+		size_t nte = ds->n - ds->n_train;
+		size_t nc = nte ? nte : ds->n_train;
+		nc = nc > AS_SNAP_STATS ? AS_SNAP_STATS : nc;
+		const float *x = nte ? ds->x + ds->n_train * nv : ds->x;
+		float *codes = t->recon_stats; /* AS_SNAP_STATS x widest */
+		as_stack_encode(t->stack, &t->cfg, depth, x, nc, codes);
+		float lo[2] = {codes[0], codes[1]}, hi[2] = {codes[0], codes[1]};
+		for (size_t i = 1; i < nc; i++)
+			for (int c = 0; c < 2; c++) {
+				float v = codes[2 * i + (size_t)c];
+				lo[c] = v < lo[c] ? v : lo[c];
+				hi[c] = v > hi[c] ? v : hi[c];
+			}
+		float grid[2 * AS_PLANE * AS_PLANE];
+		for (int i = 0; i < AS_PLANE; i++)
+			for (int j = 0; j < AS_PLANE; j++) {
+				float *g = grid + 2 * (i * AS_PLANE + j);
+				g[0] = lo[0] + (hi[0] - lo[0]) * ((float)j + 0.5f) /
+						       AS_PLANE;
+				g[1] = hi[1] - (hi[1] - lo[1]) * ((float)i + 0.5f) /
+						       AS_PLANE;
+			}
+		as_stack_decode(t->stack, &t->cfg, depth, grid,
+				AS_PLANE * AS_PLANE, t->plane);
+		memcpy(t->plane_lo, lo, sizeof lo);
+		memcpy(t->plane_hi, hi, sizeof hi);
+		t->has_plane = 1;
+		t->last_plane_s = clock_s();
+	} else if (t->plane && (t->stack->sizes[depth] != 2 || cls)) {
+		t->has_plane = 0;
+	}
+	s->has_plane = t->has_plane;
+	if (t->has_plane) {
+		memcpy(s->plane, t->plane,
+		       (size_t)AS_PLANE * AS_PLANE * nv * sizeof(float));
+		memcpy(s->plane_lo, t->plane_lo, sizeof s->plane_lo);
+		memcpy(s->plane_hi, t->plane_hi, sizeof s->plane_hi);
+	}
+	/* the live chains: a step a snapshot */
+	s->n_chains = 0;
+	if (t->chain_x) {
+		size_t len = (size_t)AS_SNAP_CHAINS * nv;
+		memcpy(s->chain_start, t->chain_x0, len * sizeof(float));
+		memcpy(s->chain_now, t->chain_x, len * sizeof(float));
+		s->chain_step = t->chain_step;
+		s->n_chains = AS_SNAP_CHAINS;
+		as_stack_chain_step(t->stack, &t->cfg, depth,
+				    t->chain_x, AS_SNAP_CHAINS, t->chain_perm,
+				    &t->rng_chain, t->chain_work);
+		t->chain_step++;
 	}
 	s->unit_range = ds->min >= 0.0f && ds->max <= 1.0f;
 	s->depth = as_trainer_depth(t);

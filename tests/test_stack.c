@@ -416,6 +416,38 @@ START_TEST(test_chain_step)
 }
 END_TEST
 
+/* The decoder alone: decoding a stack's codes gives its reconstruction,
+ * at depth 2 of 3 and at the top */
+START_TEST(test_decode_is_the_second_half)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_param_parse(&cfg, as_param_find("layers"),
+					"6-4-2", &err),
+			 AS_OK);
+	cfg.finetune = AS_FINETUNE_RECON;
+	struct as_stack *s;
+	ck_assert_int_eq(as_stack_create(NV, &cfg, 0, 8, &s, &err), AS_OK);
+	struct as_rng rng;
+	as_rng_seed(&rng, 4, 4);
+	as_stack_init(s, &cfg, &rng);
+	float x[20 * NV], rec[20 * NV], dec[20 * NV], codes[20 * 4];
+	for (size_t i = 0; i < 20 * NV; i++)
+		x[i] = as_rng_uniform(&rng);
+	for (size_t depth = 2; depth <= 3; depth++) {
+		as_stack_reconstruct(s, &cfg, depth, x, 20, rec);
+		as_stack_encode(s, &cfg, depth, x, 20, codes);
+		as_stack_decode(s, &cfg, depth, codes, 20, dec);
+		for (size_t i = 0; i < 20 * NV; i++)
+			ck_assert_msg(fabsf(dec[i] - rec[i]) < 1e-6f,
+				      "depth %zu: %g against %g", depth, dec[i],
+				      rec[i]);
+	}
+	as_stack_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stack");
@@ -428,6 +460,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_one_layer_stack_is_the_model, 0, 2);
 	tcase_add_test(tc, test_projection_by_hand);
 	tcase_add_test(tc, test_chain_step);
+	tcase_add_test(tc, test_decode_is_the_second_half);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

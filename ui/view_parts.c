@@ -116,3 +116,41 @@ const struct ui_key ui_parts_keys[] = {
 	{'>', '.', NULL, NULL, part_next},
 	{0, 0, NULL, NULL, NULL},
 };
+
+/* A 2-D code's plane (Hinton & Salakhutdinov's codes lesson): the decoder
+ * at AS_PLANE x AS_PLANE points over the range of the held-out codes,
+ * code 1 across, code 2 up: the manifold the decoder learned. */
+void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full)
+{
+	(void)full;
+	if (!s || !s->has_plane) {
+		ui_box(r, "the code plane", u);
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(runs whose trained code has two units)");
+		return;
+	}
+	struct ui_fields f;
+	ui_fields_init(&f, r->w - 6);
+	ui_fields_add(&f, "the decoder over the code plane");
+	ui_fields_add(&f, ": code 1 from %.2g to %.2g across", s->plane_lo[0],
+		      s->plane_hi[0]);
+	ui_fields_add(&f, ", code 2 from %.2g up to %.2g", s->plane_lo[1],
+		      s->plane_hi[1]);
+	ui_box(r, f.text, u);
+	struct ui_size sz;
+	int how = 2 | (u->quads ? UI_QUADS : 0);
+	if (ui_fit_size((r->w - 2) / AS_PLANE - 1, (r->h - 2) / AS_PLANE - 1,
+			s->rows, s->cols, how, &sz) != 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(v, or a larger terminal, shows the plane)");
+		return;
+	}
+	for (int i = 0; i < AS_PLANE; i++)
+		for (int j = 0; j < AS_PLANE; j++)
+			ui_image(u, r->y + 1 + i * (sz.cell_h + 1),
+				 r->x + 1 + j * (sz.cell_w + 1),
+				 s->plane + (size_t)(i * AS_PLANE + j) *
+						    s->n_visible,
+				 s->rows, s->cols, &sz, !s->unit_range);
+}

@@ -31,6 +31,12 @@ static int have_parts(const struct ui_state *u)
 	return !u->deep;
 }
 
+static int have_plane(const struct ui_state *u)
+{
+	const struct as_snapshot *s = u->runs[u->focus].s;
+	return s && s->has_plane;
+}
+
 /* its < > only alone on the screen (beside the filters they select) */
 static int parts_alone(const struct ui_state *u)
 {
@@ -49,6 +55,7 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_LAYERS] = {"layers", ui_paint_layers, NULL, have_layers, NULL},
 	[UI_V_PARTS] = {"digit by parts", ui_paint_parts, NULL, have_parts,
 			ui_parts_keys, parts_alone},
+	[UI_V_PLANE] = {"code plane", ui_paint_plane, NULL, have_plane, NULL},
 };
 
 /* a view's key table ends in a row without a function */

@@ -23,6 +23,7 @@
 
 #define AS_SNAP_RECON 10
 #define AS_SNAP_CHAINS 6 /* live chains a run shows (<= AS_SNAP_RECON) */
+#define AS_PLANE 8	 /* the decoded grid over a 2-D code plane */
 #define AS_SNAP_BINS 20	 /* of a layer's histogram of code values */
 #define AS_SNAP_STATS 100 /* held-out examples the layer statistics see */
 
@@ -68,6 +69,13 @@ struct as_snapshot {
 	size_t n_chains;
 	uint64_t chain_step;
 	float *chain_start, *chain_now;
+	/* a 2-D code's plane decoded (runs whose trained code has two
+	 * units): AS_PLANE x AS_PLANE images, row by row from the top (code
+	 * 2 high) and left (code 1 low), over the range of the held-out
+	 * codes plane_lo..plane_hi; has_plane 0 otherwise */
+	int has_plane;
+	float plane_lo[2], plane_hi[2];
+	float *plane; /* AS_PLANE^2 x n_visible */
 	size_t n_parts;
 	struct as_parts parts[AS_SNAP_RECON];
 	float *parts_cols, *parts_img;

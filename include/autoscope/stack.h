@@ -135,6 +135,11 @@ double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 			   size_t depth, const float *x, size_t n,
 			   int squared);
 
+/* The decoder alone: n codes of layer depth (n x sizes[depth]) down to
+ * the input space (n x sizes[0]), through the output non-linearity. */
+void as_stack_decode(struct as_stack *s, const struct as_config *cfg,
+		     size_t depth, const float *codes, size_t n, float *out);
+
 /* One step of the denoising sampling chain on n <= max_batch rows of x
  * (replaced): corrupt them as cfg says (perm: n_visible scratch), rebuild
  * them through the first depth layers, and for data in [0, 1] under cross-entropy

@@ -164,6 +164,12 @@ struct as_trainer {
 	uint32_t *chain_perm;
 	uint64_t chain_step;
 	struct as_rng rng_chain;
+	/* the 2-D code plane decoded (a layer of two units, publishing):
+	 * AS_PLANE^2 x d, refreshed each second, or NULL */
+	float *plane;
+	int has_plane;
+	float plane_lo[2], plane_hi[2];
+	double last_plane_s;
 	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
 			     * (one layer, publishing), or NULL */
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) when
