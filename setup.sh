@@ -74,7 +74,8 @@ tsan)
 	build build-tsan -Db_sanitize=thread -Db_lundef=false
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 		exec meson test -C build-tsan --print-errorlogs \
-		snapshot trainer e2e_tui stress_tui e2e_lesson e2e_deep e2e_session \
+		snapshot trainer trainer_threads e2e_tui stress_tui e2e_lesson e2e_deep \
+		e2e_session \
 		"$@"
 	;;
 bench)

@@ -136,9 +136,12 @@ static enum as_status alloc_run(struct as_trainer *t,
 	}
 	/* the parts view's column norms and scratch (one layer) */
 	if (t->opts.publish && t->stack->n_layers == 1) {
+		size_t len = (size_t)AS_SNAP_RECON * AS_PARTS_K * ds->d;
 		t->parts_norms = malloc(
 			(t->model->n_hidden + 2 * ds->d) * sizeof(float));
-		if (!t->parts_norms)
+		t->parts_img = malloc(len * sizeof(float));
+		t->parts_cols = malloc(len * sizeof(float));
+		if (!t->parts_norms || !t->parts_img || !t->parts_cols)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
@@ -403,6 +406,8 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->recon_stats);
 	free(t->dots);
 	free(t->parts_norms);
+	free(t->parts_img);
+	free(t->parts_cols);
 	free(t->plane);
 	free(t->chain_x);
 	free(t->chain_x0);

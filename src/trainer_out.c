@@ -495,19 +495,29 @@ void as_trainer_publish(struct as_trainer *t)
 			a += m->h[e * nh + j];
 		s->mean_h[j] = n ? a / (float)n : 0;
 	}
-	/* each sample by parts: its codes are in m->h (one layer only) */
+	/* each sample by parts (its codes are in m->h; one layer only), at
+	 * most twice a second like the layer statistics: it costs a pass
+	 * over W a sample; the snapshots in between carry the last ones */
 	s->n_parts = 0;
 	if (t->stack->n_layers == 1 && !t->stack->n_classes &&
 	    t->parts_norms) {
-		int sig = !t->stack->sc && t->cfg.loss == AS_LOSS_CE;
-		as_parts_norms(m, t->stack->sc, t->parts_norms);
-		for (size_t e = 0; e < n; e++)
-			as_parts_of(m, t->stack->sc, sig, m->h + e * nh,
-				    t->parts_norms, &s->parts[e],
-				    s->parts_img + e * AS_PARTS_K * nv,
-				    s->parts_cols + e * AS_PARTS_K * nv,
-				    t->parts_norms + nh);
-		s->n_parts = n;
+		size_t len = n * AS_PARTS_K * nv;
+		if (clock_s() - t->last_parts_s >= 0.5 || !t->n_parts) {
+			int sig = !t->stack->sc && t->cfg.loss == AS_LOSS_CE;
+			as_parts_norms(m, t->stack->sc, t->parts_norms);
+			for (size_t e = 0; e < n; e++)
+				as_parts_of(m, t->stack->sc, sig, m->h + e * nh,
+					    t->parts_norms, &t->parts[e],
+					    t->parts_img + e * AS_PARTS_K * nv,
+					    t->parts_cols + e * AS_PARTS_K * nv,
+					    t->parts_norms + nh);
+			t->n_parts = n;
+			t->last_parts_s = clock_s();
+		}
+		memcpy(s->parts, t->parts, sizeof s->parts);
+		memcpy(s->parts_img, t->parts_img, len * sizeof(float));
+		memcpy(s->parts_cols, t->parts_cols, len * sizeof(float));
+		s->n_parts = t->n_parts;
 	}
 	/* a 2-D code's plane, decoded once a second: the range of the
 	 * held-out codes, AS_PLANE points each way */

@@ -281,37 +281,30 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 						  "gradient");
 				sep = "; ";
 			}
-			if (l->scores & AS_SCORE_KNN) {
-				ui_fields_add(&f,
-					      "%skNN: share of the 10 nearest "
-					      "codes with the label",
-					      sep);
-				sep = "; ";
-			}
-			if (l->scores & AS_SCORE_PROBE) {
-				ui_fields_add(&f,
-					      "%sSE: the probe's binomial "
-					      "standard error",
-					      sep);
-				sep = "; ";
-			}
-			if (l->scores & AS_SCORE_CHAIN) {
-				ui_fields_add(&f,
-					      "%sstart / 10 / 100: the chains' "
-					      "mean pixel value after so many "
-					      "steps",
-					      sep);
-				sep = "; ";
-			}
-			if (l->scores & AS_SCORE_SPARSE) {
-				ui_fields_add(&f,
-					      "%sactive: non-zero coefficients "
-					      "a code; resid: the residual's "
-					      "share of the energy; |atom|: "
-					      "mean atom norm",
-					      sep);
-				sep = "; ";
-			}
+			/* each column the lesson's numbers add, its legend */
+			static const struct {
+				unsigned kind;
+				const char *text;
+			} legend[] = {
+				{AS_SCORE_KNN, "kNN: share of the 10 nearest "
+					       "codes with the label"},
+				{AS_SCORE_PROBE, "SE: the probe's binomial "
+						 "standard error"},
+				{AS_SCORE_CHAIN, "start / 10 / 100: the chains' "
+						 "mean pixel value after so "
+						 "many steps"},
+				{AS_SCORE_SPARSE,
+				 "active: non-zero coefficients a code; resid: "
+				 "the residual's share of the energy; |atom|: "
+				 "mean atom norm"},
+			};
+			for (size_t i = 0; i < sizeof legend / sizeof legend[0];
+			     i++)
+				if (l->scores & legend[i].kind) {
+					ui_fields_add(&f, "%s%s", sep,
+						      legend[i].text);
+					sep = "; ";
+				}
 			const struct as_snapshot *fs = u->runs[u->focus].s;
 			if ((l->scores & AS_SCORE_FEW) && fs &&
 			    (fs->scores.have & AS_SCORE_FEW)) {

@@ -172,6 +172,11 @@ struct as_trainer {
 	double last_plane_s;
 	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
 			     * (one layer, publishing), or NULL */
+	/* the last computed parts (refreshed twice a second) */
+	size_t n_parts;
+	struct as_parts parts[AS_SNAP_RECON];
+	float *parts_img, *parts_cols; /* AS_SNAP_RECON x AS_PARTS_K x d */
+	double last_parts_s;
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) when
 		      * publishing for a lesson with AS_SCORE_NOISE, or NULL */
 	float *recon_stats; /* AS_SNAP_STATS x the widest layer */

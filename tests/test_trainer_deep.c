@@ -1,0 +1,166 @@
+/* trainer_deep: stacks through their stages, resumed exactly mid-stage, and
+ * a classifier fine-tuned on labels */
+#include "trainer_fixtures.h"
+
+/* Each layer gets its pretraining epoch, then fine-tuning: every switch is
+ * a recorded change of "stage" at an epoch's end, in the CSV as well. */
+START_TEST(test_stages_follow_the_epochs_and_are_recorded)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	deep_config(&cfg, "12-6-4", _i ? AS_PRETRAIN_RBM : AS_PRETRAIN_AE,
+		    AS_FINETUNE_RECON);
+	char out[256];
+	snprintf(out, sizeof out, "%s/stages%d", tmpdir, _i);
+	struct as_error err;
+	ck_assert_int_eq(as_mkdir(out, &err), AS_OK);
+	struct as_trainer *t = make(ds, &cfg, out);
+	ck_assert_int_eq(t->cfg.stage, 0);
+	ck_assert_uint_eq(as_trainer_depth(t), 1);
+	/* 160 training examples, batch 10: 16 steps an epoch */
+	for (int i = 0; i < 16 * 5; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 3);
+	ck_assert_uint_eq(as_trainer_depth(t), 3);
+	ck_assert_uint_eq(as_trainer_code_width(t), 4);
+	int seen = 0;
+	for (size_t i = 0; i < t->history->n_changes; i++) {
+		const struct as_change *c = &t->history->changes[i];
+		if (strcmp(c->param, "stage") != 0)
+			continue;
+		ck_assert_uint_eq(c->step, 16u * (unsigned)(seen + 1));
+		seen++;
+	}
+	ck_assert_int_eq(seen, 3);
+	/* fine-tuning the whole stack lowers its reconstruction loss */
+	double before = as_trainer_heldout_loss(t, 0);
+	for (int i = 0; i < 16 * 20; i++)
+		as_trainer_step(t);
+	double after = as_trainer_heldout_loss(t, 0);
+	ck_assert_msg(after < before, "fine-tuning: %g -> %g", before, after);
+	ck_assert(as_stack_finite(t->stack));
+	as_trainer_free(t);
+	char path[512], line[4096];
+	snprintf(path, sizeof path, "%s/log.csv", out);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+	ck_assert_msg(strstr(line, ",stage,") != NULL, "%s", line);
+	fclose(f);
+	as_dataset_free(ds);
+}
+END_TEST
+
+/* A deep run saved in the middle of a stage (an RBM layer of an untied
+ * stack, then fine-tuning with momentum) resumes bit for bit. */
+START_TEST(test_deep_resume_is_exact)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	deep_config(&cfg, "10-5", AS_PRETRAIN_RBM,
+		    _i ? AS_FINETUNE_CLASSIFY : AS_FINETUNE_RECON);
+	cfg.tied = 0;
+	cfg.momentum = 0.5f;
+	int cut = 16 + 7; /* in layer 2's RBM epoch; 16 * 2 + 5: fine-tuning */
+	for (int round = 0; round < 2; round++, cut = 16 * 2 + 5) {
+		struct as_trainer *a = make(ds, &cfg, NULL);
+		for (int i = 0; i < 60; i++)
+			as_trainer_step(a);
+		struct as_trainer *b = make(ds, &cfg, NULL);
+		for (int i = 0; i < cut; i++)
+			as_trainer_step(b);
+		char path[256];
+		snprintf(path, sizeof path, "%s/deep.ascp", tmpdir);
+		struct as_error err;
+		ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
+		as_trainer_free(b);
+		struct as_checkpoint ck;
+		ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK,
+			      "%s", err.msg);
+		struct as_trainer_opts o;
+		as_trainer_opts_default(&o);
+		o.point_every = 40;
+		o.eval_every = 80;
+		struct as_trainer *c;
+		ck_assert_msg(as_trainer_resume(&ck, ds, &o, &c, &err) == AS_OK,
+			      "%s", err.msg);
+		as_checkpoint_release(&ck);
+		for (int i = cut; i < 60; i++)
+			as_trainer_step(c);
+		ck_assert_int_eq(c->cfg.stage, a->cfg.stage);
+		ck_assert_int_eq(a->cfg.stage, 2);
+		for (size_t k = 0; k < a->stack->n_layers; k++) {
+			as_model_sync_decoder(a->stack->layer[k]);
+			as_model_sync_decoder(c->stack->layer[k]);
+		}
+		ck_assert(memcmp(a->stack->params, c->stack->params,
+				 a->stack->n_params * sizeof(float)) == 0);
+		ck_assert(a->last_heldout == c->last_heldout);
+		as_trainer_free(a);
+		as_trainer_free(c);
+	}
+	as_dataset_free(ds);
+}
+END_TEST
+
+/* Fine-tuned to classify the bars (rows against columns), the held-out
+ * error falls to zero; a classifier needs labels. */
+START_TEST(test_classifier_learns_the_bars)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	deep_config(&cfg, "10-5", AS_PRETRAIN_AE, AS_FINETUNE_CLASSIFY);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 12; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 2);
+	as_trainer_heldout_loss(t, 0);
+	ck_assert_msg(t->last_error == 0.0, "error %g", t->last_error);
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_score(t, AS_SCORE_LOSS, &err), AS_OK);
+	ck_assert(t->scores.error == 0.0);
+	as_trainer_free(t);
+	/* with 40 labels, fine-tuning epochs go through the first 40
+	 * training examples only (4 steps of 10), pretraining through all */
+	cfg.labelled = 40;
+	t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 2; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 2);
+	ck_assert_uint_eq(t->epoch, 2);
+	ck_assert_uint_eq(as_trainer_epoch_len(t), 40);
+	for (size_t i = 0; i < 40; i++)
+		ck_assert_uint_lt(t->order[i], 40);
+	for (int i = 0; i < 4 * 3; i++)
+		as_trainer_step(t);
+	ck_assert_uint_eq(t->epoch, 5);
+	ck_assert_uint_eq(t->cursor, 0);
+	as_trainer_free(t);
+	float *x = calloc(40 * 36, sizeof *x);
+	struct as_dataset *unl;
+	ck_assert_int_eq(as_dataset_wrap("blank", x, NULL, 40, 6, 6, 30, &unl,
+					 &err),
+			 AS_OK);
+	struct as_trainer *u;
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	ck_assert_int_eq(as_trainer_create(&cfg, unl, &o, &u, &err),
+			 AS_ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "labels") != NULL, "%s", err.msg);
+	as_dataset_free(unl);
+	as_dataset_free(ds);
+}
+END_TEST
+
+static void add_tests(TCase *tc)
+{
+	tcase_add_loop_test(tc, test_stages_follow_the_epochs_and_are_recorded,
+			    0, 2);
+	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
+	tcase_add_test(tc, test_classifier_learns_the_bars);
+}
+
+int main(void)
+{
+	return run_suite("trainer_deep", add_tests);
+}

@@ -1,0 +1,239 @@
+/* trainer_scores: the scores from layers, config and data, the filter
+ * history saved and carried, the few-label draws */
+#include "trainer_fixtures.h"
+
+/* PCA-w codes of the bars by hand, their k-NN precision (160 | 40) */
+static double pca_knn_by_hand(const struct as_dataset *ds,
+			      const struct as_pca *p, size_t w, size_t k)
+{
+	float *c = malloc(ds->n * w * sizeof *c);
+	for (size_t e = 0; e < ds->n; e++)
+		for (size_t j = 0; j < w; j++) {
+			double v = 0;
+			for (size_t i = 0; i < ds->d; i++)
+				v += (ds->x[e * ds->d + i] - p->mean[i]) *
+				     p->eigvec[j * ds->d + i];
+			c[e * w + j] = (float)v;
+		}
+	double got;
+	struct as_error err;
+	ck_assert_int_eq(as_knn_precision(c, ds->labels, 160, c + 160 * w,
+					  ds->labels + 160, 40, w, k, 0, &got,
+					  NULL, &err),
+			 AS_OK);
+	free(c);
+	return got;
+}
+
+/* The scores come from a run's layers, config and data alone: a stack
+ * made without any trainer, given a trainer's weights, scores the same as
+ * the trainer; the data's baselines are measured at the width asked for
+ * and again when it changes, and refuse widths the data cannot give. */
+START_TEST(test_scores_from_layers_config_and_data)
+{
+	struct as_dataset *ds = noisy_bars();
+	struct as_config cfg;
+	deep_config(&cfg, "10-5", AS_PRETRAIN_AE, AS_FINETUNE_RECON);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 3; i++)
+		as_trainer_step(t);
+	ck_assert_int_eq(t->cfg.stage, 2);
+	struct as_error err;
+	unsigned which = AS_SCORE_KNN | AS_SCORE_HASH | AS_SCORE_SCATTER |
+			 AS_SCORE_DEEP | AS_SCORE_PROBE;
+	ck_assert_int_eq(as_trainer_score(t, which, &err), AS_OK);
+	const struct as_scores *a = &t->scores;
+	ck_assert(a->have & AS_SCORE_KNN);
+	ck_assert(a->have & AS_SCORE_HASH);
+	struct as_stack *stk;
+	ck_assert_int_eq(as_stack_create(ds->d, &t->cfg, 0,
+					 t->stack->max_batch, &stk, &err),
+			 AS_OK);
+	ck_assert_int_eq(as_stack_copy_weights(stk, t->stack, &err), AS_OK);
+	struct as_baselines b;
+	as_baselines_init(&b);
+	struct as_scores s;
+	as_scores_clear(&s);
+	ck_assert_int_eq(as_scores_compute(stk, 2, &t->cfg, ds, &b, which, &s,
+					   &err),
+			 AS_OK);
+	ck_assert_uint_eq(s.have, a->have);
+	ck_assert(s.knn_codes == a->knn_codes);
+	ck_assert(s.knn_pca == a->knn_pca);
+	ck_assert(s.hash_precision == a->hash_precision);
+	ck_assert(s.lsh_precision == a->lsh_precision);
+	ck_assert(s.pcasign_precision == a->pcasign_precision);
+	ck_assert(s.probe_codes == a->probe_codes);
+	ck_assert_msg(s.recon_sq == a->recon_sq, "%.17g %.17g", s.recon_sq, a->recon_sq);
+	ck_assert(s.pca_code == a->pca_code);
+	ck_assert(memcmp(s.code_xy, a->code_xy, sizeof s.code_xy) == 0);
+	ck_assert(isfinite(s.knn_pca) && isfinite(s.lsh_precision));
+	/* measured at the code's 5 units; again at 3 */
+	ck_assert_uint_eq(b.knn_k, 5);
+	ck_assert_uint_eq(b.hash_bits, 5);
+	double five = b.knn_pca;
+	ck_assert_int_eq(as_baselines_knn(&b, ds, 3, &err), AS_OK);
+	ck_assert_uint_eq(b.knn_k, 3);
+	ck_assert(isfinite(b.knn_pca));
+	size_t nq, k;
+	as_search_sizes(ds, &nq, &k);
+	ck_assert_uint_eq(nq, 40);
+	double want5 = pca_knn_by_hand(ds, b.pca, 5, k);
+	double want3 = pca_knn_by_hand(ds, b.pca, 3, k);
+	ck_assert_msg(fabs(s.knn_pca - want5) < 1e-9, "%g against %g",
+		      s.knn_pca, want5);
+	ck_assert_msg(fabs(b.knn_pca - want3) < 1e-9, "%g against %g",
+		      b.knn_pca, want3);
+	ck_assert(five == s.knn_pca);
+	/* (different numbers, or the checks above could not tell them apart) */
+	ck_assert(want5 != want3 && want5 != s.lsh_precision &&
+		  s.lsh_precision != s.pcasign_precision);
+	fprintf(stderr, "noisy bars: k-NN codes %.3f, PCA-5 %.3f, PCA-3 %.3f, "
+		"hash %.3f, LSH %.3f, PCA-sign %.3f\n",
+		s.knn_codes, want5, want3, s.hash_precision, s.lsh_precision,
+		s.pcasign_precision);
+	/* widths the data cannot give are refused with a sentence */
+	ck_assert_int_eq(as_baselines_knn(&b, ds, 36, &err), AS_ERR_INVALID);
+	ck_assert_int_eq(as_baselines_hash(&b, ds, 37, &err), AS_ERR_INVALID);
+	ck_assert_int_eq(as_baselines_pca(&b, ds, 37, &err), AS_ERR_INVALID);
+	ck_assert(strstr(err.msg, "37") != NULL);
+	as_baselines_free(&b);
+	as_stack_free(stk);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+/* The filter history: a frame at the start and one per epoch, saved with
+ * the checkpoint and read back bit for bit, carried by a fork, and kept
+ * by a resumed run that goes on adding to it. */
+START_TEST(test_filter_history_is_saved)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	ck_assert_uint_eq(t->frames.n, 1);
+	ck_assert_uint_eq(t->frames.f[0].examples, 0);
+	for (int i = 0; i < 16 * 3; i++) /* 3 epochs of 16 steps */
+		as_trainer_step(t);
+	ck_assert_uint_ge(t->frames.n, 4);
+	ck_assert_uint_eq(t->frames.f[t->frames.n - 1].epoch, 3);
+	ck_assert_uint_eq(t->frames.f[t->frames.n - 1].examples, 480);
+	/* the newest frame is the weights now, quantised */
+	float u[36];
+	as_frames_unit(&t->frames, t->frames.n - 1, 2, u);
+	const float *w = t->model->w + 2 * 36;
+	float lo = w[0], hi = w[0];
+	for (int i = 1; i < 36; i++) {
+		lo = w[i] < lo ? w[i] : lo;
+		hi = w[i] > hi ? w[i] : hi;
+	}
+	for (int i = 0; i < 36; i++)
+		ck_assert(fabsf(u[i] - (w[i] - lo) / (hi - lo)) <= 0.5f / 255 + 1e-6f);
+	char path[256];
+	snprintf(path, sizeof path, "%s/frames.ascp", tmpdir);
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_save(t, path, &err), AS_OK);
+	struct as_checkpoint ck;
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_OK);
+	ck_assert_ptr_nonnull(ck.frames);
+	ck_assert_uint_eq(ck.frames->n, t->frames.n);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.point_every = 40;
+	o.eval_every = 80;
+	struct as_trainer *r;
+	ck_assert_int_eq(as_trainer_resume(&ck, ds, &o, &r, &err), AS_OK);
+	as_checkpoint_release(&ck);
+	struct as_trainer *f;
+	ck_assert_int_eq(as_trainer_fork(t, NULL, &f, &err), AS_OK);
+	const struct as_trainer *both[2] = {r, f};
+	for (int k = 0; k < 2; k++) {
+		const struct as_frames *a = &t->frames, *b = &both[k]->frames;
+		ck_assert_uint_eq(b->n, a->n);
+		ck_assert(b->next_s == a->next_s);
+		for (size_t i = 0; i < a->n; i++) {
+			ck_assert_uint_eq(b->f[i].step, a->f[i].step);
+			ck_assert_uint_eq(b->f[i].examples, a->f[i].examples);
+			ck_assert(b->f[i].time_s == a->f[i].time_s);
+			ck_assert(memcmp(b->f[i].px, a->f[i].px, 8 * 36) == 0);
+		}
+	}
+	/* a frames section whose schedule could not move on is refused
+	 * (its next time 0 would double forever) */
+	struct as_checkpoint bad;
+	as_trainer_checkpoint(t, &bad);
+	struct as_frames crafted = t->frames;
+	crafted.next_s = 0;
+	bad.frames = &crafted;
+	ck_assert_int_eq(as_checkpoint_save(path, &bad, &err), AS_OK);
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_ERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "malformed frames section"));
+	size_t before = r->frames.n;
+	for (int i = 0; i < 16; i++)
+		as_trainer_step(r);
+	ck_assert_uint_eq(r->frames.n, before + 1);
+	ck_assert_uint_eq(r->frames.f[before].epoch, 4);
+	/* with no budget, no history, and nothing in the file */
+	o.history_mb = 0;
+	struct as_trainer *z;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &z, &err), AS_OK);
+	ck_assert_uint_eq(z->frames.n, 0);
+	for (int i = 0; i < 16; i++)
+		as_trainer_step(z);
+	ck_assert_uint_eq(z->frames.n, 0);
+	ck_assert_int_eq(as_trainer_save(z, path, &err), AS_OK);
+	ck_assert_int_eq(as_checkpoint_load(path, &ck, &err), AS_OK);
+	ck_assert_ptr_null(ck.frames);
+	as_checkpoint_release(&ck);
+	unlink(path);
+	as_trainer_free(z);
+	as_trainer_free(f);
+	as_trainer_free(r);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
+/* A draw of few labels: exactly per examples of each class from the
+ * training part, none twice, the same for the same draw, another for
+ * another draw; per 0 takes them all */
+START_TEST(test_few_label_draws)
+{
+	struct as_dataset *ds = noisy_bars();
+	uint32_t a[160], b[160], c[160];
+	size_t n = as_few_draw(ds, 3, 0, a);
+	ck_assert_uint_eq(n, 12 * 3);
+	size_t per[12] = {0};
+	unsigned char seen[160] = {0};
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_lt(a[i], 160);
+		ck_assert(!seen[a[i]]);
+		seen[a[i]] = 1;
+		per[ds->labels[a[i]]]++;
+	}
+	for (int k = 0; k < 12; k++)
+		ck_assert_uint_eq(per[k], 3);
+	ck_assert_uint_eq(as_few_draw(ds, 3, 0, b), n);
+	ck_assert(memcmp(a, b, n * sizeof *a) == 0);
+	as_few_draw(ds, 3, 1, c);
+	ck_assert(memcmp(a, c, n * sizeof *a) != 0);
+	ck_assert_uint_eq(as_few_draw(ds, 0, 0, c), 160);
+	/* more a class than there are: all of them */
+	ck_assert_uint_eq(as_few_draw(ds, 1000, 0, c), 160);
+	as_dataset_free(ds);
+}
+END_TEST
+
+static void add_tests(TCase *tc)
+{
+	tcase_add_test(tc, test_scores_from_layers_config_and_data);
+	tcase_add_test(tc, test_filter_history_is_saved);
+	tcase_add_test(tc, test_few_label_draws);
+}
+
+int main(void)
+{
+	return run_suite("trainer_scores", add_tests);
+}
