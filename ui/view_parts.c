@@ -49,9 +49,9 @@ void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 	struct ui_size sz;
 	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
 	int w = (r->w - 2 - label_w) / k - 1, h = (r->h - 2 - 1) / 3 - 1;
-	/* (pictures of a third of their pixels or less read as blots) */
+	/* (pictures of a fifth of their pixels or less read as blots) */
 	if (ui_fit_size(w, h, s->rows, s->cols, how, &sz) != 0 ||
-	    sz.px_h < (int)s->rows / 3) {
+	    sz.px_h < (int)s->rows / 5) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
 			 "(v, or a larger terminal, shows the parts)");
 		return;
