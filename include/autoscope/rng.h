@@ -20,8 +20,8 @@ uint64_t as_rng_u64(struct as_rng *rng);
 /* Uniform in [0, 1) with 24 random bits. */
 float as_rng_uniform(struct as_rng *rng);
 /* out[i] = 1 with probability p[i], else 0 (binary samples, as of an
- * RBM's hidden units): u < p[i] for u the high, then the middle 24 bits
- * of one draw, two values a draw. */
+ * RBM's hidden units): u < p[i] for 24-bit uniforms u from eight
+ * generators side by side, seeded from one draw of rng (see rng.c). */
 void as_rng_bernoulli(struct as_rng *rng, const float *p, float *out,
 		      size_t n);
 /* Uniform integer in [0, n), n > 0, without modulo bias (Lemire). */
