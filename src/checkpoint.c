@@ -24,7 +24,8 @@ enum tag {
 	TAG_HISTORY,
 	TAG_STAGE, /* optional: the stage's first epoch, the head's classes */
 	TAG_FRAMES, /* optional: the filter history (frames.h) */
-	TAG_COUNT = TAG_FRAMES,
+	TAG_TENSORS, /* optional: the arena's named tensors (stack.h) */
+	TAG_COUNT = TAG_TENSORS,
 };
 
 /* set on a section a reader must not skip even if it does not know it
@@ -32,6 +33,8 @@ enum tag {
 #define TAG_CRITICAL 0x80000000u
 
 #define SECTIONS_MAX 1024
+/* tensors a directory may list (a later version may have more) */
+#define DIRECTORY_MAX 1024
 
 /* ---- writing: everything little-endian into one growing buffer ---- */
 
@@ -212,6 +215,23 @@ enum as_status as_checkpoint_save(const char *path,
 	s = begin(&o, TAG_STAGE);
 	put_u64(&o, ck->stage_epoch);
 	put_u64(&o, ck->n_classes);
+	end(&o, s);
+	/* the directory of the arena: a reader finds each tensor by its
+	 * name and shape, not by where this version put it */
+	struct as_slot slot[AS_TENSORS_MAX];
+	size_t n_slots = as_stack_layout(ck->n_visible, &ck->config,
+					 ck->n_classes, 1, slot);
+	s = begin(&o, TAG_TENSORS);
+	put_u32(&o, (uint32_t)n_slots);
+	for (size_t i = 0; i < n_slots; i++) {
+		char name[sizeof slot[i].name] = {0}; /* zero-padded */
+		memcpy(name, slot[i].name,
+		       strnlen(slot[i].name, sizeof name - 1));
+		put(&o, name, sizeof name);
+		put_u64(&o, slot[i].rows);
+		put_u64(&o, slot[i].cols);
+		put_u64(&o, slot[i].offset);
+	}
 	end(&o, s);
 	if (with_frames) {
 		s = begin(&o, TAG_FRAMES);
@@ -479,7 +499,7 @@ static const char *tag_name(uint32_t tag)
 	static const char *const names[] = {
 		"?",	 "config",     "data",	    "counters", "generator",
 		"order", "dimensions", "parameter", "momentum", "history",
-		"stage", "frames"};
+		"stage", "frames",     "tensors"};
 	return tag <= TAG_COUNT ? names[tag] : "?";
 }
 
@@ -539,6 +559,147 @@ static enum as_status read_frames(struct in *r, const char *path,
 		fr->n = i + 1;
 	}
 	return AS_OK;
+}
+
+/* An arena without a directory (files before it): this version's
+ * layout, so its length must be this version's. */
+static enum as_status read_flat(struct in *sec, const char *path,
+				size_t n_params, struct as_checkpoint *ck,
+				struct as_error *err)
+{
+	if (n_params != ck->n_params)
+		return as_error_set(err, AS_ERR_FORMAT,
+				    "%s: %zu parameters for a %zu x %zu "
+				    "model (expected %zu)",
+				    path, n_params, ck->n_hidden, ck->n_visible,
+				    ck->n_params);
+	enum as_status st = read_floats(&sec[TAG_PARAMS], path, "parameter",
+					ck->n_params, &ck->params, err);
+	if (st != AS_OK)
+		return st;
+	if (sec[TAG_VELOCITY].p)
+		return read_floats(&sec[TAG_VELOCITY], path, "momentum",
+				   ck->n_params, &ck->velocity, err);
+	ck->velocity = calloc(ck->n_params, sizeof(float));
+	if (!ck->velocity)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	return AS_OK;
+}
+
+/* The file's directory: names of letters, digits and '_', each once;
+ * each tensor inside the file's arena of n_params values. */
+static enum as_status read_directory(struct in *r, const char *path,
+				     size_t n_params, struct as_slot *dir,
+				     size_t *n_dir, struct as_error *err)
+{
+	uint32_t n = get_u32(r);
+	if (r->short_read || n > DIRECTORY_MAX)
+		return bad(err, path, "malformed tensors section");
+	for (uint32_t i = 0; i < n; i++) {
+		struct as_slot *d = &dir[i];
+		int ok = get_text(r, d->name, sizeof d->name);
+		uint64_t rows = get_u64(r), cols = get_u64(r),
+			 off = get_u64(r);
+		size_t len;
+		ok = ok && !r->short_read && d->name[0] && rows > 0 &&
+		     rows <= n_params && cols <= n_params && off <= n_params &&
+		     as_mul_ok((size_t)rows, cols ? (size_t)cols : 1, &len) &&
+		     len <= n_params - (size_t)off;
+		for (const char *c = d->name; ok && *c; c++)
+			ok = (*c >= 'a' && *c <= 'z') ||
+			     (*c >= 'A' && *c <= 'Z') ||
+			     (*c >= '0' && *c <= '9') || *c == '_';
+		for (uint32_t j = 0; ok && j < i; j++)
+			ok = strcmp(dir[j].name, d->name) != 0;
+		if (!ok)
+			return as_error_set(err, AS_ERR_FORMAT,
+					    "%s: malformed tensors section "
+					    "(entry %u)",
+					    path, i + 1);
+		d->rows = (size_t)rows;
+		d->cols = (size_t)cols;
+		d->offset = (size_t)off;
+	}
+	if (r->at != r->len)
+		return bad(err, path, "malformed tensors section");
+	*n_dir = n;
+	return AS_OK;
+}
+
+/* An arena with a directory: each tensor this version's settings need,
+ * found by name and checked by shape, copied to where this version keeps
+ * it; tensors it does not know (a later version's) are skipped. The
+ * file's arena is read whole first: its bytes were proven by the
+ * section's length. */
+static enum as_status read_by_name(struct in *sec, const char *path,
+				   size_t n_params, struct as_checkpoint *ck,
+				   struct as_error *err)
+{
+	struct as_slot *dir = malloc(DIRECTORY_MAX * sizeof *dir);
+	if (!dir)
+		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
+				    path);
+	size_t n_dir = 0;
+	enum as_status st = read_directory(&sec[TAG_TENSORS], path, n_params,
+					   dir, &n_dir, err);
+	/* where each wanted tensor is in the file (by name, same shape) */
+	struct as_slot want[AS_TENSORS_MAX];
+	size_t from[AS_TENSORS_MAX];
+	size_t n_want = st == AS_OK ? as_stack_layout(ck->n_visible,
+						      &ck->config,
+						      ck->n_classes, 1, want)
+				    : 0;
+	for (size_t i = 0; st == AS_OK && i < n_want; i++) {
+		const struct as_slot *w = &want[i], *f = NULL;
+		for (size_t j = 0; j < n_dir && !f; j++)
+			if (strcmp(dir[j].name, w->name) == 0)
+				f = &dir[j];
+		if (!f)
+			st = as_error_set(err, AS_ERR_FORMAT,
+					  "%s: no tensor %s, which the "
+					  "settings need",
+					  path, w->name);
+		else if (f->rows != w->rows || f->cols != w->cols)
+			st = as_error_set(err, AS_ERR_FORMAT,
+					  "%s: tensor %s is %zu x %zu, the "
+					  "settings make it %zu x %zu",
+					  path, w->name, f->rows, f->cols,
+					  w->rows, w->cols);
+		else
+			from[i] = f->offset;
+	}
+	free(dir);
+	/* the wanted tensors add up to this version's arena, which must
+	 * then fit in the file's (whose bytes the sections prove) */
+	if (st == AS_OK && ck->n_params > n_params)
+		st = bad(err, path, "malformed tensors section (they overlap)");
+	float *p = NULL, *v = NULL;
+	if (st == AS_OK)
+		st = read_floats(&sec[TAG_PARAMS], path, "parameter",
+				 n_params, &p, err);
+	if (st == AS_OK && sec[TAG_VELOCITY].p)
+		st = read_floats(&sec[TAG_VELOCITY], path, "momentum",
+				 n_params, &v, err);
+	if (st == AS_OK) {
+		ck->params = calloc(ck->n_params, sizeof(float));
+		ck->velocity = calloc(ck->n_params, sizeof(float));
+		if (!ck->params || !ck->velocity)
+			st = as_error_set(err, AS_ERR_NOMEM,
+					  "%s: out of memory", path);
+	}
+	for (size_t i = 0; st == AS_OK && i < n_want; i++) {
+		const struct as_slot *w = &want[i];
+		size_t len = w->rows * (w->cols ? w->cols : 1);
+		memcpy(ck->params + w->offset, p + from[i],
+		       len * sizeof(float));
+		if (v)
+			memcpy(ck->velocity + w->offset, v + from[i],
+			       len * sizeof(float));
+	}
+	free(p);
+	free(v);
+	return st;
 }
 
 static enum as_status parse(const unsigned char *buf, size_t len,
@@ -605,7 +766,7 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 	 * history (empty) is needed to go on where the run stopped */
 	for (uint32_t id = 1; id <= TAG_COUNT; id++)
 		if (!sec[id].p && id != TAG_VELOCITY && id != TAG_HISTORY &&
-		    id != TAG_STAGE && id != TAG_FRAMES)
+		    id != TAG_STAGE && id != TAG_FRAMES && id != TAG_TENSORS)
 			return as_error_set(err, AS_ERR_FORMAT,
 					    "%s: no %s section", path,
 					    tag_name(id));
@@ -717,32 +878,16 @@ static enum as_status parse(const unsigned char *buf, size_t len,
 				    "%s: a %llu x %llu model is too large",
 				    path, (unsigned long long)nh,
 				    (unsigned long long)nv);
-	if (n_params != expect)
-		return as_error_set(err, AS_ERR_FORMAT,
-				    "%s: %llu parameters for a %llu x %llu "
-				    "model (expected %zu)",
-				    path, (unsigned long long)n_params,
-				    (unsigned long long)nh,
-				    (unsigned long long)nv, expect);
 	ck->stage_epoch = stage_epoch;
 	ck->n_classes = (size_t)n_classes;
 	ck->n_visible = (size_t)nv;
 	ck->n_hidden = (size_t)nh;
 	ck->n_params = expect;
 	ck->tied = (int)tied;
-	st = read_floats(&sec[TAG_PARAMS], path, "parameter", ck->n_params,
-			 &ck->params, err);
-	if (st != AS_OK)
-		return st;
-	if (sec[TAG_VELOCITY].p) {
-		st = read_floats(&sec[TAG_VELOCITY], path, "momentum",
-				 ck->n_params, &ck->velocity, err);
-	} else {
-		ck->velocity = calloc(ck->n_params, sizeof(float));
-		if (!ck->velocity)
-			st = as_error_set(err, AS_ERR_NOMEM,
-					  "%s: out of memory", path);
-	}
+	if (sec[TAG_TENSORS].p)
+		st = read_by_name(sec, path, (size_t)n_params, ck, err);
+	else
+		st = read_flat(sec, path, (size_t)n_params, ck, err);
 	if (st != AS_OK)
 		return st;
 	if (sec[TAG_HISTORY].p) {

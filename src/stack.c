@@ -141,32 +141,66 @@ void as_stack_free(struct as_stack *s)
 	free(s);
 }
 
+/* the one statement of the arena's layout: per layer k a block
+ * [W | b | c | W'] (as_model_arena_len), then the head [W | b] */
+static size_t layout(const size_t *sizes, size_t n_layers, size_t classes,
+		     int numbered, struct as_slot *out)
+{
+	size_t n = 0, at = 0;
+	for (size_t k = 0; k < n_layers; k++) {
+		size_t nv = sizes[k], nh = sizes[k + 1];
+		char num[24] = "";
+		if (numbered)
+			snprintf(num, sizeof num, "%zu", k + 1);
+		const struct {
+			const char *name;
+			size_t rows, cols;
+		} part[4] = {{"encoder_W", nh, nv},
+			     {"encoder_b", nh, 0},
+			     {"decoder_c", nv, 0},
+			     {"decoder_W", nv, nh}};
+		for (int i = 0; i < 4; i++, n++) {
+			snprintf(out[n].name, sizeof out->name, "%s%s",
+				 part[i].name, num);
+			out[n].rows = part[i].rows;
+			out[n].cols = part[i].cols;
+			out[n].offset = at;
+			at += part[i].rows * (part[i].cols ? part[i].cols : 1);
+		}
+	}
+	if (classes) {
+		size_t code = sizes[n_layers];
+		out[n++] = (struct as_slot){"softmax_W", classes, code, at};
+		at += classes * code;
+		out[n++] = (struct as_slot){"softmax_b", classes, 0, at};
+	}
+	return n;
+}
+
 size_t as_stack_tensors(const struct as_stack *s, int numbered,
 			struct as_tensor *out)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < s->n_layers; k++) {
-		const struct as_model *l = s->layer[k];
-		char num[8] = "";
-		if (numbered)
-			snprintf(num, sizeof num, "%zu", k + 1);
-		out[n] = (struct as_tensor){"", l->w, l->n_hidden, l->n_visible};
-		snprintf(out[n++].name, sizeof out->name, "encoder_W%s", num);
-		out[n] = (struct as_tensor){"", l->b, l->n_hidden, 0};
-		snprintf(out[n++].name, sizeof out->name, "encoder_b%s", num);
-		out[n] = (struct as_tensor){"", l->c, l->n_visible, 0};
-		snprintf(out[n++].name, sizeof out->name, "decoder_c%s", num);
-		out[n] = (struct as_tensor){"", l->w2, l->n_visible, l->n_hidden};
-		snprintf(out[n++].name, sizeof out->name, "decoder_W%s", num);
-	}
-	if (s->n_classes) {
-		out[n++] = (struct as_tensor){"softmax_W", s->head_w,
-					      s->n_classes,
-					      s->sizes[s->n_layers]};
-		out[n++] = (struct as_tensor){"softmax_b", s->head_b,
-					      s->n_classes, 0};
+	struct as_slot slot[AS_TENSORS_MAX];
+	size_t n = layout(s->sizes, s->n_layers, s->n_classes, numbered, slot);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out[i].name, slot[i].name, sizeof out[i].name);
+		out[i].data = s->params + slot[i].offset;
+		out[i].rows = slot[i].rows;
+		out[i].cols = slot[i].cols;
 	}
 	return n;
+}
+
+size_t as_stack_layout(size_t n_visible, const struct as_config *cfg,
+		       size_t n_classes, int numbered, struct as_slot *out)
+{
+	if (as_stack_arena_len(n_visible, cfg, n_classes) == 0)
+		return 0;
+	size_t sizes[AS_LAYERS_MAX + 1] = {n_visible};
+	for (int k = 0; k < cfg->n_layers; k++)
+		sizes[k + 1] = (size_t)as_config_layer(cfg, k);
+	return layout(sizes, (size_t)cfg->n_layers, n_head(cfg, n_classes),
+		      numbered, out);
 }
 
 void as_stack_layer_config(const struct as_stack *s,

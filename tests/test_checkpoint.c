@@ -292,7 +292,10 @@ enum {
 	T_DIMS,
 	T_PARAMS,
 	T_VELOCITY,
-	T_HISTORY
+	T_HISTORY,
+	T_STAGE,
+	T_FRAMES,
+	T_TENSORS
 };
 
 static size_t find(const struct section *s, size_t n, uint32_t tag)
@@ -480,6 +483,172 @@ START_TEST(test_growth)
 	write_sections(q, AS_CHECKPOINT_VERSION + 1, s, n);
 	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
 	ck_assert_msg(strstr(err.msg, "newer") != NULL, "%s", err.msg);
+	free(b);
+}
+END_TEST
+
+/* The arena's directory: a file whose tensors sit in another order, with
+ * one this version does not know among them (as a later version may
+ * write), loads by name into this version's layout; a tensor missing, of
+ * another shape, named twice or badly, or overlapping, is refused. */
+struct entry {
+	const char *name;
+	uint64_t rows, cols;
+};
+
+static size_t put_directory(unsigned char *b, const struct entry *e,
+			    size_t n, const uint64_t *off)
+{
+	put_le(b, n, 4);
+	size_t at = 4;
+	for (size_t i = 0; i < n; i++) {
+		memset(b + at, 0, 32);
+		memcpy(b + at, e[i].name, strlen(e[i].name));
+		put_le(b + at + 32, e[i].rows, 8);
+		put_le(b + at + 40, e[i].cols, 8);
+		put_le(b + at + 48, off[i], 8);
+		at += 56;
+	}
+	return at;
+}
+
+START_TEST(test_tensors_by_name)
+{
+	struct as_checkpoint ck, back;
+	fill(&ck);
+	char p[256], q[256];
+	path_of(p, sizeof p, "named.ascp");
+	path_of(q, sizeof q, "renamed.ascp");
+	struct as_error err;
+	ck_assert_int_eq(as_checkpoint_save(p, &ck, &err), AS_OK);
+	size_t len;
+	unsigned char *b = slurp(p, &len);
+	struct section s[20], t[20];
+	size_t n = sections_of(b, len, s);
+	/* this version's directory: four tensors tiling the arena */
+	const struct section *d = &s[find(s, n, T_TENSORS)];
+	ck_assert_uint_eq(le(d->p, 4), 4);
+	ck_assert_uint_eq(d->len, 4 + 4 * 56);
+	const char *names[4] = {"encoder_W1", "encoder_b1", "decoder_c1",
+				"decoder_W1"};
+	const uint64_t offs[4] = {0, NV * NH, NV * NH + NH, NV * NH + NH + NV};
+	for (int i = 0; i < 4; i++) {
+		ck_assert_str_eq((const char *)d->p + 4 + 56 * i, names[i]);
+		ck_assert_uint_eq(le(d->p + 4 + 56 * i + 48, 8), offs[i]);
+	}
+	/* the same tensors reversed, and a 3-value unknown one after the
+	 * first: decoder_W1 | gain | decoder_c1 | encoder_b1 | encoder_W1 */
+	struct entry e[5] = {{"decoder_W1", NV, NH},
+			     {"encoder_gain1", 3, 0},
+			     {"decoder_c1", NV, 0},
+			     {"encoder_b1", NH, 0},
+			     {"encoder_W1", NH, NV}};
+	const uint64_t src[5] = {offs[3], 0, offs[2], offs[1], offs[0]};
+	const size_t total = ck.n_params + 3;
+	float *pp = calloc(total, sizeof(float)), *vv = calloc(total, 4);
+	uint64_t off[5], at = 0;
+	for (int i = 0; i < 5; i++) {
+		size_t l = e[i].rows * (e[i].cols ? e[i].cols : 1);
+		off[i] = at;
+		for (size_t j = 0; j < l; j++) {
+			pp[at + j] = i == 1 ? 99.0f : params[src[i] + j];
+			vv[at + j] = i == 1 ? 99.0f : velocity[src[i] + j];
+		}
+		at += l;
+	}
+	ck_assert_uint_eq(at, total);
+	unsigned char dir5[4 + 5 * 56], dims[28];
+	put_directory(dir5, e, 5, off);
+	memcpy(dims, s[find(s, n, T_DIMS)].p, 28);
+	put_le(dims + 20, total, 8);
+	memcpy(t, s, n * sizeof *s);
+	t[find(s, n, T_DIMS)] = (struct section){T_DIMS, 28, dims};
+	t[find(s, n, T_PARAMS)] =
+		(struct section){T_PARAMS, total * 4, (unsigned char *)pp};
+	t[find(s, n, T_VELOCITY)] =
+		(struct section){T_VELOCITY, total * 4, (unsigned char *)vv};
+	size_t it = find(s, n, T_TENSORS);
+	t[it] = (struct section){T_TENSORS, sizeof dir5, dir5};
+	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
+	ck_assert_msg(as_checkpoint_load(q, &back, &err) == AS_OK, "%s",
+		      err.msg);
+	ck_assert_uint_eq(back.n_params, ck.n_params);
+	ck_assert(memcmp(back.params, params, sizeof params) == 0);
+	ck_assert(memcmp(back.velocity, velocity, sizeof velocity) == 0);
+	as_checkpoint_release(&back);
+
+	/* refusals, one sentence each */
+	struct {
+		struct entry e[5];
+		size_t n;
+		const char *says;
+	} bad[] = {
+		{{{"decoder_W1", NV, NH}, {"encoder_gain1", 3, 0},
+		  {"decoder_c1", NV, 0}, {"encoder_b1", NH, 0}},
+		 4, "no tensor encoder_W1"},
+		{{{"decoder_W1", NV, NH}, {"encoder_gain1", 3, 0},
+		  {"decoder_c1", NV, 0}, {"encoder_b1", NH, 0},
+		  {"encoder_W1", NV, NH}},
+		 5, "encoder_W1 is 12 x 5, the settings make it 5 x 12"},
+		{{{"decoder_W1", NV, NH}, {"decoder_W1", 3, 0},
+		  {"decoder_c1", NV, 0}, {"encoder_b1", NH, 0},
+		  {"encoder_W1", NH, NV}},
+		 5, "malformed tensors section (entry 2)"},
+		{{{"decoder_W1", NV, NH}, {"encoder gain", 3, 0},
+		  {"decoder_c1", NV, 0}, {"encoder_b1", NH, 0},
+		  {"encoder_W1", NH, NV}},
+		 5, "malformed tensors section (entry 2)"},
+		{{{"decoder_W1", NV, NH}, {"encoder_gain1", 3, 0},
+		  {"decoder_c1", NV, 0}, {"encoder_b1", NH, 0},
+		  {"encoder_W1", NH, NV + 1}},
+		 5, "malformed tensors section (entry 5)"},
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		unsigned char dk[4 + 5 * 56];
+		size_t dl = put_directory(dk, bad[k].e, bad[k].n, off);
+		t[it] = (struct section){T_TENSORS, dl, dk};
+		write_sections(q, AS_CHECKPOINT_VERSION, t, n);
+		ck_assert_int_eq(as_checkpoint_load(q, &back, &err),
+				 AS_ERR_FORMAT);
+		ck_assert_msg(strstr(err.msg, bad[k].says) != NULL,
+			      "case %zu: %s", k, err.msg);
+		ck_assert_ptr_null(back.params);
+	}
+	/* every wanted tensor on the same values: they overlap, and would
+	 * need more than the file holds */
+	uint64_t zero[4] = {0, 0, 0, 0};
+	unsigned char d4[4 + 4 * 56];
+	struct entry e4[4] = {{"encoder_W1", NH, NV},
+			      {"encoder_b1", NH, 0},
+			      {"decoder_c1", NV, 0},
+			      {"decoder_W1", NV, NH}};
+	put_directory(d4, e4, 4, zero);
+	unsigned char dims60[28];
+	memcpy(dims60, dims, 28);
+	put_le(dims60 + 20, NV * NH, 8);
+	t[find(s, n, T_DIMS)] = (struct section){T_DIMS, 28, dims60};
+	t[find(s, n, T_PARAMS)] =
+		(struct section){T_PARAMS, NV * NH * 4, (unsigned char *)pp};
+	t[find(s, n, T_VELOCITY)] =
+		(struct section){T_VELOCITY, NV * NH * 4, (unsigned char *)vv};
+	t[it] = (struct section){T_TENSORS, sizeof d4, d4};
+	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
+	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "overlap") != NULL, "%s", err.msg);
+	/* without a directory (files before it) the arena is this
+	 * version's layout: the permuted one is then refused by its length */
+	memcpy(t, s, n * sizeof *s);
+	t[find(s, n, T_DIMS)] = (struct section){T_DIMS, 28, dims};
+	t[find(s, n, T_PARAMS)] =
+		(struct section){T_PARAMS, total * 4, (unsigned char *)pp};
+	t[find(s, n, T_VELOCITY)] =
+		(struct section){T_VELOCITY, total * 4, (unsigned char *)vv};
+	t[it] = t[n - 1];
+	write_sections(q, AS_CHECKPOINT_VERSION, t, n - 1);
+	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "expected 137") != NULL, "%s", err.msg);
+	free(pp);
+	free(vv);
 	free(b);
 }
 END_TEST
@@ -677,6 +846,7 @@ int main(void)
 	TCase *grow = tcase_create("growth");
 	tcase_set_timeout(grow, 60);
 	tcase_add_test(grow, test_growth);
+	tcase_add_test(grow, test_tensors_by_name);
 	tcase_add_test(grow, test_old_checkpoints_load_and_resume);
 	suite_add_tcase(s, grow);
 	SRunner *sr = srunner_create(s);

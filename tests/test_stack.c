@@ -448,6 +448,55 @@ START_TEST(test_decode_is_the_second_half)
 }
 END_TEST
 
+/* The named tensors are the layer views' and the head's arrays, they
+ * tile the arena in order, and the layout without a stack agrees. */
+START_TEST(test_tensors_tile_the_arena)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_param_parse(&cfg, as_param_find("layers"), "5-3",
+					&err),
+			 AS_OK);
+	cfg.finetune = AS_FINETUNE_CLASSIFY;
+	struct as_stack *s;
+	ck_assert_int_eq(as_stack_create(NV, &cfg, NC, 4, &s, &err), AS_OK);
+	struct as_tensor t[AS_TENSORS_MAX];
+	struct as_slot slot[AS_TENSORS_MAX];
+	size_t n = as_stack_tensors(s, 1, t);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_uint_eq(as_stack_layout(NV, &cfg, NC, 1, slot), n);
+	const float *want[10] = {
+		s->layer[0]->w, s->layer[0]->b, s->layer[0]->c, s->layer[0]->w2,
+		s->layer[1]->w, s->layer[1]->b, s->layer[1]->c, s->layer[1]->w2,
+		s->head_w,	s->head_b};
+	const char *names[10] = {"encoder_W1", "encoder_b1", "decoder_c1",
+				 "decoder_W1", "encoder_W2", "encoder_b2",
+				 "decoder_c2", "decoder_W2", "softmax_W",
+				 "softmax_b"};
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_str_eq(t[i].name, names[i]);
+		ck_assert_str_eq(slot[i].name, names[i]);
+		ck_assert_ptr_eq(t[i].data, want[i]);
+		ck_assert_uint_eq(slot[i].offset, at);
+		ck_assert(t[i].data == s->params + slot[i].offset);
+		ck_assert(t[i].rows == slot[i].rows &&
+			  t[i].cols == slot[i].cols);
+		at += t[i].rows * (t[i].cols ? t[i].cols : 1);
+	}
+	ck_assert_uint_eq(at, s->n_params);
+	ck_assert_uint_eq(slot[8].rows * slot[8].cols, NC * 3);
+	/* one layer keeps its old names, unnumbered */
+	cfg.n_layers = 1;
+	cfg.finetune = AS_FINETUNE_NONE;
+	ck_assert_uint_eq(as_stack_layout(NV, &cfg, 0, 0, slot), 4);
+	ck_assert_str_eq(slot[0].name, "encoder_W");
+	ck_assert_str_eq(slot[3].name, "decoder_W");
+	as_stack_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stack");
@@ -461,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, test_projection_by_hand);
 	tcase_add_test(tc, test_chain_step);
 	tcase_add_test(tc, test_decode_is_the_second_half);
+	tcase_add_test(tc, test_tensors_tile_the_arena);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

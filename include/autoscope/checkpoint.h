@@ -6,7 +6,13 @@
  *   before it. Sections: the config as "name=value\n" text generated from
  *   the params table, the data spec, counters and rng states, the epoch
  *   order, the dimensions, the parameter and momentum arenas (float32), the
- *   history, and the stage (its first epoch and the classifier's classes).
+ *   history, the stage (its first epoch and the classifier's classes), and
+ *   the arenas' directory: each named tensor (stack.h: encoder_W1, ...,
+ *   softmax_b) with its shape and offset. A reader finds every tensor its
+ *   settings need by name and shape and puts it where it keeps it, and
+ *   skips tensors it does not know, so a later version may lay the arena
+ *   out otherwise or add tensors; a file without a directory (before it)
+ *   is read as this layout.
  * A deep run's config carries a critical !layers= line (and !finetune=,
  * !pretrain= away from their defaults), so a program that predates stacks
  * refuses it with a sentence, while one-layer files stay readable by it.
@@ -14,8 +20,9 @@
  * layout without the marks below and still loads):
  *  - a setting missing from the config takes its default; one this program
  *    does not know is skipped, unless its line starts with '!' (critical);
- *  - the momentum, history, stage and frames sections may be absent (zero,
- *    empty, epoch 0, no head, no filter history);
+ *  - the momentum, history, stage, frames and tensors sections may be
+ *    absent (zero, empty, epoch 0, no head, no filter history, this
+ *    layout);
  *    a section with an unknown tag is skipped unless its tag has the high
  *    bit set (critical); any section or setting given twice is refused;
  *  - what the file says twice is cross-checked: the dimensions' hidden
@@ -60,9 +67,10 @@ struct as_checkpoint {
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	size_t n_visible, n_hidden;
 	int tied;
-	size_t n_params; /* the stack's arena (stack.h): one block
-			  * nh*nv + nh + nv + nv*nh per layer, and a head
-			  * of n_classes x (code + 1) when classifying */
+	size_t n_params; /* the stack's arena in this version's layout
+			  * (as_stack_layout): one block nh*nv + nh + nv +
+			  * nv*nh per layer, and a head of n_classes x
+			  * (code + 1) when classifying */
 	uint64_t stage_epoch; /* the epoch the stage in force began */
 	size_t n_classes;     /* the head's classes (0: no head) */
 	float *params;

@@ -69,6 +69,20 @@ struct as_tensor {
 size_t as_stack_tensors(const struct as_stack *s, int numbered,
 			struct as_tensor *out);
 
+/* The same names as a layout, without a stack: each tensor's place in
+ * the arena (offset, in floats) for nv inputs and cfg's layers and head
+ * (as as_stack_arena_len). The tensors cover the arena exactly, in order;
+ * the checkpoint writes this directory beside the arena and reads a
+ * file's tensors back by name. Returns the count, 0 if the arena would
+ * overflow. */
+struct as_slot {
+	char name[32];
+	size_t rows, cols; /* cols 0: a vector of rows values */
+	size_t offset;
+};
+size_t as_stack_layout(size_t n_visible, const struct as_config *cfg,
+		       size_t n_classes, int numbered, struct as_slot *out);
+
 /* The arena length for nv inputs and cfg's layers (plus a head of
  * n_classes when cfg fine-tunes to classify); 0 if it would overflow. */
 size_t as_stack_arena_len(size_t n_visible, const struct as_config *cfg,
