@@ -94,7 +94,7 @@ static void *run_epoch(void *arg)
 	struct epoch_job *j = arg;
 	j->st = AS_OK;
 	while (j->t->epoch < j->target && !*j->stop) {
-		if (!as_trainer_step(j->t) && j->t->paused) {
+		if (!as_trainer_step(j->t) && j->t->ctl.paused) {
 			/* it paused itself: diverged at the smallest lr */
 			j->st = as_error_set(&j->err, AS_ERR_STATE, "%s",
 					     j->t->message);

@@ -161,7 +161,7 @@ static int train(struct cli_opts *o)
 					t->epoch - t->stage_epoch <
 						(uint64_t)o->epochs)) {
 		uint64_t epoch = t->epoch;
-		if (!as_trainer_step(t) && t->paused) {
+		if (!as_trainer_step(t) && t->ctl.paused) {
 			/* it paused itself: diverged at the smallest lr */
 			if (tty)
 				fprintf(stderr, "\r\033[K");

@@ -59,14 +59,14 @@ static enum as_status alloc_run(struct as_trainer *t,
 	else
 		as_trainer_opts_default(&t->opts);
 	if (t->opts.out_dir)
-		snprintf(t->out_dir, sizeof t->out_dir, "%s", t->opts.out_dir);
-	t->opts.out_dir = t->out_dir[0] ? t->out_dir : NULL;
+		snprintf(t->files.out_dir, sizeof t->files.out_dir, "%s", t->opts.out_dir);
+	t->opts.out_dir = t->files.out_dir[0] ? t->files.out_dir : NULL;
 	t->last_heldout = t->last_error = NAN;
 	t->probe_accuracy = NAN;
 	as_baselines_init(&t->base);
 	as_scores_clear(&t->scores);
-	pthread_mutex_init(&t->qlock, NULL);
-	pthread_cond_init(&t->qcond, NULL);
+	pthread_mutex_init(&t->ctl.qlock, NULL);
+	pthread_cond_init(&t->ctl.qcond, NULL);
 	if (ds->n_train == 0)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "%s has no training examples", ds->name);
@@ -78,9 +78,9 @@ static enum as_status alloc_run(struct as_trainer *t,
 	st = as_stack_create(ds->d, &t->cfg, classes, AS_BATCH_MAX, &t->stack,
 			     err);
 	if (st == AS_OK)
-		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->good, err);
+		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->guard.good, err);
 	if (st == AS_OK)
-		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->cand, err);
+		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->guard.cand, err);
 	if (st != AS_OK)
 		return st;
 	t->model = t->stack->layer[0];
@@ -88,60 +88,60 @@ static enum as_status alloc_run(struct as_trainer *t,
 	t->batch_labels = malloc(AS_BATCH_MAX);
 	t->order = malloc(ds->n_train * sizeof *t->order);
 	t->batch = malloc((size_t)AS_BATCH_MAX * ds->d * sizeof(float));
-	t->recon_noisy = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
+	t->view.recon_noisy = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
 	size_t widest = 0;
 	for (size_t k = 1; k <= t->stack->n_layers; k++)
 		widest = t->stack->sizes[k] > widest ? t->stack->sizes[k]
 						     : widest;
-	t->recon_stats = malloc((size_t)AS_SNAP_STATS * widest * sizeof(float));
+	t->view.recon_stats = malloc((size_t)AS_SNAP_STATS * widest * sizeof(float));
 	t->history = calloc(1, sizeof *t->history);
-	if (!t->order || !t->batch || !t->recon_noisy || !t->history ||
-	    !t->batch_labels || !t->recon_stats)
+	if (!t->order || !t->batch || !t->view.recon_noisy || !t->history ||
+	    !t->batch_labels || !t->view.recon_stats)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	/* a lesson on copying: the random dots its runs rebuild on screen
 	 * (made here: the run's thread does not allocate) */
 	if (t->opts.publish && (t->opts.score_every_epoch & AS_SCORE_NOISE)) {
-		t->dots = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
-		if (!t->dots)
+		t->view.dots = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
+		if (!t->view.dots)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-		as_noise_images(ds, AS_SNAP_RECON, t->dots);
+		as_noise_images(ds, AS_SNAP_RECON, t->view.dots);
 	}
 	/* a chains lesson's live chains, from the first held-out examples
 	 * (the training ones without a held-out part) */
 	if (t->opts.publish && (t->opts.score_every_epoch & AS_SCORE_CHAIN)) {
 		size_t len = (size_t)AS_SNAP_CHAINS * ds->d;
-		t->chain_x = malloc(len * sizeof(float));
-		t->chain_x0 = malloc(len * sizeof(float));
-		t->chain_work = malloc(len * sizeof(float));
-		t->chain_perm = malloc(ds->d * sizeof(uint32_t));
-		if (!t->chain_x || !t->chain_x0 || !t->chain_work ||
-		    !t->chain_perm || ds->n < AS_SNAP_CHAINS)
+		t->view.chain_x = malloc(len * sizeof(float));
+		t->view.chain_x0 = malloc(len * sizeof(float));
+		t->view.chain_work = malloc(len * sizeof(float));
+		t->view.chain_perm = malloc(ds->d * sizeof(uint32_t));
+		if (!t->view.chain_x || !t->view.chain_x0 || !t->view.chain_work ||
+		    !t->view.chain_perm || ds->n < AS_SNAP_CHAINS)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		size_t first = ds->n - ds->n_train >= AS_SNAP_CHAINS
 				       ? ds->n_train
 				       : 0;
-		memcpy(t->chain_x0, ds->x + first * ds->d, len * sizeof(float));
-		memcpy(t->chain_x, t->chain_x0, len * sizeof(float));
-		as_rng_seed(&t->rng_chain, 99, 2);
+		memcpy(t->view.chain_x0, ds->x + first * ds->d, len * sizeof(float));
+		memcpy(t->view.chain_x, t->view.chain_x0, len * sizeof(float));
+		as_rng_seed(&t->view.rng_chain, 99, 2);
 	}
 	/* a layer of two units: its code plane decoded, for the view */
 	int two = 0;
 	for (size_t k = 1; k <= t->stack->n_layers; k++)
 		two |= t->stack->sizes[k] == 2;
 	if (t->opts.publish && two && !t->stack->sc) {
-		t->plane = malloc((size_t)AS_PLANE * AS_PLANE * ds->d *
+		t->view.plane = malloc((size_t)AS_PLANE * AS_PLANE * ds->d *
 				  sizeof(float));
-		if (!t->plane)
+		if (!t->view.plane)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
 	/* the parts view's column norms and scratch (one layer) */
 	if (t->opts.publish && t->stack->n_layers == 1) {
 		size_t len = (size_t)AS_SNAP_RECON * AS_PARTS_K * ds->d;
-		t->parts_norms = malloc(
+		t->view.parts_norms = malloc(
 			(t->model->n_hidden + 2 * ds->d) * sizeof(float));
-		t->parts_img = malloc(len * sizeof(float));
-		t->parts_cols = malloc(len * sizeof(float));
-		if (!t->parts_norms || !t->parts_img || !t->parts_cols)
+		t->view.parts_img = malloc(len * sizeof(float));
+		t->view.parts_cols = malloc(len * sizeof(float));
+		if (!t->view.parts_norms || !t->view.parts_img || !t->view.parts_cols)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
@@ -166,7 +166,7 @@ static enum as_status open_csv(struct as_trainer *t, int append,
 		return AS_OK;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/log.csv", t->opts.out_dir);
-	return as_csv_open(&t->csv, path, append, err);
+	return as_csv_open(&t->files.csv, path, append, err);
 }
 
 enum as_status as_trainer_create(const struct as_config *cfg,
@@ -195,7 +195,7 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	if (t->cfg.stage < as_config_first_stage(&t->cfg))
 		t->cfg.stage = as_config_first_stage(&t->cfg);
 	as_stack_init(t->stack, &t->cfg, &t->rng_init);
-	t->ref_loss = NAN;
+	t->guard.ref_loss = NAN;
 	trainer_stage_shape(t);
 	trainer_guard_restart(t);
 	trainer_new_order(t);
@@ -289,7 +289,7 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	t->epoch = ck->epoch;
 	t->examples = ck->examples;
 	t->elapsed_s = ck->elapsed_s;
-	t->ref_loss = NAN;
+	t->guard.ref_loss = NAN;
 	trainer_stage_shape(t);
 	trainer_guard_restart(t);
 	t->acc_loss = ck->acc_loss;
@@ -339,15 +339,15 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 	struct as_trainer *t = *out;
 	/* what a checkpoint leaves out: the guard's copies and state, the
 	 * latest measures, the scores */
-	as_stack_copy_weights(t->good, src->good, NULL);
-	as_stack_copy_weights(t->cand, src->cand, NULL);
-	t->good_step = src->good_step;
-	t->cand_step = src->cand_step;
-	t->int_loss = src->int_loss;
-	t->int_n = src->int_n;
-	t->ref_loss = src->ref_loss;
-	t->rejected = src->rejected;
-	t->paused = src->paused;
+	as_stack_copy_weights(t->guard.good, src->guard.good, NULL);
+	as_stack_copy_weights(t->guard.cand, src->guard.cand, NULL);
+	t->guard.good_step = src->guard.good_step;
+	t->guard.cand_step = src->guard.cand_step;
+	t->guard.int_loss = src->guard.int_loss;
+	t->guard.int_n = src->guard.int_n;
+	t->guard.ref_loss = src->guard.ref_loss;
+	t->guard.rejected = src->guard.rejected;
+	t->ctl.paused = src->ctl.paused;
 	t->last_heldout = src->last_heldout;
 	t->last_error = src->last_error;
 	t->probe_accuracy = src->probe_accuracy;
@@ -359,30 +359,30 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 
 struct as_trainer *as_trainer_take_fork(struct as_trainer *t, int *failed)
 {
-	pthread_mutex_lock(&t->qlock);
-	struct as_trainer *f = t->forked;
-	t->forked = NULL;
+	pthread_mutex_lock(&t->ctl.qlock);
+	struct as_trainer *f = t->ctl.forked;
+	t->ctl.forked = NULL;
 	if (failed)
-		*failed = t->forks_failed;
-	t->forks_failed = 0;
-	pthread_mutex_unlock(&t->qlock);
+		*failed = t->ctl.forks_failed;
+	t->ctl.forks_failed = 0;
+	pthread_mutex_unlock(&t->ctl.qlock);
 	return f;
 }
 
 enum as_status as_trainer_set_out_dir(struct as_trainer *t, const char *dir,
 				      struct as_error *err)
 {
-	if (t->running)
+	if (t->ctl.running)
 		return as_error_set(err, AS_ERR_STATE,
 				    "the output directory of a running run "
 				    "stays as it is");
 	enum as_status st = as_mkdir(dir, err);
 	if (st != AS_OK)
 		return st;
-	if (t->csv.f)
-		as_csv_close(&t->csv);
-	snprintf(t->out_dir, sizeof t->out_dir, "%s", dir);
-	t->opts.out_dir = t->out_dir;
+	if (t->files.csv.f)
+		as_csv_close(&t->files.csv);
+	snprintf(t->files.out_dir, sizeof t->files.out_dir, "%s", dir);
+	t->opts.out_dir = t->files.out_dir;
 	return open_csv(t, 0, err);
 }
 
@@ -390,35 +390,35 @@ void as_trainer_free(struct as_trainer *t)
 {
 	if (!t)
 		return;
-	if (t->running)
+	if (t->ctl.running)
 		as_trainer_stop(t);
-	as_trainer_free(t->forked);
-	if (t->csv.f)
-		as_csv_close(&t->csv);
+	as_trainer_free(t->ctl.forked);
+	if (t->files.csv.f)
+		as_csv_close(&t->files.csv);
 	as_stack_free(t->stack);
-	as_stack_free(t->good);
-	as_stack_free(t->cand);
+	as_stack_free(t->guard.good);
+	as_stack_free(t->guard.cand);
 	free(t->batch_labels);
 	as_baselines_free(&t->base);
 	free(t->order);
 	free(t->batch);
-	free(t->recon_noisy);
-	free(t->recon_stats);
-	free(t->dots);
-	free(t->parts_norms);
-	free(t->parts_img);
-	free(t->parts_cols);
-	free(t->plane);
-	free(t->chain_x);
-	free(t->chain_x0);
-	free(t->chain_work);
-	free(t->chain_perm);
+	free(t->view.recon_noisy);
+	free(t->view.recon_stats);
+	free(t->view.dots);
+	free(t->view.parts_norms);
+	free(t->view.parts_img);
+	free(t->view.parts_cols);
+	free(t->view.plane);
+	free(t->view.chain_x);
+	free(t->view.chain_x0);
+	free(t->view.chain_work);
+	free(t->view.chain_perm);
 	free(t->history);
 	if (t->frames_ok)
 		as_frames_free(&t->frames);
 	if (t->opts.publish == 2)
 		as_publisher_destroy(&t->pub);
-	pthread_mutex_destroy(&t->qlock);
-	pthread_cond_destroy(&t->qcond);
+	pthread_mutex_destroy(&t->ctl.qlock);
+	pthread_cond_destroy(&t->ctl.qcond);
 	free(t);
 }

@@ -146,7 +146,7 @@ static size_t recon_samples(struct as_trainer *t, const float **clean)
 	*clean = nh ? ds->x + ds->n_train * ds->d : ds->x;
 	struct as_rng rng;
 	as_rng_seed(&rng, t->cfg.seed, 99);
-	as_corrupt(&t->cfg, *clean, t->recon_noisy, n, ds->d, t->model->perm,
+	as_corrupt(&t->cfg, *clean, t->view.recon_noisy, n, ds->d, t->model->perm,
 		   &rng);
 	return n;
 }
@@ -269,10 +269,10 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	float *rec = malloc(n * nv * sizeof(float));
 	if (!rec)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_trainer_reconstruct(t, t->recon_noisy, n, rec);
+	as_trainer_reconstruct(t, t->view.recon_noisy, n, rec);
 	snprintf(path, sizeof path, "%s/recon.png", dir);
 	int unit = ds->min >= 0.0f && ds->max <= 1.0f;
-	st = as_export_recon_png(path, clean, t->recon_noisy, rec, n, ds->rows,
+	st = as_export_recon_png(path, clean, t->view.recon_noisy, rec, n, ds->rows,
 				 ds->cols, unit, scale, err);
 	free(rec);
 	/* one layer keeps the names it always had; a stack numbers its
@@ -405,7 +405,7 @@ static void layer_stats(struct as_trainer *t, struct as_snapshot *snap)
 		size_t w = s->sizes[k + 1];
 		/* layer k's codes, in slices the first layer's workspace
 		 * holds (AS_BATCH_MAX rows >= AS_SNAP_STATS) */
-		float *codes = t->recon_stats;
+		float *codes = t->view.recon_stats;
 		as_stack_encode(s, &t->cfg, k + 1, x, n, codes);
 		int sig = k + 1 < s->n_layers || t->cfg.encoder ==
 							AS_ACT_SIGMOID;
@@ -454,9 +454,9 @@ void as_trainer_publish(struct as_trainer *t)
 	s->epoch_pos = t->cursor;
 	s->epoch_len = as_trainer_epoch_len(t);
 	s->elapsed_s = t->elapsed_s;
-	s->examples_per_s = t->rate;
-	s->paused = t->paused;
-	s->waiting = t->wait_share > 0.3;
+	s->examples_per_s = t->view.rate;
+	s->paused = t->ctl.paused;
+	s->waiting = t->ctl.wait_share > 0.3;
 	s->tied = m->tied;
 	s->rows = ds->rows;
 	s->cols = ds->cols;
@@ -480,12 +480,12 @@ void as_trainer_publish(struct as_trainer *t)
 	size_t n = recon_samples(t, &clean);
 	s->n_recon = n;
 	memcpy(s->clean, clean, n * nv * sizeof(float));
-	memcpy(s->corrupted, t->recon_noisy, n * nv * sizeof(float));
-	as_trainer_reconstruct(t, t->recon_noisy, n, s->recon);
-	s->n_dots = t->dots ? n : 0;
-	if (t->dots) {
-		memcpy(s->dots, t->dots, n * nv * sizeof(float));
-		as_trainer_reconstruct(t, t->dots, n, s->dots_recon);
+	memcpy(s->corrupted, t->view.recon_noisy, n * nv * sizeof(float));
+	as_trainer_reconstruct(t, t->view.recon_noisy, n, s->recon);
+	s->n_dots = t->view.dots ? n : 0;
+	if (t->view.dots) {
+		memcpy(s->dots, t->view.dots, n * nv * sizeof(float));
+		as_trainer_reconstruct(t, t->view.dots, n, s->dots_recon);
 	}
 	/* mean activation of each of layer 1's units on the clean samples */
 	as_stack_encode(t->stack, &t->cfg, 1, clean, n, m->h);
@@ -500,36 +500,36 @@ void as_trainer_publish(struct as_trainer *t)
 	 * over W a sample; the snapshots in between carry the last ones */
 	s->n_parts = 0;
 	if (t->stack->n_layers == 1 && !t->stack->n_classes &&
-	    t->parts_norms) {
+	    t->view.parts_norms) {
 		size_t len = n * AS_PARTS_K * nv;
-		if (clock_s() - t->last_parts_s >= 0.5 || !t->n_parts) {
+		if (clock_s() - t->view.last_parts_s >= 0.5 || !t->view.n_parts) {
 			int sig = !t->stack->sc && t->cfg.loss == AS_LOSS_CE;
-			as_parts_norms(m, t->stack->sc, t->parts_norms);
+			as_parts_norms(m, t->stack->sc, t->view.parts_norms);
 			for (size_t e = 0; e < n; e++)
 				as_parts_of(m, t->stack->sc, sig, m->h + e * nh,
-					    t->parts_norms, &t->parts[e],
-					    t->parts_img + e * AS_PARTS_K * nv,
-					    t->parts_cols + e * AS_PARTS_K * nv,
-					    t->parts_norms + nh);
-			t->n_parts = n;
-			t->last_parts_s = clock_s();
+					    t->view.parts_norms, &t->view.parts[e],
+					    t->view.parts_img + e * AS_PARTS_K * nv,
+					    t->view.parts_cols + e * AS_PARTS_K * nv,
+					    t->view.parts_norms + nh);
+			t->view.n_parts = n;
+			t->view.last_parts_s = clock_s();
 		}
-		memcpy(s->parts, t->parts, sizeof s->parts);
-		memcpy(s->parts_img, t->parts_img, len * sizeof(float));
-		memcpy(s->parts_cols, t->parts_cols, len * sizeof(float));
-		s->n_parts = t->n_parts;
+		memcpy(s->parts, t->view.parts, sizeof s->parts);
+		memcpy(s->parts_img, t->view.parts_img, len * sizeof(float));
+		memcpy(s->parts_cols, t->view.parts_cols, len * sizeof(float));
+		s->n_parts = t->view.n_parts;
 	}
 	/* a 2-D code's plane, decoded once a second: the range of the
 	 * held-out codes, AS_PLANE points each way */
 	size_t depth = as_trainer_depth(t);
 	int cls = t->stack->n_classes && t->cfg.stage == t->cfg.n_layers;
-	if (t->plane && t->stack->sizes[depth] == 2 && !cls &&
-	    (clock_s() - t->last_plane_s >= 1.0 || !t->has_plane)) {
+	if (t->view.plane && t->stack->sizes[depth] == 2 && !cls &&
+	    (clock_s() - t->view.last_plane_s >= 1.0 || !t->view.has_plane)) {
 		size_t nte = ds->n - ds->n_train;
 		size_t nc = nte ? nte : ds->n_train;
 		nc = nc > AS_SNAP_STATS ? AS_SNAP_STATS : nc;
 		const float *x = nte ? ds->x + ds->n_train * nv : ds->x;
-		float *codes = t->recon_stats; /* AS_SNAP_STATS x widest */
+		float *codes = t->view.recon_stats; /* AS_SNAP_STATS x widest */
 		as_stack_encode(t->stack, &t->cfg, depth, x, nc, codes);
 		float lo[2] = {codes[0], codes[1]}, hi[2] = {codes[0], codes[1]};
 		for (size_t i = 1; i < nc; i++)
@@ -548,33 +548,33 @@ void as_trainer_publish(struct as_trainer *t)
 						       AS_PLANE;
 			}
 		as_stack_decode(t->stack, &t->cfg, depth, grid,
-				AS_PLANE * AS_PLANE, t->plane);
-		memcpy(t->plane_lo, lo, sizeof lo);
-		memcpy(t->plane_hi, hi, sizeof hi);
-		t->has_plane = 1;
-		t->last_plane_s = clock_s();
-	} else if (t->plane && (t->stack->sizes[depth] != 2 || cls)) {
-		t->has_plane = 0;
+				AS_PLANE * AS_PLANE, t->view.plane);
+		memcpy(t->view.plane_lo, lo, sizeof lo);
+		memcpy(t->view.plane_hi, hi, sizeof hi);
+		t->view.has_plane = 1;
+		t->view.last_plane_s = clock_s();
+	} else if (t->view.plane && (t->stack->sizes[depth] != 2 || cls)) {
+		t->view.has_plane = 0;
 	}
-	s->has_plane = t->has_plane;
-	if (t->has_plane) {
-		memcpy(s->plane, t->plane,
+	s->has_plane = t->view.has_plane;
+	if (t->view.has_plane) {
+		memcpy(s->plane, t->view.plane,
 		       (size_t)AS_PLANE * AS_PLANE * nv * sizeof(float));
-		memcpy(s->plane_lo, t->plane_lo, sizeof s->plane_lo);
-		memcpy(s->plane_hi, t->plane_hi, sizeof s->plane_hi);
+		memcpy(s->plane_lo, t->view.plane_lo, sizeof s->plane_lo);
+		memcpy(s->plane_hi, t->view.plane_hi, sizeof s->plane_hi);
 	}
 	/* the live chains: a step a snapshot */
 	s->n_chains = 0;
-	if (t->chain_x) {
+	if (t->view.chain_x) {
 		size_t len = (size_t)AS_SNAP_CHAINS * nv;
-		memcpy(s->chain_start, t->chain_x0, len * sizeof(float));
-		memcpy(s->chain_now, t->chain_x, len * sizeof(float));
-		s->chain_step = t->chain_step;
+		memcpy(s->chain_start, t->view.chain_x0, len * sizeof(float));
+		memcpy(s->chain_now, t->view.chain_x, len * sizeof(float));
+		s->chain_step = t->view.chain_step;
 		s->n_chains = AS_SNAP_CHAINS;
 		as_stack_chain_step(t->stack, &t->cfg, depth,
-				    t->chain_x, AS_SNAP_CHAINS, t->chain_perm,
-				    &t->rng_chain, t->chain_work);
-		t->chain_step++;
+				    t->view.chain_x, AS_SNAP_CHAINS, t->view.chain_perm,
+				    &t->view.rng_chain, t->view.chain_work);
+		t->view.chain_step++;
 	}
 	s->unit_range = ds->min >= 0.0f && ds->max <= 1.0f;
 	s->depth = as_trainer_depth(t);
@@ -588,12 +588,12 @@ void as_trainer_publish(struct as_trainer *t)
 	/* the statistics cost a forward pass of AS_SNAP_STATS examples:
 	 * at most twice a second */
 	double now = clock_s();
-	if (now - t->last_stats_s >= 0.5 || !s->generation) {
+	if (now - t->view.last_stats_s >= 0.5 || !s->generation) {
 		layer_stats(t, s);
-		memcpy(t->stats, s->layer, sizeof t->stats);
-		t->last_stats_s = now;
+		memcpy(t->view.stats, s->layer, sizeof t->view.stats);
+		t->view.last_stats_s = now;
 	} else {
-		memcpy(s->layer, t->stats, sizeof t->stats);
+		memcpy(s->layer, t->view.stats, sizeof t->view.stats);
 	}
 	s->error = t->last_error;
 	s->history = *t->history;
@@ -605,7 +605,7 @@ void as_trainer_publish(struct as_trainer *t)
 	s->message_id = t->message_id;
 	snprintf(s->message, sizeof s->message, "%s", t->message);
 	as_publisher_commit(&t->pub);
-	t->last_publish_s = clock_s();
+	t->view.last_publish_s = clock_s();
 }
 
 /* the scores the run's options ask for, once for this epoch */
@@ -628,36 +628,36 @@ static void *run(void *arg)
 		as_trainer_publish(t);
 	}
 	for (;;) {
-		pthread_mutex_lock(&t->qlock);
-		while (t->q_len == 0 && t->paused && !t->step_once && !t->quit)
-			pthread_cond_wait(&t->qcond, &t->qlock);
-		int had_commands = t->q_len > 0;
-		pthread_mutex_unlock(&t->qlock);
-		if (t->quit)
+		pthread_mutex_lock(&t->ctl.qlock);
+		while (t->ctl.q_len == 0 && t->ctl.paused && !t->ctl.step_once && !t->ctl.quit)
+			pthread_cond_wait(&t->ctl.qcond, &t->ctl.qlock);
+		int had_commands = t->ctl.q_len > 0;
+		pthread_mutex_unlock(&t->ctl.qlock);
+		if (t->ctl.quit)
 			break;
 		/* ahead of the runs beside it: let them catch up (a
 		 * command still gets through at once) */
 		int ahead = t->opts.pace &&
-			    as_pace_ahead(t->opts.pace, t->pace_slot,
-					  t->examples, !t->paused);
+			    as_pace_ahead(t->opts.pace, t->ctl.pace_slot,
+					  t->examples, !t->ctl.paused);
 		int waiting = !had_commands && ahead;
 		/* share of recent rounds spent waiting, for the status */
-		t->wait_share = 0.95 * t->wait_share + 0.05 * waiting;
+		t->ctl.wait_share = 0.95 * t->ctl.wait_share + 0.05 * waiting;
 		if (waiting) {
 			struct timespec nap = {0, 2000000};
 			nanosleep(&nap, NULL);
-			if (clock_s() - t->last_publish_s >= 0.25)
+			if (clock_s() - t->view.last_publish_s >= 0.25)
 				as_trainer_publish(t);
 			t->last_tick = 0; /* waiting is not training */
 			continue;
 		}
 		int stepped = as_trainer_step(t);
-		if (t->quit)
+		if (t->ctl.quit)
 			break;
 		/* a pause (asked for, or after a divergence) is known to the
 		 * pace before this thread sleeps, so it holds nobody back */
-		if (t->opts.pace && t->paused)
-			as_pace_ahead(t->opts.pace, t->pace_slot, t->examples, 0);
+		if (t->opts.pace && t->ctl.paused)
+			as_pace_ahead(t->opts.pace, t->ctl.pace_slot, t->examples, 0);
 		/* the PCA line is drawn for squared error: fit it once, after
 		 * the first frame is out */
 		if (!t->has_pca && t->cfg.loss == AS_LOSS_MSE) {
@@ -669,7 +669,7 @@ static void *run(void *arg)
 		if (t->opts.score_every_epoch && t->epoch != t->scored_epoch)
 			score_epoch(t);
 		if (had_commands || !stepped ||
-		    clock_s() - t->last_publish_s >= t->opts.publish_min_s)
+		    clock_s() - t->view.last_publish_s >= t->opts.publish_min_s)
 			as_trainer_publish(t);
 	}
 	as_trainer_publish(t);
@@ -678,42 +678,42 @@ static void *run(void *arg)
 
 enum as_status as_trainer_start(struct as_trainer *t, struct as_error *err)
 {
-	if (t->running)
+	if (t->ctl.running)
 		return as_error_set(err, AS_ERR_STATE, "already running");
 	if (!t->opts.publish)
 		return as_error_set(err, AS_ERR_STATE,
 				    "a threaded trainer needs opts.publish");
-	t->quit = 0;
-	t->pace_slot = t->opts.pace ? as_pace_join(t->opts.pace, t->examples)
+	t->ctl.quit = 0;
+	t->ctl.pace_slot = t->opts.pace ? as_pace_join(t->opts.pace, t->examples)
 				    : -1;
-	if (pthread_create(&t->thread, NULL, run, t) != 0) {
+	if (pthread_create(&t->ctl.thread, NULL, run, t) != 0) {
 		if (t->opts.pace)
-			as_pace_leave(t->opts.pace, t->pace_slot);
+			as_pace_leave(t->opts.pace, t->ctl.pace_slot);
 		return as_error_set(err, AS_ERR_STATE,
 				    "cannot start the training thread");
 	}
-	t->running = 1;
+	t->ctl.running = 1;
 	return AS_OK;
 }
 
 enum as_status as_trainer_push(struct as_trainer *t, const struct as_command *c)
 {
 	enum as_status st = AS_OK;
-	pthread_mutex_lock(&t->qlock);
-	if (t->q_len == AS_QUEUE_MAX) {
+	pthread_mutex_lock(&t->ctl.qlock);
+	if (t->ctl.q_len == AS_QUEUE_MAX) {
 		st = AS_ERR_STATE;
 	} else {
-		t->queue[(t->q_head + t->q_len) % AS_QUEUE_MAX] = *c;
-		t->q_len++;
-		pthread_cond_signal(&t->qcond);
+		t->ctl.queue[(t->ctl.q_head + t->ctl.q_len) % AS_QUEUE_MAX] = *c;
+		t->ctl.q_len++;
+		pthread_cond_signal(&t->ctl.qcond);
 	}
-	pthread_mutex_unlock(&t->qlock);
+	pthread_mutex_unlock(&t->ctl.qlock);
 	return st;
 }
 
 void as_trainer_stop(struct as_trainer *t)
 {
-	if (!t->running)
+	if (!t->ctl.running)
 		return;
 	struct as_command quit = {.kind = AS_CMD_QUIT};
 	/* a full queue drains quickly; retry until QUIT is in */
@@ -721,8 +721,8 @@ void as_trainer_stop(struct as_trainer *t)
 		struct timespec ts = {0, 1000000};
 		nanosleep(&ts, NULL);
 	}
-	pthread_join(t->thread, NULL);
-	t->running = 0;
+	pthread_join(t->ctl.thread, NULL);
+	t->ctl.running = 0;
 	if (t->opts.pace)
-		as_pace_leave(t->opts.pace, t->pace_slot);
+		as_pace_leave(t->opts.pace, t->ctl.pace_slot);
 }

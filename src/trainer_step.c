@@ -57,12 +57,12 @@ void trainer_new_order(struct as_trainer *t)
  * reset, restore): they are both the good copy and the candidate. */
 void trainer_guard_restart(struct as_trainer *t)
 {
-	as_stack_copy_weights(t->good, t->stack, NULL);
-	as_stack_copy_weights(t->cand, t->stack, NULL);
-	t->good_step = t->cand_step = t->step;
-	t->int_loss = 0;
-	t->int_n = 0;
-	t->rejected = 0;
+	as_stack_copy_weights(t->guard.good, t->stack, NULL);
+	as_stack_copy_weights(t->guard.cand, t->stack, NULL);
+	t->guard.good_step = t->guard.cand_step = t->step;
+	t->guard.int_loss = 0;
+	t->guard.int_n = 0;
+	t->guard.rejected = 0;
 }
 
 /* The layer pretrained by CD-1, if any, is kept tied (an RBM has one W);
@@ -74,7 +74,7 @@ void trainer_stage_shape(struct as_trainer *t)
 				   t->cfg.pretrain == AS_PRETRAIN_RBM
 			   ? t->cfg.stage
 			   : -1;
-	struct as_stack *all[3] = {t->stack, t->good, t->cand};
+	struct as_stack *all[3] = {t->stack, t->guard.good, t->guard.cand};
 	for (int i = 0; i < 3; i++) {
 		struct as_stack *s = all[i];
 		if (s->rbm_layer == want)
@@ -94,7 +94,7 @@ static void stage_begin(struct as_trainer *t)
 	trainer_stage_shape(t);
 	memset(t->stack->velocity, 0, t->stack->n_params * sizeof(float));
 	t->stage_epoch = t->epoch;
-	t->ref_loss = NAN;
+	t->guard.ref_loss = NAN;
 	t->acc_loss = 0;
 	t->acc_examples = 0;
 	trainer_guard_restart(t);
@@ -198,8 +198,8 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 	t->cfg = next;
 	if (p->offset == offsetof(struct as_config, tied)) {
 		as_stack_set_tied(t->stack, t->cfg.tied);
-		as_stack_set_tied(t->good, t->cfg.tied);
-		as_stack_set_tied(t->cand, t->cfg.tied);
+		as_stack_set_tied(t->guard.good, t->cfg.tied);
+		as_stack_set_tied(t->guard.cand, t->cfg.tied);
 	}
 	if (p->offset == offsetof(struct as_config, pretrain)) {
 		/* ae <-> rbm on the layer in training; none ends the
@@ -257,9 +257,9 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 	as_history_add_point(t->history, &p);
 	t->acc_loss = 0;
 	t->acc_examples = 0;
-	if (t->csv.f) {
+	if (t->files.csv.f) {
 		struct as_error err;
-		if (as_csv_write(&t->csv, &p, t->epoch, &t->cfg, &err) != AS_OK)
+		if (as_csv_write(&t->files.csv, &p, t->epoch, &t->cfg, &err) != AS_OK)
 			trainer_say(t, "%s", err.msg);
 	}
 }
@@ -267,17 +267,17 @@ void as_trainer_point(struct as_trainer *t, int with_heldout)
 /* A step went non-finite: back to the last good weights, lr halved. */
 static void diverged(struct as_trainer *t)
 {
-	uint64_t from = t->good_step;
-	as_stack_copy_weights(t->stack, t->good, NULL);
+	uint64_t from = t->guard.good_step;
+	as_stack_copy_weights(t->stack, t->guard.good, NULL);
 	memset(t->stack->velocity, 0, t->stack->n_params * sizeof(float));
 	trainer_guard_restart(t);
-	t->good_step = t->cand_step = from;
+	t->guard.good_step = t->guard.cand_step = from;
 	t->acc_loss = 0;
 	t->acc_examples = 0;
 	const struct as_param *p = as_param_find("lr");
 	if (t->cfg.lr <= (float)p->min) {
 		/* nothing left to halve: stop and let the user decide */
-		t->paused = 1;
+		t->ctl.paused = 1;
 		trainer_say(t,
 		    "diverged at step %llu even at the smallest lr: weights "
 		    "of step %llu restored, paused",
@@ -302,28 +302,28 @@ static void diverged(struct as_trainer *t)
  * scale), so the guard never goes stale for good. */
 static void guard_step(struct as_trainer *t, double loss, size_t n)
 {
-	t->int_loss += loss * (double)n;
-	t->int_n += n;
-	if (t->step - t->cand_step < t->opts.good_every)
+	t->guard.int_loss += loss * (double)n;
+	t->guard.int_n += n;
+	if (t->step - t->guard.cand_step < t->opts.good_every)
 		return;
-	double mean = t->int_loss / (double)t->int_n;
-	int sane = isnan(t->ref_loss) || mean <= 2.0 * t->ref_loss;
+	double mean = t->guard.int_loss / (double)t->guard.int_n;
+	int sane = isnan(t->guard.ref_loss) || mean <= 2.0 * t->guard.ref_loss;
 	if (!sane)
-		t->rejected++;
-	if ((sane || t->rejected >= 10) && as_stack_finite(t->stack)) {
+		t->guard.rejected++;
+	if ((sane || t->guard.rejected >= 10) && as_stack_finite(t->stack)) {
 		/* the candidate becomes the good copy by a swap (no copy:
 		 * cand is overwritten just below) */
-		struct as_stack *old_good = t->good;
-		t->good = t->cand;
-		t->cand = old_good;
-		t->good_step = t->cand_step;
-		t->ref_loss = mean;
-		t->rejected = 0;
+		struct as_stack *old_good = t->guard.good;
+		t->guard.good = t->guard.cand;
+		t->guard.cand = old_good;
+		t->guard.good_step = t->guard.cand_step;
+		t->guard.ref_loss = mean;
+		t->guard.rejected = 0;
 	}
-	as_stack_copy_weights(t->cand, t->stack, NULL);
-	t->cand_step = t->step;
-	t->int_loss = 0;
-	t->int_n = 0;
+	as_stack_copy_weights(t->guard.cand, t->stack, NULL);
+	t->guard.cand_step = t->step;
+	t->guard.int_loss = 0;
+	t->guard.int_n = 0;
 }
 
 static void minibatch(struct as_trainer *t)
@@ -399,12 +399,12 @@ static void minibatch(struct as_trainer *t)
 	double t1 = now_s(), dt = t1 - t0;
 	t->last_tick = t1;
 	t->elapsed_s += dt;
-	t->rate_n += n;
-	t->rate_s += dt;
-	if (t->rate_s >= 0.5) {
-		t->rate = (double)t->rate_n / t->rate_s;
-		t->rate_n = 0;
-		t->rate_s = 0;
+	t->view.rate_n += n;
+	t->view.rate_s += dt;
+	if (t->view.rate_s >= 0.5) {
+		t->view.rate = (double)t->view.rate_n / t->view.rate_s;
+		t->view.rate_n = 0;
+		t->view.rate_s = 0;
 	}
 }
 
@@ -438,11 +438,11 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 	case AS_CMD_PAUSE:
 		/* a toggle flips the trainer's own state, so two quick
 		 * presses cancel out whatever the screen last showed */
-		t->paused = c->value < 0 ? !t->paused : c->value != 0;
-		trainer_say(t, "%s at step %llu", t->paused ? "paused" : "running",
+		t->ctl.paused = c->value < 0 ? !t->ctl.paused : c->value != 0;
+		trainer_say(t, "%s at step %llu", t->ctl.paused ? "paused" : "running",
 		    (unsigned long long)t->step);
 		break;
-	case AS_CMD_STEP: t->step_once = 1; break;
+	case AS_CMD_STEP: t->ctl.step_once = 1; break;
 	case AS_CMD_RESET:
 		as_stack_init(t->stack, &t->cfg, &t->rng_init);
 		if (t->cfg.stage != as_config_first_stage(&t->cfg)) {
@@ -452,7 +452,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 					   &err) != AS_OK)
 				trainer_say(t, "%s", err.msg);
 		}
-		t->ref_loss = NAN;
+		t->guard.ref_loss = NAN;
 		trainer_stage_shape(t);
 		trainer_guard_restart(t);
 		/* the old weights' numbers are gone with them */
@@ -491,10 +491,10 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			    t->frames.n, t->opts.out_dir);
 		break;
 	case AS_CMD_CHAINS:
-		if (t->chain_x) {
-			memcpy(t->chain_x, t->chain_x0,
+		if (t->view.chain_x) {
+			memcpy(t->view.chain_x, t->view.chain_x0,
 			       (size_t)AS_SNAP_CHAINS * t->ds->d * sizeof(float));
-			t->chain_step = 0;
+			t->view.chain_step = 0;
 			trainer_say(t, "the chains start again");
 		}
 		break;
@@ -507,23 +507,23 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		break;
 	case AS_CMD_FORK: {
 		struct as_trainer *f;
-		pthread_mutex_lock(&t->qlock);
-		int waiting = t->forked != NULL;
-		pthread_mutex_unlock(&t->qlock);
+		pthread_mutex_lock(&t->ctl.qlock);
+		int waiting = t->ctl.forked != NULL;
+		pthread_mutex_unlock(&t->ctl.qlock);
 		if (waiting || as_trainer_fork(t, NULL, &f, &err) != AS_OK) {
 			if (waiting)
 				trainer_say(t, "refused: the last fork is not taken "
 				       "yet");
 			else
 				trainer_say(t, "fork failed: %s", err.msg);
-			pthread_mutex_lock(&t->qlock);
-			t->forks_failed++;
-			pthread_mutex_unlock(&t->qlock);
+			pthread_mutex_lock(&t->ctl.qlock);
+			t->ctl.forks_failed++;
+			pthread_mutex_unlock(&t->ctl.qlock);
 		} else {
 			/* the taker says where the fork went */
-			pthread_mutex_lock(&t->qlock);
-			t->forked = f;
-			pthread_mutex_unlock(&t->qlock);
+			pthread_mutex_lock(&t->ctl.qlock);
+			t->ctl.forked = f;
+			pthread_mutex_unlock(&t->ctl.qlock);
 		}
 		break;
 	}
@@ -531,7 +531,7 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 		if (as_trainer_score(t, (unsigned)c->value, &err) != AS_OK)
 			trainer_say(t, "scores: %s", err.msg);
 		break;
-	case AS_CMD_QUIT: t->quit = 1; break;
+	case AS_CMD_QUIT: t->ctl.quit = 1; break;
 	}
 }
 
@@ -540,14 +540,14 @@ static size_t apply_pending(struct as_trainer *t)
 {
 	struct as_command local[AS_QUEUE_MAX];
 	size_t n = 0;
-	pthread_mutex_lock(&t->qlock);
-	while (t->q_len > 0) {
-		local[n++] = t->queue[t->q_head];
-		t->q_head = (t->q_head + 1) % AS_QUEUE_MAX;
-		t->q_len--;
+	pthread_mutex_lock(&t->ctl.qlock);
+	while (t->ctl.q_len > 0) {
+		local[n++] = t->ctl.queue[t->ctl.q_head];
+		t->ctl.q_head = (t->ctl.q_head + 1) % AS_QUEUE_MAX;
+		t->ctl.q_len--;
 	}
-	pthread_mutex_unlock(&t->qlock);
-	for (size_t i = 0; i < n && !t->quit; i++)
+	pthread_mutex_unlock(&t->ctl.qlock);
+	for (size_t i = 0; i < n && !t->ctl.quit; i++)
 		apply(t, &local[i]);
 	return n;
 }
@@ -556,11 +556,11 @@ int as_trainer_step(struct as_trainer *t)
 {
 	if (apply_pending(t) > 0)
 		t->last_tick = 0; /* time spent on commands is not training */
-	if (t->quit || (t->paused && !t->step_once)) {
+	if (t->ctl.quit || (t->ctl.paused && !t->ctl.step_once)) {
 		t->last_tick = 0;
 		return 0;
 	}
-	t->step_once = 0;
+	t->ctl.step_once = 0;
 	minibatch(t);
 	return 1;
 }

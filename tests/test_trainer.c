@@ -78,10 +78,10 @@ START_TEST(test_toggles_apply_to_the_trainers_state)
 	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
 	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
 	ck_assert_int_eq(as_trainer_step(t), 1); /* both applied: running */
-	ck_assert_int_eq(t->paused, 0);
+	ck_assert_int_eq(t->ctl.paused, 0);
 	ck_assert_int_eq(as_trainer_push(t, &toggle), AS_OK);
 	ck_assert_int_eq(as_trainer_step(t), 0);
-	ck_assert_int_eq(t->paused, 1);
+	ck_assert_int_eq(t->ctl.paused, 1);
 	struct as_command pause = {AS_CMD_PAUSE, 0, 1};
 	ck_assert_int_eq(as_trainer_push(t, &pause), AS_OK);
 	ck_assert_int_eq(as_trainer_step(t), 0); /* pause on pause: paused */
@@ -139,7 +139,7 @@ START_TEST(test_divergence_restores_and_halves_lr)
 	 * blow-up: a few halvings, not a slide to the smallest rate */
 	for (int i = 0; i < 3000; i++)
 		as_trainer_step(t);
-	ck_assert_int_eq(t->paused, 0);
+	ck_assert_int_eq(t->ctl.paused, 0);
 	ck_assert_msg(t->cfg.lr > 0.001f, "lr fell to %g", t->cfg.lr);
 	double end = as_trainer_heldout_loss(t, 0);
 	ck_assert_msg(isfinite(end) && end < start, "held-out %g -> %g", start,

@@ -156,7 +156,7 @@ START_TEST(test_threaded_fork_is_handed_over)
 	as_trainer_stop(t);
 	ck_assert(same_params(t, f));
 	ck_assert_uint_eq(f->step, t->step);
-	ck_assert_int_eq(f->paused, 1);
+	ck_assert_int_eq(f->ctl.paused, 1);
 	/* the fork runs on its own thread, with its own publisher */
 	struct as_command go = {AS_CMD_PAUSE, 0, 0};
 	ck_assert_int_eq(as_trainer_push(f, &go), AS_OK);

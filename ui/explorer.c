@@ -763,7 +763,7 @@ int ui_main(struct cli_opts *o)
 		}
 		u.ds = ds;
 		snprintf(u.root, sizeof u.root, "%s", out);
-		t->paused = o->paused;
+		t->ctl.paused = o->paused;
 		if (ui_run_add(&u, t, "run 1") != 0) {
 			fprintf(stderr, "autoscope: %s\n", u.msg);
 			as_dataset_free(ds);

@@ -280,7 +280,7 @@ int ui_lesson_start(struct ui_state *u, struct cli_opts *o,
 	u->zoom = 0;
 	u->scrub = 0; /* the new runs' filters live */
 	for (size_t i = 0; i < n; i++) {
-		runs[i]->paused = !from_menu && o->paused;
+		runs[i]->ctl.paused = !from_menu && o->paused;
 		ui_run_add(u, runs[i], l->runs[i].label);
 	}
 	u->t = u->n_runs ? u->runs[0].t : NULL;
@@ -442,7 +442,7 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 			snprintf(skipped[nskip++], sizeof skipped[0],
 				 "run '%s': %.350s", ss.run[i].label, err.msg);
 		} else {
-			runs[n]->paused = o->paused;
+			runs[n]->ctl.paused = o->paused;
 			from[n++] = i;
 		}
 		as_checkpoint_release(&ck);

@@ -101,49 +101,25 @@ struct as_trainer_opts {
 
 void as_trainer_opts_default(struct as_trainer_opts *o);
 
-struct as_trainer {
-	struct as_config cfg;
-	struct as_trainer_opts opts;
-	char out_dir[2048];
-	const struct as_dataset *ds; /* borrowed; outlives the trainer */
-	struct as_stack *stack; /* the layers (one for --hidden) */
-	struct as_model *model; /* its first layer (a view, not owned): the
-				 * filters in pixel space */
-	/* Divergence guard: weights are copied to cand every good_every
-	 * steps and promoted to good once the next good_every steps ran with
-	 * finite losses that did not more than double (ref_loss); a step
-	 * with a non-finite loss brings back good. */
+/* The divergence guard (trainer_step.c): weights are copied to cand
+ * every good_every steps and promoted to good once the next good_every
+ * steps ran with finite losses that did not more than double (ref_loss);
+ * a step with a non-finite loss brings back good. */
+struct as_trainer_guard {
 	struct as_stack *good, *cand;
 	uint64_t good_step, cand_step;
 	double int_loss; /* loss summed since cand was taken */
 	size_t int_n;
 	double ref_loss; /* mean loss of the last promoted interval */
 	int rejected;	 /* intervals in a row that more than doubled */
-	struct as_rng rng_init, rng_shuffle, rng_noise;
-	uint32_t *order;
-	size_t cursor;
-	float *batch; /* max batch x d, gathered from the order */
-	uint64_t step, epoch, examples;
-	uint64_t stage_epoch; /* the epoch the stage in force began */
-	uint8_t *batch_labels; /* max batch, gathered with the batch */
-	double last_error;     /* held-out classification error, NaN */
-	double elapsed_s; /* wall time spent running (not paused) */
-	double last_tick; /* end of the last minibatch, 0: not running */
-	double last_point_s; /* wall clock of the last history point */
-	double last_heldout;
-	size_t last_heldout_n; /* the held-out examples it was measured on */
-	/* loss since the last history point */
-	double acc_loss;
-	size_t acc_examples;
-	uint64_t last_eval_examples;
-	struct as_history *history;
-	struct as_frames frames; /* the first layer's filters through time */
-	int frames_ok;		 /* frames initialised (to free) */
-	struct as_csv_log csv;
-	double probe_accuracy; /* the last linear probe on codes, NaN */
-	char message[160];
-	uint64_t message_id;
-	/* threaded mode */
+};
+
+/* The command queue and pause state (under qlock: as_trainer_push from
+ * any thread; as_trainer_step applies the queue in both modes; paused may
+ * be set before the thread starts), the thread that runs the loop in
+ * threaded mode (trainer_out.c), the fork a command made, and the run's
+ * place among runs kept in step. */
+struct as_trainer_control {
 	pthread_t thread;
 	int running;
 	pthread_mutex_t qlock;
@@ -151,48 +127,104 @@ struct as_trainer {
 	struct as_command queue[AS_QUEUE_MAX];
 	size_t q_head, q_len;
 	int paused, quit, step_once;
-	struct as_publisher pub;
-	double last_publish_s;
-	double rate; /* examples per second over the last half second */
-	size_t rate_n;
-	double rate_s;
-	int has_pca; /* the PCA baseline was tried (the thread fits it) */
-	float *recon_noisy; /* AS_SNAP_RECON x d */
-	/* a lesson's live sampling chains (AS_SCORE_CHAIN, publishing):
-	 * AS_SNAP_CHAINS states, their starts, scratch (NULL: none) */
-	float *chain_x, *chain_x0, *chain_work;
-	uint32_t *chain_perm;
-	uint64_t chain_step;
-	struct as_rng rng_chain;
-	/* the 2-D code plane decoded (a layer of two units, publishing):
-	 * AS_PLANE^2 x d, refreshed each second, or NULL */
-	float *plane;
-	int has_plane;
-	float plane_lo[2], plane_hi[2];
-	double last_plane_s;
-	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
-			     * (one layer, publishing), or NULL */
-	/* the last computed parts (refreshed twice a second) */
-	size_t n_parts;
-	struct as_parts parts[AS_SNAP_RECON];
-	float *parts_img, *parts_cols; /* AS_SNAP_RECON x AS_PARTS_K x d */
-	double last_parts_s;
-	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) when
-		      * publishing for a lesson with AS_SCORE_NOISE, or NULL */
-	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
-	struct as_layer_stats stats[AS_LAYERS_MAX]; /* the last computed */
-	double last_stats_s;
-	/* the latest scores, and the data's numbers they are compared with
-	 * (computed once, kept: baselines.h) */
-	struct as_scores scores;
-	uint64_t scored_epoch;
-	struct as_baselines base;
 	/* a fork made by AS_CMD_FORK, waiting for as_trainer_take_fork
 	 * (under qlock) */
 	struct as_trainer *forked;
 	int forks_failed; /* AS_CMD_FORKs that made nothing (under qlock) */
 	double wait_share; /* moving share of rounds held back */
 	int pace_slot;
+};
+
+/* What the snapshots show beside the weights (trainer_out.c fills them on
+ * the run's thread, for publishing runs only): the throughput, and
+ * pictures computed from the model at their own pace. */
+struct as_trainer_views {
+	double last_publish_s;
+	double rate; /* examples per second over the last half second */
+	size_t rate_n;
+	double rate_s;
+	float *recon_noisy; /* AS_SNAP_RECON x d */
+	/* a lesson's live sampling chains (AS_SCORE_CHAIN): AS_SNAP_CHAINS
+	 * states, their starts, scratch (NULL: none) */
+	float *chain_x, *chain_x0, *chain_work;
+	uint32_t *chain_perm;
+	uint64_t chain_step;
+	struct as_rng rng_chain;
+	/* the 2-D code plane decoded (a layer of two units): AS_PLANE^2 x d,
+	 * refreshed each second, or NULL */
+	float *plane;
+	int has_plane;
+	float plane_lo[2], plane_hi[2];
+	double last_plane_s;
+	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
+			     * (one layer), or NULL */
+	/* the last computed parts (refreshed twice a second) */
+	size_t n_parts;
+	struct as_parts parts[AS_SNAP_RECON];
+	float *parts_img, *parts_cols; /* AS_SNAP_RECON x AS_PARTS_K x d */
+	double last_parts_s;
+	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) for
+		      * a lesson with AS_SCORE_NOISE, or NULL */
+	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
+	struct as_layer_stats stats[AS_LAYERS_MAX]; /* the last computed */
+	double last_stats_s;
+};
+
+/* The run's files (trainer_out.c): its directory and log.csv. */
+struct as_trainer_files {
+	char out_dir[2048]; /* "": none */
+	struct as_csv_log csv;
+};
+
+/* A run: its state (what a checkpoint holds) and its measures at the
+ * top, then the parts above: the guard (trainer_step.c), the control
+ * (trainer_step.c applies the commands, trainer_out.c runs the thread),
+ * the views (trainer_out.c) and the files; trainer.c makes, copies (fork)
+ * and frees them all. The threading rule at the top holds for every
+ * part: a run that opens paused sets ctl.paused before its thread starts. */
+struct as_trainer {
+	struct as_config cfg;
+	struct as_trainer_opts opts;
+	const struct as_dataset *ds; /* borrowed; outlives the trainer */
+	struct as_stack *stack; /* the layers (one for --hidden) */
+	struct as_model *model; /* its first layer (a view, not owned): the
+				 * filters in pixel space */
+	struct as_rng rng_init, rng_shuffle, rng_noise;
+	uint32_t *order;
+	size_t cursor;
+	float *batch; /* max batch x d, gathered from the order */
+	uint64_t step, epoch, examples;
+	uint64_t stage_epoch; /* the epoch the stage in force began */
+	uint8_t *batch_labels; /* max batch, gathered with the batch */
+	double elapsed_s; /* wall time spent running (not paused) */
+	double last_tick; /* end of the last minibatch, 0: not running */
+	double last_point_s; /* wall clock of the last history point */
+	/* loss since the last history point */
+	double acc_loss;
+	size_t acc_examples;
+	uint64_t last_eval_examples;
+	struct as_history *history;
+	struct as_frames frames; /* the first layer's filters through time */
+	int frames_ok;		 /* frames initialised (to free) */
+	/* the run's own measures: the held-out loss and the examples it was
+	 * measured on, a classifier's error, the probe on codes (NaN: not
+	 * measured), the latest scores and the data's numbers they are
+	 * compared with (computed once, kept: baselines.h) */
+	double last_heldout;
+	size_t last_heldout_n;
+	double last_error;
+	double probe_accuracy;
+	int has_pca; /* the PCA baseline was tried (the thread fits it) */
+	struct as_scores scores;
+	uint64_t scored_epoch;
+	struct as_baselines base;
+	char message[160]; /* the last thing the run said, and its id */
+	uint64_t message_id;
+	struct as_publisher pub; /* snapshots for any thread */
+	struct as_trainer_guard guard;
+	struct as_trainer_control ctl;
+	struct as_trainer_views view;
+	struct as_trainer_files files;
 };
 
 /* A new run of cfg on ds (ds must outlive the trainer). */
