@@ -114,14 +114,33 @@ static void csv_num(FILE *f, double v)
 		fprintf(f, ",");
 }
 
+/* a caption as a CSV field: quoted, its quotes doubled, when it holds a
+ * comma or a quote (RFC 4180), as a teacher's file may write it */
+static void csv_text(FILE *f, const char *text)
+{
+	if (!strpbrk(text, ",\"")) {
+		fputs(text, f);
+		return;
+	}
+	fputc('"', f);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"')
+			fputc('"', f);
+		fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
 static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 		    const struct as_trainer *t)
 {
 	const struct as_scores *s = &t->scores;
 	size_t np = t->history->n_points;
 	double train = np ? t->history->points[np - 1].train_loss : NAN;
-	fprintf(f, "%s,%zu,%s,%llu,%llu", l->name, i + 1, l->runs[i].label,
-		(unsigned long long)s->epoch, (unsigned long long)s->examples);
+	fprintf(f, "%s,%zu,", l->name, i + 1);
+	csv_text(f, l->runs[i].label);
+	fprintf(f, ",%llu,%llu", (unsigned long long)s->epoch,
+		(unsigned long long)s->examples);
 	csv_num(f, train);
 	csv_num(f, s->heldout);
 	csv_num(f, s->recon_clean);

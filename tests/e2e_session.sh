@@ -140,7 +140,7 @@ paper Nobody 2026
 data mnist
 settings hidden=30 lr=0.1
 run small | batch_size=20
-run small untied | tied=off
+run small, "untied" | tied=off
 epochs 1
 scores probe
 look the untied run's decoder has its own filters.
@@ -149,12 +149,15 @@ END
 	fail "train --lesson FILE failed"
 grep -q "^lesson-file $work/mine.lesson\$" "$work/mine/session.txt" ||
 	fail "the session does not name the file"
+# a caption with a comma and quotes is one CSV field (RFC 4180)
+grep -q '^my-lesson,2,"small, ""untied""",1,' "$work/mine/lesson.csv" ||
+	fail "lesson.csv: $(grep '^my-lesson,2' "$work/mine/lesson.csv")"
 new_server
 rm -f "$work/exit"
 start --resume "'$work/mine'" --paused
 wait_for "lesson my-lesson, from its file"
 wait_for "Look: the untied run's decoder"
-wait_re "\+2 small untied +1 "
+wait_re "\+2 small, \"untie +1 "
 tm send-keys -t e2e q
 wait_exit 30
 printf 'lesson x\ntitle t\ndata mnist\nrun a | hidden=30\nrun b | tide=off\n' \
