@@ -141,6 +141,8 @@ static int score_cols(const struct ui_state *u, int row,
 	if (want & AS_SCORE_HASH) {
 		NUM(7, "hamm@10", "%.3f", sc->hash_precision);
 		NUM(6, "pix@10", "%.3f", sc->pixel_precision);
+		/* codes pushed to binary: their share below 0.1 or above 0.9 */
+		NUM(6, "binary", "%.2f", sc->binary_share);
 	}
 	if (want & AS_SCORE_HASH) {
 		NUM(6, "LSH", "%.3f", sc->lsh_precision);
