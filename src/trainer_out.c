@@ -598,6 +598,7 @@ void as_trainer_publish(struct as_trainer *t)
 	s->error = t->last_error;
 	s->history = *t->history;
 	s->pca_error = t->base.pca_error;
+	s->pca_k = t->base.pca_k;
 	s->heldout_loss = t->last_heldout;
 	s->probe_accuracy = t->probe_accuracy;
 	s->probe_raw = t->base.probe_raw;

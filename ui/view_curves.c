@@ -68,7 +68,14 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 	int ph = r->h - 2 - 3 - legend_lines;
 	if (pw < 6 || ph < 2)
 		return;
-	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error);
+	/* PCA's line where the stage's loss is in pixels too: a one-layer
+	 * run, a deep run's first layer or its fine-tuning on reconstruction
+	 * (a deeper layer rebuilds the codes below it) */
+	int pixels = s->config.stage == 0 ||
+		     (s->config.stage >= s->config.n_layers &&
+		      s->config.finetune == AS_FINETUNE_RECON);
+	int pca = s->config.loss == AS_LOSS_MSE && isfinite(s->pca_error) &&
+		  s->pca_k > 0 && pixels;
 	struct ui_curve cv[AS_RUNS_MAX + 1];
 	size_t nc = 0;
 	double ema = u->smooth ? 0.9 : 0;
@@ -242,9 +249,11 @@ void ui_paint_chart(const struct ui_state *u, const struct as_snapshot *s,
 			kx += (int)strlen(names[k]) + 5;
 		}
 	}
-	if (pca && kx + 14 <= kend) {
+	char pca_key[32];
+	snprintf(pca_key, sizeof pca_key, "- - PCA rank %zu", s->pca_k);
+	if (pca && kx + (int)strlen(pca_key) <= kend) {
 		ui_on(UI_P_PCA, u);
-		mvprintw(ky, kx, "- - PCA rank %d", s->config.n_hidden);
+		mvprintw(ky, kx, "%s", pca_key);
 		ui_off(UI_P_PCA, u);
 	}
 	/* the legend: the newest changes that fit, with their numbers */

@@ -89,6 +89,7 @@ struct as_snapshot {
 	double error; /* held-out classification error, or NaN */
 	struct as_history history;
 	double pca_error;      /* rank-k PCA baseline on held-out, or NaN */
+	size_t pca_k;	       /* its k: the code's width (0: none) */
 	double heldout_loss;   /* latest, or NaN */
 	double probe_accuracy; /* latest linear probe, or NaN */
 	double probe_raw;      /* probe on raw pixels, or NaN */
