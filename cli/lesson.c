@@ -187,6 +187,14 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 			csv_num(f, fs[k]->hi);
 		}
 	}
+	csv_num(f, s->psd_rel_err);
+	csv_num(f, s->psd_energy_ratio);
+	csv_num(f, s->psd_cos);
+	csv_num(f, s->lin_rel_err);
+	csv_num(f, s->lin_energy_ratio);
+	csv_num(f, s->lin_cos);
+	csv_num(f, s->us_infer);
+	csv_num(f, s->us_predict);
 	fprintf(f, "\n");
 }
 
@@ -217,6 +225,15 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		       "norm %.2f",
 		       s->sc_active, 100 * s->sc_residual, s->sc_l1,
 		       s->sc_atom_norm);
+	if ((s->have & AS_SCORE_PSD) && isfinite(s->psd_rel_err))
+		printf("  PSD's prediction: error %.3f of the code, energy "
+		       "x%.3f, cosine to its atom %.3f",
+		       s->psd_rel_err, s->psd_energy_ratio, s->psd_cos);
+	if (s->have & AS_SCORE_PSD)
+		printf("  linear predictor: error %.3f, energy x%.3f, cosine "
+		       "%.3f; %.1f us a code inferred, %.2f us predicted",
+		       s->lin_rel_err, s->lin_energy_ratio, s->lin_cos,
+		       s->us_infer, s->us_predict);
 	if (s->have & AS_SCORE_FEW)
 		printf("  probe with 10 / 100 / all labels a class: codes "
 		       "%.3f / %.3f / %.3f, raw %.3f / %.3f / %.3f, PCA %.3f / "
@@ -310,7 +327,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 			fprintf(csv, ",few%s_%s,few%s_%s_lo,few%s_%s_hi",
 				lev[lv], kind[k], lev[lv], kind[k], lev[lv],
 				kind[k]);
-	fprintf(csv, "\n");
+	fprintf(csv, ",psd_rel_err,psd_energy_ratio,psd_cos,lin_rel_err,"
+		     "lin_energy_ratio,lin_cos,us_infer,us_predict\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

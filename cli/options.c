@@ -451,7 +451,7 @@ void cli_fit_defaults(struct cli_opts *o, const struct as_dataset *ds,
 {
 	int loss_i = as_param_index(as_param_find("loss"));
 	int in_unit = ds->min >= 0.0f && ds->max <= 1.0f;
-	if (o->cfg.model == AS_MODEL_SC && !o->given[loss_i]) {
+	if (o->cfg.model != AS_MODEL_AE && !o->given[loss_i]) {
 		/* sparse coding's energy is squared error */
 		o->cfg.loss = AS_LOSS_MSE;
 		return;

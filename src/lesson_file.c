@@ -37,6 +37,7 @@ static const struct {
 	{"knn", AS_SCORE_KNN},	       {"deep", AS_SCORE_DEEP},
 	{"few", AS_SCORE_FEW},	       {"sparse", AS_SCORE_SPARSE},
 	{"chain", AS_SCORE_CHAIN},
+	{"psd", AS_SCORE_PSD},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 
@@ -263,11 +264,15 @@ static int key_line(struct draft *d, const char *key, char *v, int lineno,
 			size_t k = 0;
 			while (k < N_SCORES && strcmp(score_names[k].name, w))
 				k++;
-			if (k == N_SCORES) {
-				snprintf(why, nwhy,
-					 "no score '%.20s' (probe pca local "
-					 "hash scatter noise knn deep few sparse chain)",
-					 w);
+			if (k == N_SCORES) { /* the names from the table */
+				char names[256] = "";
+				for (size_t j = 0; j < N_SCORES; j++)
+					snprintf(names + strlen(names),
+						 sizeof names - strlen(names),
+						 "%s%s", j ? " " : "",
+						 score_names[j].name);
+				snprintf(why, nwhy, "no score '%.20s' (%s)", w,
+					 names);
 				return -1;
 			}
 			d->scores |= score_names[k].bit;

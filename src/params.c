@@ -17,7 +17,7 @@ static const char *const pretrain_names[] = {"ae", "rbm", "none", NULL};
 static const char *const finetune_names[] = {"none", "recon", "classify",
 					     NULL};
 static const char *const init_names[] = {"glorot", "small", NULL};
-static const char *const model_names[] = {"ae", "sc", NULL};
+static const char *const model_names[] = {"ae", "sc", "psd", NULL};
 
 #define F(field) offsetof(struct as_config, field)
 
@@ -108,11 +108,14 @@ static const struct as_param table[] = {
 	{"seed", "seed", AS_PT_U64, F(seed), 0, 9007199254740992.0, 1,
 	 AS_STEP_ADD, 1, 0, NULL, 0,
 	 "random seed of initialisation, order and noise", 0},
-	{"model", "model", AS_PT_ENUM, F(model), 0, 1, 0, AS_STEP_ADD, 1, 0,
+	{"model", "model", AS_PT_ENUM, F(model), 0, 2, 0, AS_STEP_ADD, 1, 0,
 	 model_names, 0,
 	 "ae: the autoencoders (one layer, stacks, RBMs); sc: sparse coding, "
 	 "each code inferred by ISTA/FISTA against a learned dictionary (the "
-	 "rows of W), one layer, squared error",
+	 "rows of W), one layer, squared error; psd: predictive sparse "
+	 "decomposition, sparse coding with an encoder g(x) = gain * "
+	 "tanh(P x + b) trained to predict the codes (the code is then one "
+	 "product)",
 	 1},
 	{"sc_lambda", "L1 lambda", AS_PT_FLOAT, F(sc_lambda), 0, 100, 0.3,
 	 AS_STEP_MUL, 2, 0.05, NULL, 1,
@@ -130,6 +133,11 @@ static const struct as_param table[] = {
 	 1, 0, bool_names, 1,
 	 "sparse coding: every atom back to unit length after each step (off: "
 	 "the atoms grow and the codes shrink)",
+	 0},
+	{"psd_alpha", "PSD alpha", AS_PT_FLOAT, F(psd_alpha), 0, 100, 1,
+	 AS_STEP_MUL, 2, 0.25, NULL, 1,
+	 "PSD: weight alpha of the prediction term alpha/2 ||z - g(x)||^2 in "
+	 "the energy (0: sparse coding, the encoder still fitted)",
 	 0},
 };
 
@@ -260,17 +268,17 @@ enum as_status as_config_validate(const struct as_config *cfg,
 				? "without fine-tuning"
 				: "and fine-tuning",
 			as_config_first_stage(cfg), as_config_last_stage(cfg));
-	if (cfg->model == AS_MODEL_SC &&
+	if (cfg->model != AS_MODEL_AE &&
 	    (cfg->n_layers != 1 || cfg->finetune != AS_FINETUNE_NONE ||
 	     cfg->pretrain == AS_PRETRAIN_RBM))
 		return as_error_set(err, AS_ERR_INVALID,
-				    "sparse coding (--model sc) is one layer "
-				    "of atoms: no --layers, --finetune or "
-				    "--pretrain rbm");
-	if (cfg->model == AS_MODEL_SC && cfg->loss != AS_LOSS_MSE)
+				    "sparse coding (--model sc, psd) is one "
+				    "layer of atoms: no --layers, --finetune "
+				    "or --pretrain rbm");
+	if (cfg->model != AS_MODEL_AE && cfg->loss != AS_LOSS_MSE)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's energy is squared error: "
-				    "--model sc needs --loss mse");
+				    "--model sc or psd needs --loss mse");
 	if (cfg->encoder == AS_ACT_LINEAR && cfg->sparsity_weight > 0)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "the KL sparsity penalty needs the sigmoid "

@@ -33,6 +33,9 @@ void as_scores_clear(struct as_scores *s)
 			(struct as_few){NAN, NAN, NAN};
 	s->sc_active = s->sc_residual = s->sc_l1 = s->sc_atom_norm = NAN;
 	s->chain_start = s->chain_10 = s->chain_end = NAN;
+	s->psd_rel_err = s->psd_energy_ratio = s->psd_cos = NAN;
+	s->lin_rel_err = s->lin_energy_ratio = s->lin_cos = NAN;
+	s->us_infer = s->us_predict = NAN;
 }
 
 static double clock_s(void)
@@ -527,6 +530,202 @@ static enum as_status score_chain(const struct run *r, struct as_scores *s,
 	return AS_OK;
 }
 
+/* Cholesky of the n x n symmetric positive definite a (lower, in
+ * place), then the solve a X = B for B n x m (in place); 0 if a is not
+ * positive definite */
+static int cholesky_solve(double *a, size_t n, double *bm, size_t m)
+{
+	for (size_t j = 0; j < n; j++) {
+		double dj = a[j * n + j];
+		for (size_t k = 0; k < j; k++)
+			dj -= a[j * n + k] * a[j * n + k];
+		if (!(dj > 0))
+			return 0;
+		dj = sqrt(dj);
+		a[j * n + j] = dj;
+		for (size_t i = j + 1; i < n; i++) {
+			double v = a[i * n + j];
+			for (size_t k = 0; k < j; k++)
+				v -= a[i * n + k] * a[j * n + k];
+			a[i * n + j] = v / dj;
+		}
+	}
+	for (size_t c = 0; c < m; c++) {
+		/* L y = b, then L^T x = y, column c of B */
+		for (size_t i = 0; i < n; i++) {
+			double v = bm[i * m + c];
+			for (size_t k = 0; k < i; k++)
+				v -= a[i * n + k] * bm[k * m + c];
+			bm[i * m + c] = v / a[i * n + i];
+		}
+		for (size_t i = n; i-- > 0;) {
+			double v = bm[i * m + c];
+			for (size_t k = i + 1; k < n; k++)
+				v -= a[k * n + i] * bm[k * m + c];
+			bm[i * m + c] = v / a[i * n + i];
+		}
+	}
+	return 1;
+}
+
+/* the sparse-coding energy a row, 1/2 ||x - zD||^2 + lambda ||z||_1 */
+static double sc_energy_rows(struct as_model *m, const struct as_config *cfg,
+			     const float *x, const float *z, size_t n)
+{
+	double total = 0;
+	size_t d = m->n_visible, k = m->n_hidden;
+	for (size_t at = 0; at < n; at += m->max_batch) {
+		size_t b = n - at < m->max_batch ? n - at : m->max_batch;
+		double r, a;
+		as_sc_energy(m, x + at * d, z + at * k, b, &r, &a);
+		total += r + cfg->sc_lambda * a;
+	}
+	return n ? total / (double)n : NAN;
+}
+
+static double rel_err(const float *zp, const float *z, size_t len)
+{
+	double e = 0, t = 0;
+	for (size_t i = 0; i < len; i++) {
+		e += (double)(zp[i] - z[i]) * (zp[i] - z[i]);
+		t += (double)z[i] * z[i];
+	}
+	return t > 0 ? sqrt(e / t) : NAN;
+}
+
+/* mean over units of cos(f_j, atom_j), f_j row j of f (k x d) */
+static double mean_cos(const float *f, const float *atoms, size_t k,
+		       size_t d)
+{
+	double total = 0;
+	for (size_t j = 0; j < k; j++) {
+		double ab = 0, aa = 0, bb = 0;
+		for (size_t i = 0; i < d; i++) {
+			double a = f[j * d + i], b = atoms[j * d + i];
+			ab += a * b;
+			aa += a * a;
+			bb += b * b;
+		}
+		total += aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
+	}
+	return k ? total / (double)k : NAN;
+}
+
+enum { PSD_FIT = 4000, PSD_EVAL = 2000 };
+
+/* PSD's prediction, and the least-squares linear one, against the codes
+ * sparse coding infers (sparse.h, scores.h) */
+static enum as_status score_psd(const struct run *r, struct as_scores *s,
+				struct as_error *err)
+{
+	struct as_stack *stack = r->stack;
+	const struct as_dataset *ds = r->ds;
+	struct as_model *m = stack->layer[0];
+	size_t d = ds->d, k = m->n_hidden, q = d + 1;
+	size_t ntr = ds->n_train < PSD_FIT ? ds->n_train : PSD_FIT;
+	size_t nte = ds->n - ds->n_train;
+	size_t ne = nte < PSD_EVAL ? nte : PSD_EVAL;
+	const float *xf = ds->x, *xe = ds->x + ds->n_train * d;
+	size_t nmax = ntr > ne ? ntr : ne;
+	float *z = malloc(nmax * k * sizeof *z);
+	float *zp = malloc(ne * k * sizeof *zp);
+	float *t = malloc(stack->max_batch * k * sizeof *t);
+	double *g = calloc(q * q, sizeof *g), *a = calloc(q * k, sizeof *a);
+	float *af = malloc(q * k * sizeof *af), *ft = NULL;
+	enum as_status st = AS_OK;
+	if (!z || !zp || !t || !g || !a || !af) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* the training part's codes, and the normal equations of [x 1] A =
+	 * z with a ridge of 1e-6 of the mean variance */
+	for (size_t at = 0; at < ntr; at += m->max_batch) {
+		size_t b = ntr - at < m->max_batch ? ntr - at : m->max_batch;
+		as_sc_infer(m, r->cfg, xf + at * d, b, z + at * k,
+			    stack->sc_work);
+	}
+	for (size_t e = 0; e < ntr; e++) {
+		const float *xr = xf + e * d, *zr = z + e * k;
+		for (size_t i = 0; i < q; i++) {
+			double xi = i < d ? xr[i] : 1.0;
+			for (size_t j = 0; j <= i; j++)
+				g[i * q + j] += xi * (j < d ? xr[j] : 1.0);
+			for (size_t c = 0; c < k; c++)
+				a[i * k + c] += xi * zr[c];
+		}
+	}
+	double tr = 0;
+	for (size_t i = 0; i < d; i++)
+		tr += g[i * q + i];
+	for (size_t i = 0; i < q; i++) {
+		for (size_t j = 0; j < i; j++)
+			g[j * q + i] = g[i * q + j];
+		g[i * q + i] += 1e-6 * tr / (double)d + 1e-9;
+	}
+	if (!cholesky_solve(g, q, a, k)) {
+		st = as_error_set(err, AS_ERR_STATE,
+				  "the linear predictor's fit is singular");
+		goto out;
+	}
+	for (size_t i = 0; i < q * k; i++)
+		af[i] = (float)a[i];
+	/* held-out: the inferred codes, timed */
+	double t0 = clock_s();
+	for (size_t at = 0; at < ne; at += m->max_batch) {
+		size_t b = ne - at < m->max_batch ? ne - at : m->max_batch;
+		as_sc_infer(m, r->cfg, xe + at * d, b, z + at * k,
+			    stack->sc_work);
+	}
+	s->us_infer = (clock_s() - t0) / (double)ne * 1e6;
+	double e_star = sc_energy_rows(m, r->cfg, xe, z, ne);
+	/* the linear prediction: x A[:d] + A[d] */
+	for (size_t e = 0; e < ne; e++)
+		memcpy(zp + e * k, af + d * k, k * sizeof(float));
+	as_sgemm(0, 0, ne, k, d, 1.0f, xe, d, af, k, 1.0f, zp, k);
+	s->lin_rel_err = rel_err(zp, z, ne * k);
+	s->lin_energy_ratio = sc_energy_rows(m, r->cfg, xe, zp, ne) / e_star;
+	/* its filters are A's columns: as rows, against the atoms */
+	ft = malloc(k * d * sizeof *ft);
+	if (!ft) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t c = 0; c < k; c++)
+		for (size_t i = 0; i < d; i++)
+			ft[c * d + i] = af[i * k + c];
+	s->lin_cos = mean_cos(ft, m->w, k, d);
+	if (stack->psd) {
+		t0 = clock_s();
+		for (size_t at = 0; at < ne; at += m->max_batch) {
+			size_t b = ne - at < m->max_batch ? ne - at
+							  : m->max_batch;
+			as_psd_predict(&stack->pred, k, d, xe + at * d, b, t,
+				       zp + at * k);
+		}
+		s->us_predict = (clock_s() - t0) / (double)ne * 1e6;
+		s->psd_rel_err = rel_err(zp, z, ne * k);
+		s->psd_energy_ratio =
+			sc_energy_rows(m, r->cfg, xe, zp, ne) / e_star;
+		s->psd_cos = mean_cos(stack->pred.p, m->w, k, d);
+	} else {
+		t0 = clock_s();
+		for (size_t e = 0; e < ne; e++)
+			memcpy(zp + e * k, af + d * k, k * sizeof(float));
+		as_sgemm(0, 0, ne, k, d, 1.0f, xe, d, af, k, 1.0f, zp, k);
+		s->us_predict = (clock_s() - t0) / (double)ne * 1e6;
+	}
+	s->have |= AS_SCORE_PSD;
+out:
+	free(z);
+	free(zp);
+	free(t);
+	free(g);
+	free(a);
+	free(af);
+	free(ft);
+	return st;
+}
+
 enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 				 const struct as_config *cfg,
 				 const struct as_dataset *ds,
@@ -591,6 +790,9 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		s->sc_atom_norm = sc.atom_norm;
 		s->have |= AS_SCORE_SPARSE;
 	}
+	if (st == AS_OK && (which & AS_SCORE_PSD) && stack->sc && nte &&
+	    ds->n_train)
+		st = score_psd(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {

@@ -33,6 +33,13 @@ size_t as_stack_arena_len(size_t n_visible, const struct as_config *cfg,
 		total += len;
 		below = nh;
 	}
+	if (cfg->model == AS_MODEL_PSD) { /* [P | b | gain] of layer 1 */
+		size_t k = (size_t)as_config_layer(cfg, 0), pk;
+		if (!as_mul_ok(k, n_visible + 2, &pk) ||
+		    pk > SIZE_MAX / sizeof(float) - total)
+			return 0;
+		total += pk;
+	}
 	size_t c = n_head(cfg, n_classes), ch;
 	if (!as_mul_ok(c, below + 1, &ch) ||
 	    ch > SIZE_MAX / sizeof(float) - total)
@@ -92,10 +99,25 @@ enum as_status as_stack_create(size_t n_visible, const struct as_config *cfg,
 		s->layer[k]->tied = cfg->tied ? 1 : 0;
 		at += as_model_arena_len(nv, nh);
 	}
-	if (cfg->model == AS_MODEL_SC) {
+	if (cfg->model == AS_MODEL_SC || cfg->model == AS_MODEL_PSD) {
 		s->sc = 1;
-		s->sc_work = malloc(as_sc_work_len(n_visible, s->sizes[1],
-						   max_batch) *
+		s->psd = cfg->model == AS_MODEL_PSD;
+		size_t k = s->sizes[1];
+		if (s->psd) { /* the encoder's block after the layer's */
+			s->pred = (struct as_psd){
+				s->params + at,
+				s->params + at + k * n_visible,
+				s->params + at + k * n_visible + k,
+				s->grad + at,
+				s->grad + at + k * n_visible,
+				s->grad + at + k * n_visible + k,
+				s->velocity + at};
+			at += k * (n_visible + 2);
+		}
+		s->sc_work = malloc((s->psd ? as_psd_work_len(n_visible, k,
+							      max_batch)
+					    : as_sc_work_len(n_visible, k,
+							     max_batch)) *
 				    sizeof(float));
 		if (!s->sc_work) {
 			as_stack_free(s);
@@ -144,7 +166,7 @@ void as_stack_free(struct as_stack *s)
 /* the one statement of the arena's layout: per layer k a block
  * [W | b | c | W'] (as_model_arena_len), then the head [W | b] */
 static size_t layout(const size_t *sizes, size_t n_layers, size_t classes,
-		     int numbered, struct as_slot *out)
+		     int psd, int numbered, struct as_slot *out)
 {
 	size_t n = 0, at = 0;
 	for (size_t k = 0; k < n_layers; k++) {
@@ -168,6 +190,15 @@ static size_t layout(const size_t *sizes, size_t n_layers, size_t classes,
 			at += part[i].rows * (part[i].cols ? part[i].cols : 1);
 		}
 	}
+	if (psd) {
+		size_t k = sizes[1], d = sizes[0];
+		out[n++] = (struct as_slot){"predictor_W", k, d, at};
+		at += k * d;
+		out[n++] = (struct as_slot){"predictor_b", k, 0, at};
+		at += k;
+		out[n++] = (struct as_slot){"predictor_gain", k, 0, at};
+		at += k;
+	}
 	if (classes) {
 		size_t code = sizes[n_layers];
 		out[n++] = (struct as_slot){"softmax_W", classes, code, at};
@@ -181,7 +212,8 @@ size_t as_stack_tensors(const struct as_stack *s, int numbered,
 			struct as_tensor *out)
 {
 	struct as_slot slot[AS_TENSORS_MAX];
-	size_t n = layout(s->sizes, s->n_layers, s->n_classes, numbered, slot);
+	size_t n = layout(s->sizes, s->n_layers, s->n_classes, s->psd,
+			  numbered, slot);
 	for (size_t i = 0; i < n; i++) {
 		memcpy(out[i].name, slot[i].name, sizeof out[i].name);
 		out[i].data = s->params + slot[i].offset;
@@ -200,7 +232,7 @@ size_t as_stack_layout(size_t n_visible, const struct as_config *cfg,
 	for (int k = 0; k < cfg->n_layers; k++)
 		sizes[k + 1] = (size_t)as_config_layer(cfg, k);
 	return layout(sizes, (size_t)cfg->n_layers, n_head(cfg, n_classes),
-		      numbered, out);
+		      cfg->model == AS_MODEL_PSD, numbered, out);
 }
 
 void as_stack_layer_config(const struct as_stack *s,
@@ -243,6 +275,24 @@ void as_stack_init(struct as_stack *s, const struct as_config *cfg,
 		as_sc_renorm(m);
 		memset(m->b, 0, m->n_hidden * sizeof(float));
 		memset(m->c, 0, m->n_visible * sizeof(float));
+	}
+	if (s->psd) {
+		/* the encoder: its own random unit rows, b 0, gain 1 */
+		size_t k = s->sizes[1], d = s->sizes[0];
+		for (size_t j = 0; j < k; j++) {
+			float *row = s->pred.p + j * d;
+			double sq = 0;
+			for (size_t i = 0; i < d; i++) {
+				row[i] = as_rng_normal(rng);
+				sq += (double)row[i] * row[i];
+			}
+			float inv = sq > 0 ? (float)(1.0 / sqrt(sq)) : 0.0f;
+			for (size_t i = 0; i < d; i++)
+				row[i] *= inv;
+			s->pred.b[j] = 0;
+			s->pred.gain[j] = 1;
+		}
+		memset(s->pred.v, 0, k * (d + 2) * sizeof(float));
 	}
 	if (s->n_classes) {
 		size_t len = s->n_classes * (s->sizes[s->n_layers] + 1);
@@ -334,6 +384,15 @@ static const float *encode_chunk(struct as_stack *s,
 				 const struct as_config *cfg, size_t depth,
 				 const float *x, size_t n)
 {
+	if (s->psd && depth > 0) { /* the encoder's prediction */
+		struct as_model *m = s->layer[0];
+		float *t = s->sc_work +
+			   as_sc_work_len(m->n_visible, m->n_hidden,
+					  s->max_batch);
+		as_psd_predict(&s->pred, m->n_hidden, m->n_visible, x, n, t,
+			       m->h);
+		return m->h;
+	}
 	if (s->sc && depth > 0) { /* the codes that minimise the energy */
 		as_sc_infer(s->layer[0], cfg, x, n, s->layer[0]->h,
 			    s->sc_work);
@@ -433,6 +492,30 @@ static void sc_parts(struct as_stack *s, const struct as_config *cfg,
 	}
 }
 
+/* PSD: the mean energy a row at z*, inferred from the prediction */
+static double psd_energy(struct as_stack *s, const struct as_config *cfg,
+			 const float *x, size_t n)
+{
+	struct as_model *m = s->layer[0];
+	size_t d = m->n_visible, k = m->n_hidden;
+	float *zp = s->sc_work + as_sc_work_len(d, k, s->max_batch);
+	float *t = zp + s->max_batch * k;
+	double total = 0;
+	for (size_t at = 0; at < n; at += s->max_batch) {
+		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
+		const float *xb = x + at * d;
+		as_psd_predict(&s->pred, k, d, xb, b, t, zp);
+		as_psd_infer(m, cfg, xb, b, zp, m->h, s->sc_work);
+		double r, a, p = 0;
+		as_sc_energy(m, xb, m->h, b, &r, &a);
+		for (size_t i = 0; i < b * k; i++)
+			p += 0.5 * (double)(m->h[i] - zp[i]) *
+			     (m->h[i] - zp[i]);
+		total += r + cfg->sc_lambda * a + cfg->psd_alpha * p;
+	}
+	return total / (double)n;
+}
+
 double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 			   size_t depth, const float *x, size_t n, int squared)
 {
@@ -472,6 +555,11 @@ void as_stack_pretrain_step(struct as_stack *s, const struct as_config *cfg,
 {
 	struct as_config lc;
 	as_stack_layer_config(s, cfg, i, &lc);
+	if (s->psd) {
+		as_psd_step(s->layer[0], &s->pred, cfg, x, n, lr, s->sc_work,
+			    out);
+		return;
+	}
 	if (s->sc) {
 		as_sc_step(s->layer[0], cfg, x, n, lr, s->sc_work, out);
 		return;
@@ -777,6 +865,11 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 	double total = 0;
 	if (wrong)
 		*wrong = 0;
+	if (s->psd) { /* PSD's energy at z*, inferred from g(x) */
+		(void)labels;
+		(void)noise;
+		return n ? psd_energy(s, cfg, x, n) : NAN;
+	}
 	if (s->sc) { /* the energy at the inferred codes (no noise) */
 		double r, a;
 		sc_parts(s, cfg, x, n, &r, &a);

@@ -183,20 +183,40 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
+	static const char *const kind[] = {"ae", "sc", "psd"};
 	fprintf(f,
 		"{\n  \"format\": \"autoscope model\",\n"
-		"  \"version\": 1,\n"
+		"  \"version\": 1,\n  \"model\": \"%s\",\n"
 		"  \"forward\": \"each layer maps a row vector x to "
-		"activation(x @ W.T + b), W of shape [out, in]\",\n"
+		"activation(x @ W.T + b), W of shape [out, in]; gain_tanh is "
+		"gain * tanh(x @ W.T + b)\",\n"
 		"  \"input\": %zu,\n  \"image\": [%zu, %zu],\n"
 		"  \"layers\": \"%s\",\n  \"loss\": \"%s\",\n"
-		"  \"stage\": %d,\n  \"trained_layers\": %zu,\n"
-		"  \"encoder\": [\n",
-		s->sizes[0], t->ds->rows, t->ds->cols, layers,
+		"  \"stage\": %d,\n  \"trained_layers\": %zu,\n",
+		kind[t->cfg.model], s->sizes[0], t->ds->rows, t->ds->cols,
+		layers,
 		t->cfg.loss == AS_LOSS_CE ? "cross-entropy" : "squared error",
 		t->cfg.stage, as_trainer_depth(t));
-	char num[16] = "";
-	for (size_t k = 0; k < L; k++) {
+	if (s->sc)
+		/* the code minimises an energy; PSD's encoder predicts it */
+		fprintf(f,
+			"  \"inference\": {\"energy\": \"1/2 ||x - z @ D||^2 + "
+			"lambda ||z||_1%s, D the rows of encoder_W.npy, whose "
+			"transpose is decoder_W.npy\", \"lambda\": %.9g, "
+			"\"alpha\": %.9g, \"method\": \"%s\", \"rounds\": %d},\n",
+			s->psd ? " + alpha/2 ||z - encoder(x)||^2" : "",
+			t->cfg.sc_lambda, s->psd ? t->cfg.psd_alpha : 0.0,
+			t->cfg.sc_fista ? "FISTA" : "ISTA", t->cfg.sc_iters);
+	fprintf(f, "  \"encoder\": [\n");
+	if (s->psd)
+		fprintf(f,
+			"    {\"weights\": \"predictor_W.npy\", \"bias\": "
+			"\"predictor_b.npy\", \"gain\": "
+			"\"predictor_gain.npy\", \"shape\": [%zu, %zu], "
+			"\"activation\": \"gain_tanh\"}\n",
+			s->sizes[1], s->sizes[0]);
+	char num[24] = "";
+	for (size_t k = 0; k < L && !s->sc; k++) {
 		if (numbered)
 			snprintf(num, sizeof num, "%zu", k + 1);
 		int sig = k + 1 < L || t->cfg.encoder == AS_ACT_SIGMOID;
@@ -211,7 +231,7 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 	for (size_t k = L; k-- > 0;) {
 		if (numbered)
 			snprintf(num, sizeof num, "%zu", k + 1);
-		int sig = k > 0 || t->cfg.loss == AS_LOSS_CE;
+		int sig = !s->sc && (k > 0 || t->cfg.loss == AS_LOSS_CE);
 		fprintf(f,
 			"    {\"weights\": \"decoder_W%s.npy\", \"bias\": "
 			"\"decoder_c%s.npy\", \"shape\": [%zu, %zu], "
@@ -462,7 +482,22 @@ void as_trainer_publish(struct as_trainer *t)
 	s->cols = ds->cols;
 	memcpy(s->w, m->w, nh * nv * sizeof(float));
 	s->decoder_gap = 0;
-	if (!m->tied) {
+	s->psd = t->stack->psd;
+	if (t->stack->psd) {
+		/* PSD's encoder in the decoder's place, P^T, and its
+		 * distance from the atoms ||P - W|| / ||W|| */
+		const float *p = t->stack->pred.p;
+		double d2 = 0, w2 = 0;
+		for (size_t j = 0; j < nh; j++)
+			for (size_t i = 0; i < nv; i++) {
+				double a = m->w[j * nv + i], b = p[j * nv + i];
+				s->w2[i * nh + j] = p[j * nv + i];
+				d2 += (b - a) * (b - a);
+				w2 += a * a;
+			}
+		s->tied = 0;
+		s->decoder_gap = w2 > 0 ? sqrt(d2 / w2) : 0;
+	} else if (!m->tied) {
 		/* ||W' - W^T|| / ||W||: how far untying has taken the
 		 * decoder from the encoder */
 		memcpy(s->w2, m->w2, nv * nh * sizeof(float));

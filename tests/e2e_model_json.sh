@@ -1,6 +1,7 @@
 #!/bin/sh
 # model.json: a deep run's export rebuilds its forward pass with numpy
-# alone (tests/model_json.py), untied (every decoder its own W') and tied.
+# alone (tests/model_json.py), untied (every decoder its own W') and tied,
+# and a PSD run's predicted code through its dictionary.
 # Usage: e2e_model_json.sh path/to/autoscope
 set -eu
 bin=$1
@@ -18,3 +19,8 @@ for tied in off on; do
 	"$py" "$here/model_json.py" "$work/$tied" ||
 		{ echo "FAIL: model.json of the tied=$tied run"; exit 1; }
 done
+"$bin" train --model psd --hidden 40 --corruption-level 0 --epochs 1 \
+	--batch-size 50 --lr 0.05 --quiet --out "$work/psd" ||
+	{ echo "FAIL: train --model psd exited $?"; exit 1; }
+"$py" "$here/model_json.py" "$work/psd" ||
+	{ echo "FAIL: model.json of the PSD run"; exit 1; }

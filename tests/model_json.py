@@ -81,7 +81,9 @@ def main():
     assert rows * cols == model["input"]
     sizes = [model["input"]] + [int(v) for v in model["layers"].split("-")]
     enc, dec = model["encoder"], model["decoder"]
-    assert len(enc) == len(dec) == len(sizes) - 1
+    assert len(dec) == len(sizes) - 1
+    # sparse coding infers its code (no encoder); PSD's encoder predicts it
+    assert len(enc) == (0 if model.get("model") == "sc" else len(dec))
     for k, layer in enumerate(enc):
         w = np.load(os.path.join(d, layer["weights"]))
         b = np.load(os.path.join(d, layer["bias"]))
@@ -104,7 +106,11 @@ def main():
         w = np.load(os.path.join(d, layer["weights"])).astype(np.float64)
         b = np.load(os.path.join(d, layer["bias"])).astype(np.float64)
         assert w.shape[1] == h.shape[1], (layer, h.shape)
-        h = act(layer["activation"], h @ w.T + b)
+        if layer["activation"] == "gain_tanh":
+            g = np.load(os.path.join(d, layer["gain"])).astype(np.float64)
+            h = g * np.tanh(h @ w.T + b)
+        else:
+            h = act(layer["activation"], h @ w.T + b)
     got = np.clip(h, 0, 1)
     gap = np.abs(got - want).max()
     print("model.json forward pass of %d digits through %s: largest "

@@ -217,6 +217,121 @@ START_TEST(test_dictionary_gradient)
 }
 END_TEST
 
+/* PSD's encoder: the gradient of alpha/(2n) sum ||z - g(x)||^2 in P, b
+ * and gain against central differences (in double, from the formula
+ * g = gain * tanh(x P^T + b), written again here), the codes z held */
+static double pred_loss(const double *p, const double *b, const double *g,
+			const float *x, const float *z, size_t n, size_t k,
+			size_t d, double alpha)
+{
+	double total = 0;
+	for (size_t e = 0; e < n; e++)
+		for (size_t j = 0; j < k; j++) {
+			double u = b[j];
+			for (size_t i = 0; i < d; i++)
+				u += p[j * d + i] * x[e * d + i];
+			double r = g[j] * tanh(u) - z[e * k + j];
+			total += r * r;
+		}
+	return alpha / (2.0 * (double)n) * total;
+}
+
+START_TEST(test_psd_encoder_gradient)
+{
+	enum { D = 5, K = 7, N = 4 };
+	float blk[K * D + 2 * K], grad[K * D + 2 * K], vel[K * D + 2 * K];
+	struct as_psd e = {blk, blk + K * D, blk + K * D + K,
+			   grad, grad + K * D, grad + K * D + K, vel};
+	struct as_rng rng;
+	as_rng_seed(&rng, 8, 1);
+	float x[N * D], z[N * K], t[N * K], zp[N * K], du[N * K];
+	for (size_t i = 0; i < K * D + 2 * K; i++)
+		blk[i] = 0.6f * as_rng_normal(&rng);
+	for (size_t i = 0; i < N * D; i++)
+		x[i] = as_rng_normal(&rng);
+	for (size_t i = 0; i < N * K; i++)
+		z[i] = as_rng_normal(&rng);
+	const float alpha = 1.7f;
+	as_psd_predict(&e, K, D, x, N, t, zp);
+	for (size_t e_ = 0; e_ < N; e_++) /* the prediction by hand */
+		for (size_t j = 0; j < K; j++) {
+			double u = e.b[j];
+			for (size_t i = 0; i < D; i++)
+				u += e.p[j * D + i] * x[e_ * D + i];
+			ck_assert(fabs(zp[e_ * K + j] - e.gain[j] * tanh(u)) <
+				  1e-5);
+		}
+	as_psd_pred_grad(&e, K, D, alpha, x, t, zp, z, N, du);
+	double pd[K * D + 2 * K];
+	for (size_t i = 0; i < K * D + 2 * K; i++)
+		pd[i] = blk[i];
+	for (size_t i = 0; i < K * D + 2 * K; i++) {
+		double keep = pd[i], h = 1e-6;
+		pd[i] = keep + h;
+		double lp = pred_loss(pd, pd + K * D, pd + K * D + K, x, z, N,
+				      K, D, alpha);
+		pd[i] = keep - h;
+		double lm = pred_loss(pd, pd + K * D, pd + K * D + K, x, z, N,
+				      K, D, alpha);
+		pd[i] = keep;
+		double num = (lp - lm) / (2 * h);
+		ck_assert_msg(fabs(num - grad[i]) < 1e-4 + 1e-3 * fabs(num),
+			      "parameter %zu: %g against %g", i, grad[i], num);
+	}
+}
+END_TEST
+
+/* The inference from a prediction minimises the whole PSD energy: at its
+ * answer the subgradient condition holds (for z_j != 0, the smooth
+ * gradient is -lambda sign z_j; for z_j = 0 it is within lambda), and
+ * with alpha 0 it is sparse coding's own answer */
+START_TEST(test_psd_inference_optimal)
+{
+	size_t d = 8, k = 12, n = 3;
+	struct as_model *m = model(d, k, n, 6);
+	float *work = malloc(as_psd_work_len(d, k, n) * sizeof *work);
+	struct as_rng rng;
+	as_rng_seed(&rng, 7, 7);
+	float x[24], zp[36], z[36], z0[36];
+	for (size_t i = 0; i < n * d; i++)
+		x[i] = as_rng_normal(&rng);
+	for (size_t i = 0; i < n * k; i++)
+		zp[i] = as_rng_normal(&rng);
+	struct as_config cfg;
+	sc_config(&cfg, 0.2f, 3000, 1);
+	cfg.psd_alpha = 0.8f;
+	as_psd_infer(m, &cfg, x, n, zp, z, work);
+	for (size_t e = 0; e < n; e++)
+		for (size_t j = 0; j < k; j++) {
+			double g = cfg.psd_alpha * (z[e * k + j] - zp[e * k + j]);
+			for (size_t i = 0; i < d; i++) {
+				double r = x[e * d + i];
+				for (size_t l = 0; l < k; l++)
+					r -= z[e * k + l] * m->w[l * d + i];
+				g -= r * m->w[j * d + i];
+			}
+			float zj = z[e * k + j];
+			if (zj != 0)
+				ck_assert_msg(fabs(g + cfg.sc_lambda *
+							   (zj > 0 ? 1 : -1)) <
+						      2e-3,
+					      "z %g: gradient %g", zj, g);
+			else
+				ck_assert_msg(fabs(g) <= cfg.sc_lambda + 2e-3,
+					      "z 0: gradient %g", g);
+		}
+	/* the prediction term pulls the code towards zp: alpha 0 ignores it */
+	cfg.psd_alpha = 0;
+	as_psd_infer(m, &cfg, x, n, zp, z, work);
+	as_sc_infer(m, &cfg, x, n, z0, work);
+	for (size_t i = 0; i < n * k; i++)
+		ck_assert_msg(fabsf(z[i] - z0[i]) < 2e-3, "%zu: %g against %g",
+			      i, z[i], z0[i]);
+	free(work);
+	as_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sparse");
@@ -225,6 +340,8 @@ int main(void)
 	tcase_add_test(tc, test_orthonormal_solution);
 	tcase_add_test(tc, test_energy_descends);
 	tcase_add_test(tc, test_dictionary_gradient);
+	tcase_add_test(tc, test_psd_encoder_gradient);
+	tcase_add_test(tc, test_psd_inference_optimal);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

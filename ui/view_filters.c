@@ -255,6 +255,9 @@ static const char *what(const struct ui_state *u, const struct as_snapshot *s)
 	if (s->n_layers > 1)
 		return u->decoder && !s->tied ? "layer 1 decoder: columns of W1'"
 					      : "layer 1 filters: rows of W1";
+	if (s->psd)
+		return u->decoder ? "PSD's encoder: rows of P"
+				  : "dictionary: atoms, rows of W";
 	return u->decoder && !s->tied ? "decoder: columns of W'"
 				      : "filters: rows of W";
 }
@@ -302,6 +305,8 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 				       : s->w + (size_t)k * s->n_visible,
 			       untied ? decoder_col(s, k, gather) : NULL};
 	const char *name[2] = {"encoder: row of W", "decoder: column of W'"};
+	if (s->psd)
+		name[0] = "atom: row of W", name[1] = "encoder: row of P";
 	int x = r->x + 2, y = r->y + 2;
 	int tx = side ? x + imgs * (z->cell_w + 2) : x;
 	int ty = side ? y : y + 1 + z->cell_h + 1;
@@ -309,7 +314,9 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 		int ix = x + i * (z->cell_w + 2);
 		ui_on(UI_P_DIM, u);
 		mvprintw(y, ix, "%.*s", z->cell_w,
-			 i ? "W' column" : layer ? "projected" : "W row");
+			 i ? (s->psd ? "P row" : "W' column")
+			   : layer ? "projected"
+				   : "W row");
 		ui_off(UI_P_DIM, u);
 		ui_image(u, y + 1, ix, img[i], s->rows, s->cols, z, 1);
 	}
@@ -341,7 +348,9 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 	else
 		mvprintw(ty++, tx, "unit %d of layer %d (linear projection)",
 			 k + 1, layer + 1);
-	if (untied)
+	if (untied && s->psd)
+		mvprintw(ty++, tx, "||P - W|| / ||W|| %.3f", s->decoder_gap);
+	else if (untied)
 		mvprintw(ty++, tx, "||W'-W^T|| / ||W|| %.3f", s->decoder_gap);
 	else if (layer == 0)
 		mvprintw(ty++, tx, "tied: the decoder is W^T");
@@ -631,6 +640,10 @@ static void toggle_decoder(struct ui_state *u, const struct as_snapshot *s)
 		ui_say(u, 0,
 		       "tied: the decoder is W^T, the filters you see "
 		       "(t unties)");
+	else if (s && s->psd)
+		ui_say(u, 0, "filters: %s",
+		       u->decoder ? "PSD's encoder, rows of P"
+				  : "the dictionary's atoms, rows of W");
 	else
 		ui_say(u, 0, "filters: %s",
 		       u->decoder ? "decoder W' columns" : "encoder W rows");
@@ -673,7 +686,7 @@ const struct ui_key ui_filters_keys[] = {
 	{'>', '.', NULL, NULL, sel_next},
 	{'z', 0, "z", "zoom the selected filter, with its numbers",
 	 toggle_zoom},
-	{'d', 0, "d", "encoder filters / decoder filters (untied)",
+	{'d', 0, "d", "encoder / decoder filters (untied; PSD: atoms / encoder)",
 	 toggle_decoder},
 	{'Q', 0, "Q", "pictures in quadrants: detail across, pixels tall",
 	 toggle_quads},

@@ -118,6 +118,17 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(6, "|z|1", "%.2f", sc->sc_l1);
 		NUM(6, "|atom|", "%.2f", sc->sc_atom_norm);
 	}
+	if (want & AS_SCORE_PSD) {
+		/* the predicted codes against the inferred: PSD's encoder
+		 * (none for sparse coding) and the least-squares linear fit;
+		 * the time per code of each way */
+		NUM(6, "pred", "%.3f", sc->psd_rel_err);
+		NUM(6, "linear", "%.3f", sc->lin_rel_err);
+		NUM(5, "cos", "%.2f",
+		    isfinite(sc->psd_cos) ? sc->psd_cos : sc->lin_cos);
+		NUM(6, "us/inf", "%.1f", sc->us_infer);
+		NUM(7, "us/pred", "%.2f", sc->us_predict);
+	}
 	if (want & AS_SCORE_FEW) {
 		/* the probe's accuracy with 10 and 100 labels a class (the
 		 * mean of the draws, their range) and with all */
@@ -299,6 +310,12 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				 "active: non-zero coefficients a code; resid: "
 				 "the residual's share of the energy; |atom|: "
 				 "mean atom norm"},
+				{AS_SCORE_PSD,
+				 "pred, linear: ||zp - z*|| / ||z*|| of PSD's "
+				 "encoder and of a least-squares linear fit, "
+				 "z* inferred; cos: the predictor's filters "
+				 "against the atoms; us a code inferred and "
+				 "predicted"},
 			};
 			for (size_t i = 0; i < sizeof legend / sizeof legend[0];
 			     i++)

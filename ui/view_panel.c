@@ -152,12 +152,16 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 	char layers[64], stage[64];
 	as_param_format(&s->config, as_param_find("layers"), layers,
 			sizeof layers);
-	if (s->config.model == AS_MODEL_SC) {
-		/* sparse coding: no encoder, the inference is the model */
-		ui_fields_add(&f, " sparse coding %zu-%s, L1 %g, %s %d",
-			      s->n_visible, layers, s->config.sc_lambda,
+	if (s->config.model != AS_MODEL_AE) {
+		/* sparse coding: no encoder, the inference is the model;
+		 * PSD: and an encoder trained to predict it */
+		ui_fields_add(&f, " %s %zu-%s, L1 %g, %s %d",
+			      s->psd ? "PSD" : "sparse coding", s->n_visible,
+			      layers, s->config.sc_lambda,
 			      s->config.sc_fista ? "FISTA" : "ISTA",
 			      s->config.sc_iters);
+		if (s->psd)
+			ui_fields_add(&f, ", alpha %g", s->config.psd_alpha);
 		ui_fields_add(&f, ", atoms %s",
 			      s->config.renorm ? "renormalised"
 					       : "not renormalised");

@@ -53,6 +53,8 @@ enum as_init {
 enum as_model_kind {
 	AS_MODEL_AE = 0, /* the autoencoders: one layer, stacks, RBMs */
 	AS_MODEL_SC,	 /* sparse coding: codes inferred, a dictionary */
+	AS_MODEL_PSD,	 /* predictive sparse decomposition: the same, and
+			  * an encoder trained to predict the codes */
 };
 
 #define AS_LAYERS_MAX 8
@@ -97,6 +99,7 @@ struct as_config {
 	int sc_iters;	 /* ISTA / FISTA rounds a minibatch */
 	int sc_fista;	 /* FISTA (1) or plain ISTA (0) */
 	int renorm;	 /* the atoms back to unit length after each step */
+	float psd_alpha; /* PSD: weight of 1/2 ||z - g(x)||^2 */
 };
 
 enum as_param_type {

@@ -33,6 +33,7 @@ enum as_score_kind {
 	AS_SCORE_FEW = 1 << 9,	   /* the probe with few labels a class */
 	AS_SCORE_SPARSE = 1 << 10, /* sparse coding's codes and atoms */
 	AS_SCORE_CHAIN = 1 << 11,  /* denoising sampling chains */
+	AS_SCORE_PSD = 1 << 12,	   /* predicted codes against inferred */
 };
 
 /* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
@@ -118,6 +119,17 @@ struct as_scores {
 	/* AS_SCORE_CHAIN: the chains' mean pixel value at the start, after
 	 * 10 steps and after AS_CHAIN_STEPS */
 	double chain_start, chain_10, chain_end;
+	/* AS_SCORE_PSD (sparse coding and PSD), against the codes z* that
+	 * sparse coding infers on the held-out part: the relative error
+	 * ||zp - z*|| / ||z*|| and the sparse-coding energy ratio E(zp) /
+	 * E(z*) of PSD's prediction (psd_*, NaN for sc) and of the best
+	 * linear predictor fitted to the training part's codes by least
+	 * squares (lin_*, the baseline); the mean cosine between each unit's
+	 * predictor filter and its atom; the time per code of inference and
+	 * of prediction */
+	double psd_rel_err, psd_energy_ratio, psd_cos;
+	double lin_rel_err, lin_energy_ratio, lin_cos;
+	double us_infer, us_predict;
 };
 
 #define AS_BALL_R 2

@@ -46,6 +46,8 @@ struct as_snapshot {
 	int paused;
 	int waiting; /* ahead of the runs beside it: waiting for them */
 	int tied;
+	int psd; /* PSD: w holds the atoms and w2 the encoder's P^T (the
+		  * filter views' decoder side is PSD's encoder) */
 	size_t n_visible, n_hidden, rows, cols;
 	float *w;      /* n_hidden x n_visible, the encoder filters */
 	float *w2;     /* n_visible x n_hidden, the decoder W' (untied;

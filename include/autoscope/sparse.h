@@ -59,4 +59,50 @@ void as_sc_measure(struct as_model *m, const struct as_config *cfg,
 		   const float *x, size_t n, float *work,
 		   struct as_sc_stats *out);
 
+/*
+ * Predictive sparse decomposition (Kavukcuoglu, Ranzato & LeCun 2008):
+ * the energy gains a prediction term,
+ *     E(x, z) = 1/2 ||x - z W||^2 + lambda ||z||_1 + alpha/2 ||z - g(x)||^2,
+ * with the encoder g(x) = gain * tanh(x P^T + b) (P k x d, gain and b of
+ * k: a scaled tanh per unit). A minibatch: predict, infer z* from the
+ * prediction (ISTA/FISTA with L + alpha), a step on the dictionary as
+ * sparse coding's and one on the encoder towards z*. After training the
+ * code is the prediction: one product, no iterations.
+ * The encoder's block is [P | b | gain] in the stack's arena, with its
+ * gradient and momentum at the same offsets (stack.h); v is the momentum
+ * of the whole block, gp its gradient (gp, gb, ggain consecutive).
+ */
+struct as_psd {
+	float *p, *b, *gain;	/* the block: P, then b, then gain */
+	float *gp, *gb, *ggain; /* its gradient, laid out alike */
+	float *v;		/* its momentum */
+};
+
+/* floats of scratch as_psd_* need: as_sc_work_len's, then 2 n k */
+size_t as_psd_work_len(size_t n_visible, size_t n_hidden, size_t max_batch);
+
+/* zp = g(x) for n rows (n x k), t = tanh(x P^T + b) beside it */
+void as_psd_predict(const struct as_psd *e, size_t k, size_t d,
+		    const float *x, size_t n, float *t, float *zp);
+
+/* z* from zp: the energy above, sc_iters rounds from z = zp; z must not
+ * be m->dh */
+void as_psd_infer(struct as_model *m, const struct as_config *cfg,
+		  const float *x, size_t n, const float *zp, float *z,
+		  float *work);
+
+/* the gradient of alpha/(2n) sum ||z - g(x)||^2 in the encoder's block
+ * (gp, gb, ggain), from the t and zp of as_psd_predict; du (n x k)
+ * scratch */
+void as_psd_pred_grad(const struct as_psd *e, size_t k, size_t d,
+		      float alpha, const float *x, const float *t,
+		      const float *zp, const float *z, size_t n, float *du);
+
+/* One minibatch (above), with momentum and weight decay on both parts and
+ * the atoms renormalised if cfg->renorm; losses->recon the mean energy a
+ * row at z*, before the step. */
+void as_psd_step(struct as_model *m, const struct as_psd *e,
+		 const struct as_config *cfg, const float *x, size_t n,
+		 float lr, float *work, struct as_losses *out);
+
 #endif

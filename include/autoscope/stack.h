@@ -17,7 +17,9 @@
  * units, so layer k is a struct as_model view of its block: pretraining a
  * layer as an autoencoder is the gradient-checked one-layer model, and a
  * stack of one layer without a head is that model bit for bit. The head
- * [V (C x n_L) | v (C)] exists only when fine-tuning classifies. Gradient
+ * [V (C x n_L) | v (C)] exists only when fine-tuning classifies; PSD's
+ * encoder [P (n_1 x n_0) | b (n_1) | gain (n_1)] sits between the layer
+ * and the head (no head with it). Gradient
  * and momentum arenas of the same layout; workspaces for max_batch
  * examples, so no step allocates.
  * Threading: a stack belongs to one thread (the trainer's), like a model;
@@ -32,6 +34,7 @@
 #include "autoscope/model.h"
 #include "autoscope/params.h"
 #include "autoscope/rng.h"
+#include "autoscope/sparse.h"
 
 struct as_stack {
 	size_t n_layers;
@@ -49,7 +52,13 @@ struct as_stack {
 			 * Gaussian visible units */
 	int sc;	       /* sparse coding (cfg model sc): layer 0's codes are
 			* inferred (sparse.h), not computed */
-	float *sc_work; /* its scratch (as_sc_work_len), or NULL */
+	float *sc_work; /* its scratch (as_sc_work_len, as_psd_work_len),
+			 * or NULL */
+	int psd;	/* predictive sparse decomposition (model psd, with
+			 * sc): the encoder's block [P | b | gain] follows
+			 * the layer's, and layer 0's codes are its
+			 * predictions */
+	struct as_psd pred; /* that block's arrays (sparse.h) */
 	/* workspace */
 	float *buf[2]; /* max_batch x the widest layer */
 	float *logits; /* max_batch x C */
@@ -58,7 +67,8 @@ struct as_stack {
 /* The stack's weights by name, for files: per layer k (from 1, the input
  * up) encoder_Wk (n_k x n_{k-1}), encoder_bk, decoder_ck and decoder_Wk
  * (n_{k-1} x n_k: W_k^T when tied, after as_model_sync_decoder), then
- * softmax_W and softmax_b with a head. numbered 0 drops the k (one layer
+ * PSD's predictor_W, predictor_b and predictor_gain, then softmax_W and
+ * softmax_b with a head. numbered 0 drops the k (one layer
  * keeps the names it always had). */
 struct as_tensor {
 	char name[32];
