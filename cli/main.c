@@ -73,13 +73,16 @@ static int save_files(struct as_trainer *t, const char *out, int quiet,
 		return -1;
 	}
 	if (!quiet)
-		printf("wrote %s/{checkpoint.ascp, filters.png, recon.png, "
-		       "chart.svg, model.json, %s, log.csv%s}\n",
-		       out,
+		printf("wrote %s/{checkpoint.ascp, filters.png, %srecon.png, "
+		       "chart.svg, model.json, %s%s, log.csv%s}\n",
+		       out, t->stack->psd ? "predictor.png, " : "",
 		       t->stack->n_layers > 1
 			       ? "encoder_W1.npy ... decoder_c*.npy"
 			       : "encoder_W.npy, encoder_b.npy, decoder_W.npy, "
 				 "decoder_c.npy",
+		       t->stack->psd ? ", predictor_W.npy, predictor_b.npy, "
+				       "predictor_gain.npy"
+				     : "",
 		       views ? ", history.png, frames/" : "");
 	return 0;
 }

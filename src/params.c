@@ -153,6 +153,28 @@ const struct as_param *as_param_at(size_t i)
 	return i < N_PARAMS ? &table[i] : NULL;
 }
 
+int as_param_applies(const struct as_param *p, const struct as_config *cfg)
+{
+	static const char *const sparse_only[] = {"sc_lambda", "sc_iters",
+						  "sc_fista", "renorm", NULL};
+	/* what sparse coding has no use for: an encoder's noise and
+	 * penalties, the stacks' settings, the loss (its energy is squared
+	 * error) */
+	static const char *const ae_only[] = {
+		"corruption_level", "corruption",  "sparsity_weight",
+		"sparsity_target",  "tied",	   "contractive_weight",
+		"loss",		    "encoder",	   "stage",
+		"pretrain",	    "pretrain_epochs", "labelled",
+		"code_noise",	    "init",	   "layers",
+		"finetune",	    NULL};
+	const char *const *list =
+		cfg->model == AS_MODEL_AE ? sparse_only : ae_only;
+	for (; *list; list++)
+		if (!strcmp(p->name, *list))
+			return 0;
+	return strcmp(p->name, "psd_alpha") || cfg->model == AS_MODEL_PSD;
+}
+
 static int same_name(const char *a, const char *b)
 {
 	for (; *a && *b; a++, b++) {

@@ -282,6 +282,12 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 					       ds->cols, t->opts.grid_cols,
 					       t->opts.grid_rows, scale, err);
 	}
+	if (st == AS_OK && stk->psd) {
+		/* PSD's encoder filters, to set beside the atoms */
+		snprintf(path, sizeof path, "%s/predictor.png", dir);
+		st = as_export_filters_png(path, stk->pred.p, nh, ds->rows,
+					   ds->cols, scale, err);
+	}
 	if (st != AS_OK)
 		return st;
 	const float *clean;

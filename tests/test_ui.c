@@ -540,6 +540,53 @@ START_TEST(test_panel_steps)
 }
 END_TEST
 
+/* The controls panel lists the settings the focused run's model uses:
+ * sparse coding's rows have no corruption and no stack settings, an
+ * autoencoder's no L1 lambda, PSD's its alpha; a selection on a setting
+ * the model has no use for stands on the next row */
+START_TEST(test_panel_rows_of_the_model)
+{
+	struct as_config ae, sc, psd;
+	as_config_default(&ae);
+	as_config_default(&sc);
+	as_config_default(&psd);
+	sc.model = AS_MODEL_SC;
+	psd.model = AS_MODEL_PSD;
+	int all[UI_PANEL_MAX], a[UI_PANEL_MAX], b[UI_PANEL_MAX],
+		c[UI_PANEL_MAX];
+	int n_all = ui_panel_params(NULL, all), na = ui_panel_params(&ae, a),
+	    nb = ui_panel_params(&sc, b), nc = ui_panel_params(&psd, c);
+	ck_assert_int_eq(n_all, (int)as_param_count());
+	ck_assert_int_eq(nc, nb + 1); /* psd_alpha */
+	ck_assert(na < n_all && nb < na);
+	int cl = as_param_index(as_param_find("corruption_level"));
+	int lam = as_param_index(as_param_find("sc_lambda"));
+	int alpha = as_param_index(as_param_find("psd_alpha"));
+	int lr = as_param_index(as_param_find("lr"));
+	int has[4][4] = {{0}}; /* [list][cl, lam, alpha, lr] */
+	const int *lists[3] = {a, b, c}, ns[3] = {na, nb, nc};
+	for (int l = 0; l < 3; l++)
+		for (int i = 0; i < ns[l]; i++) {
+			has[l][0] |= lists[l][i] == cl;
+			has[l][1] |= lists[l][i] == lam;
+			has[l][2] |= lists[l][i] == alpha;
+			has[l][3] |= lists[l][i] == lr;
+			if (i)
+				ck_assert_int_lt(lists[l][i - 1], lists[l][i]);
+		}
+	ck_assert(has[0][0] && !has[0][1] && !has[0][2] && has[0][3]);
+	ck_assert(!has[1][0] && has[1][1] && !has[1][2] && has[1][3]);
+	ck_assert(!has[2][0] && has[2][1] && has[2][2] && has[2][3]);
+	/* corruption_level (row 0 of an autoencoder) on a sparse coding
+	 * run: the first row after it */
+	int pos = ui_panel_pos(b, nb, cl);
+	ck_assert_int_gt(b[pos], cl);
+	ck_assert(pos == 0 || b[pos - 1] < cl);
+	ck_assert_int_eq(b[ui_panel_pos(b, nb, lam)], lam);
+	ck_assert_int_eq(ui_panel_pos(b, nb, 1000), nb - 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ui");
@@ -559,6 +606,7 @@ int main(void)
 	tcase_add_test(tc, test_split_and_scatter);
 	tcase_add_test(tc, test_axis);
 	tcase_add_test(tc, test_mouse_hits);
+	tcase_add_test(tc, test_panel_rows_of_the_model);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -112,22 +112,41 @@ static void act_tied(struct ui_state *u, const struct as_snapshot *s)
 	push(u, AS_CMD_NUDGE, param("tied"), 1);
 }
 
+/* the panel's rows for the focused run (s NULL: every setting) */
+static int panel_rows(const struct as_snapshot *s, int *idx)
+{
+	return ui_panel_params(s ? &s->config : NULL, idx);
+}
+
 static void act_sel_up(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	if (u->sel > 0)
-		u->sel--;
+	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
+	int pos = ui_panel_pos(idx, n, u->sel);
+	if (n > 0)
+		u->sel = idx[pos > 0 && idx[pos] >= u->sel ? pos - 1 : pos];
 }
 
 static void act_sel_down(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	if (u->sel + 1 < (int)as_param_count())
-		u->sel++;
+	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
+	int pos = ui_panel_pos(idx, n, u->sel);
+	if (n > 0)
+		u->sel = idx[idx[pos] > u->sel || pos + 1 >= n ? pos : pos + 1];
 }
 
-static void nudge_sel(struct ui_state *u, int dir)
+/* the selection among the focused run's rows (a run of another model
+ * may have left it on a setting this one has no use for) */
+static void sel_snap(struct ui_state *u, const struct as_snapshot *s)
 {
+	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
+	if (n > 0)
+		u->sel = idx[ui_panel_pos(idx, n, u->sel)];
+}
+
+static void nudge_sel(struct ui_state *u, const struct as_snapshot *s,
+		      int dir)
+{
+	sel_snap(u, s);
 	const struct as_param *p = as_param_at((size_t)u->sel);
 	if (!p->live)
 		ui_say(u, 1, "%s is fixed for a run: restart with --%s",
@@ -138,19 +157,17 @@ static void nudge_sel(struct ui_state *u, int dir)
 
 static void act_inc(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	nudge_sel(u, 1);
+	nudge_sel(u, s, 1);
 }
 
 static void act_dec(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
-	nudge_sel(u, -1);
+	nudge_sel(u, s, -1);
 }
 
 static void act_type(struct ui_state *u, const struct as_snapshot *s)
 {
-	(void)s;
+	sel_snap(u, s);
 	const struct as_param *p = as_param_at((size_t)u->sel);
 	if (!p->live) {
 		ui_say(u, 1, "%s is fixed for a run: restart with --%s",
@@ -556,10 +573,11 @@ static void mouse_key(struct ui_state *u, const struct as_snapshot *s)
 		return;
 	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 		return;
-	int row = ui_hit_panel(&u->lay.panel, u->sel, (int)as_param_count(),
+	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
+	int row = ui_hit_panel(&u->lay.panel, ui_panel_pos(idx, n, u->sel), n,
 			       ev.x, ev.y);
 	if (row >= 0) {
-		u->sel = row;
+		u->sel = idx[row];
 		return;
 	}
 	if (!(u->full < 0 || u->full == UI_V_FILTERS) || u->zoom)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "autoscope/params.h"
 #include "layout.h"
 
 static int clampi(int v, int lo, int hi)
@@ -42,6 +43,23 @@ void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l)
 	l->curves = (struct ui_rect){1, w - right, top, right};
 	l->recon = (struct ui_rect){1 + top, 0, low, w - panel_w};
 	l->panel = (struct ui_rect){1 + top, w - panel_w, low, panel_w};
+}
+
+int ui_panel_params(const struct as_config *cfg, int *idx)
+{
+	int n = 0;
+	for (size_t i = 0; i < as_param_count() && n < UI_PANEL_MAX; i++)
+		if (!cfg || as_param_applies(as_param_at(i), cfg))
+			idx[n++] = (int)i;
+	return n;
+}
+
+int ui_panel_pos(const int *idx, int n, int sel)
+{
+	for (int i = 0; i < n; i++)
+		if (idx[i] >= sel)
+			return i;
+	return n > 0 ? n - 1 : 0;
 }
 
 int ui_panel_top(int sel, int rows)

@@ -34,6 +34,17 @@ void ui_layout_compute(int w, int h, int n_rows_panel, struct ui_layout *l);
  * view (the panel scrolls on a short terminal). */
 int ui_panel_top(int sel, int rows);
 
+/* The controls panel's rows: the table indices of the settings that
+ * apply to cfg's model (as_param_applies; every one when cfg is NULL),
+ * in table order, into idx (UI_PANEL_MAX long); their count. */
+struct as_config;
+#define UI_PANEL_MAX 64 /* idx's length: the table's rows, at most */
+int ui_panel_params(const struct as_config *cfg, int *idx);
+/* The row of table index sel among those n, or of the first after it
+ * (the last row if none): where a selection the model has no use for
+ * stands. */
+int ui_panel_pos(const int *idx, int n, int sel);
+
 /* Mouse hits: the panel row (scrolled as drawn) under (x, y), or -1; the
  * filter under (x, y) in the grid drawn in area (tiles from row y + 2,
  * column x + 1), or -1 (a gap, outside, or past n_filters). */

@@ -386,6 +386,19 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 {
 	struct ui_fields f;
 	ui_fields_init(&f, w);
+	if (s->config.model != AS_MODEL_AE) {
+		/* sparse coding and PSD: their own settings, not noise */
+		ui_fields_add(&f, "%s L1 %g %zu atoms", s->psd ? "PSD" : "sc",
+			      s->config.sc_lambda, s->n_hidden);
+		if (!s->config.renorm)
+			ui_fields_add(&f, " free norms");
+		if (extra)
+			ui_fields_add(&f, "%s", extra);
+		ui_on(UI_P_DIM, u);
+		mvprintw(y, x, "%s", f.text);
+		ui_off(UI_P_DIM, u);
+		return;
+	}
 	ui_fields_add(
 		&f, "%s %g",
 		as_param_find("corruption")->choices[s->config.corruption],

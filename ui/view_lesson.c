@@ -112,12 +112,6 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(6, "10", "%.3f", sc->chain_10);
 		NUM(6, "100", "%.3f", sc->chain_end);
 	}
-	if (want & AS_SCORE_SPARSE) {
-		NUM(6, "active", "%.1f", sc->sc_active);
-		NUM(6, "resid", "%.3f", sc->sc_residual);
-		NUM(6, "|z|1", "%.2f", sc->sc_l1);
-		NUM(6, "|atom|", "%.2f", sc->sc_atom_norm);
-	}
 	if (want & AS_SCORE_PSD) {
 		/* the predicted codes against the inferred: PSD's encoder
 		 * (none for sparse coding) and the least-squares linear fit;
@@ -128,6 +122,12 @@ static int score_cols(const struct ui_state *u, int row,
 		    isfinite(sc->psd_cos) ? sc->psd_cos : sc->lin_cos);
 		NUM(6, "us/inf", "%.1f", sc->us_infer);
 		NUM(7, "us/pred", "%.2f", sc->us_predict);
+	}
+	if (want & AS_SCORE_SPARSE) {
+		NUM(6, "active", "%.1f", sc->sc_active);
+		NUM(6, "resid", "%.3f", sc->sc_residual);
+		NUM(6, "|z|1", "%.2f", sc->sc_l1);
+		NUM(6, "|atom|", "%.2f", sc->sc_atom_norm);
 	}
 	if (want & AS_SCORE_FEW) {
 		/* the probe's accuracy with 10 and 100 labels a class (the
@@ -179,7 +179,9 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(7, "R2noise", "%.3f", sc->noise_r2);
 	}
 	/* the decoder's distance from the encoder: ||W' - W^T|| / ||W|| */
-	if (s && s->tied)
+	if (s && s->psd) /* its encoder is no decoder: cos says */
+		COL(7, "-");
+	else if (s && s->tied)
 		COL(7, "tied");
 	else if (s)
 		COL(7, "%.3f", s->decoder_gap);
@@ -306,16 +308,15 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				{AS_SCORE_CHAIN, "start / 10 / 100: the chains' "
 						 "mean pixel value after so "
 						 "many steps"},
+				{AS_SCORE_PSD,
+				 "pred, linear: ||zp - z*|| / ||z*|| of PSD's "
+				 "encoder and of a linear fit; cos: their "
+				 "filters against the atoms; us a code "
+				 "inferred, predicted"},
 				{AS_SCORE_SPARSE,
 				 "active: non-zero coefficients a code; resid: "
 				 "the residual's share of the energy; |atom|: "
 				 "mean atom norm"},
-				{AS_SCORE_PSD,
-				 "pred, linear: ||zp - z*|| / ||z*|| of PSD's "
-				 "encoder and of a least-squares linear fit, "
-				 "z* inferred; cos: the predictor's filters "
-				 "against the atoms; us a code inferred and "
-				 "predicted"},
 			};
 			for (size_t i = 0; i < sizeof legend / sizeof legend[0];
 			     i++)

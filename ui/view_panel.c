@@ -23,15 +23,20 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		ui_fields_add(&tf, "controls");
 	}
 	ui_box(r, tf.text, u);
-	int n = (int)as_param_count(), rows = r->h - 2;
-	/* scrolled so that the selected row is always in view */
-	int top = ui_panel_top(u->sel, rows);
-	for (int i = top; i < n && i - top < rows; i++) {
+	/* the settings this run's model uses, scrolled so that the
+	 * selected row is always in view */
+	int idx[UI_PANEL_MAX];
+	int n = ui_panel_params(&s->config, idx), rows = r->h - 2;
+	int pos = ui_panel_pos(idx, n, u->sel);
+	int top = ui_panel_top(pos, rows);
+	int sel = n > 0 ? idx[pos] : u->sel; /* where a key acts (sel_snap) */
+	for (int row = top; row < n && row - top < rows; row++) {
+		int i = idx[row];
 		const struct as_param *p = as_param_at((size_t)i);
 		char val[40];
 		as_param_format(&s->config, p, val, sizeof val);
-		int y = r->y + 1 + i - top, w = r->w - 2;
-		if (i == u->sel)
+		int y = r->y + 1 + row - top, w = r->w - 2;
+		if (i == sel)
 			ui_on(UI_P_SEL, u);
 		else if (!p->live)
 			ui_on(UI_P_DIM, u);
@@ -39,7 +44,7 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 		mvprintw(y, r->x + 2, "%-14s", p->label);
 		struct ui_fields f;
 		ui_fields_init(&f, w - 17);
-		if (i == u->sel && u->prompt) {
+		if (i == sel && u->prompt) {
 			if (!ui_fields_add(&f, "= %s_", u->input)) {
 				/* the end of a long value, as typed */
 				size_t keep = w > 24 ? (size_t)(w - 24) : 0;
@@ -56,7 +61,7 @@ void ui_paint_panel(const struct ui_state *u, const struct as_snapshot *s,
 				ui_fields_add(&f, " (restart)");
 		}
 		mvprintw(y, r->x + 17, "%s", f.text);
-		if (i == u->sel)
+		if (i == sel)
 			ui_off(UI_P_SEL, u);
 		else if (!p->live)
 			ui_off(UI_P_DIM, u);

@@ -133,6 +133,11 @@ struct as_param {
 
 size_t as_param_count(void);
 const struct as_param *as_param_at(size_t i);
+/* Whether p means anything to a run of cfg's model (the controls panel
+ * lists only those): sparse coding and PSD have no use for an
+ * autoencoder's noise, penalties and stack settings, an autoencoder none
+ * for theirs. Any thread. */
+int as_param_applies(const struct as_param *p, const struct as_config *cfg);
 /* By name; '-' and '_' are the same ("corruption-level"). NULL if unknown. */
 const struct as_param *as_param_find(const char *name);
 /* Index in the table, or -1. */
