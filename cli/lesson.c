@@ -195,6 +195,10 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->lin_cos);
 	csv_num(f, s->us_infer);
 	csv_num(f, s->us_predict);
+	csv_num(f, s->jac_frob);
+	csv_num(f, s->jac_tangent);
+	csv_num(f, s->jac_random);
+	csv_num(f, s->jac_ratio);
 	fprintf(f, "\n");
 }
 
@@ -234,6 +238,11 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		       "%.3f; %.1f us a code inferred, %.2f us predicted",
 		       s->lin_rel_err, s->lin_energy_ratio, s->lin_cos,
 		       s->us_infer, s->us_predict);
+	if (s->have & AS_SCORE_JACOBIAN)
+		printf("  Jacobian ||J||_F %.3f, gain along the data %.4f, "
+		       "across it %.4f (x%.2f)",
+		       s->jac_frob, s->jac_tangent, s->jac_random,
+		       s->jac_ratio);
 	if (s->have & AS_SCORE_FEW)
 		printf("  probe with 10 / 100 / all labels a class: codes "
 		       "%.3f / %.3f / %.3f, raw %.3f / %.3f / %.3f, PCA %.3f / "
@@ -328,7 +337,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 				lev[lv], kind[k], lev[lv], kind[k], lev[lv],
 				kind[k]);
 	fprintf(csv, ",psd_rel_err,psd_energy_ratio,psd_cos,lin_rel_err,"
-		     "lin_energy_ratio,lin_cos,us_infer,us_predict\n");
+		     "lin_energy_ratio,lin_cos,us_infer,us_predict,jac_frob,"
+		     "jac_tangent,jac_random,jac_ratio\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

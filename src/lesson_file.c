@@ -38,6 +38,7 @@ static const struct {
 	{"few", AS_SCORE_FEW},	       {"sparse", AS_SCORE_SPARSE},
 	{"chain", AS_SCORE_CHAIN},
 	{"psd", AS_SCORE_PSD},
+	{"jacobian", AS_SCORE_JACOBIAN},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 

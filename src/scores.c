@@ -36,6 +36,7 @@ void as_scores_clear(struct as_scores *s)
 	s->psd_rel_err = s->psd_energy_ratio = s->psd_cos = NAN;
 	s->lin_rel_err = s->lin_energy_ratio = s->lin_cos = NAN;
 	s->us_infer = s->us_predict = NAN;
+	s->jac_frob = s->jac_tangent = s->jac_random = s->jac_ratio = NAN;
 }
 
 static double clock_s(void)
@@ -726,6 +727,110 @@ out:
 	return st;
 }
 
+enum { JAC_N = 200 };
+
+/* the encoder's Jacobian at held-out digits, along the data and across
+ * it (scores.h) */
+static enum as_status score_jacobian(const struct run *r,
+				     struct as_scores *s,
+				     struct as_error *err)
+{
+	const struct as_dataset *ds = r->ds;
+	struct as_model *m = r->stack->layer[0];
+	size_t d = ds->d, k = m->n_hidden, ntr = ds->n_train;
+	size_t nte = ds->n - ntr, n = nte < JAC_N ? nte : JAC_N;
+	const float *q = ds->x + ntr * d;
+	float *h = malloc(n * k * sizeof *h), *v = malloc(n * d * sizeof *v);
+	float *p = malloc(n * k * sizeof *p);
+	float *dots = malloc(n * 512 * sizeof *dots);
+	float *tn = malloc(ntr * sizeof *tn);
+	uint32_t *nn = malloc(n * sizeof *nn);
+	float *best = malloc(n * sizeof *best);
+	double *wn = NULL;
+	enum as_status st = AS_OK;
+	if (!h || !v || !p || !dots || !tn || !nn || !best) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* each query's nearest training digit: ||t||^2 - 2 q.t, by blocks */
+	for (size_t i = 0; i < ntr; i++) {
+		double a = 0;
+		for (size_t j = 0; j < d; j++)
+			a += (double)ds->x[i * d + j] * ds->x[i * d + j];
+		tn[i] = (float)a;
+	}
+	for (size_t e = 0; e < n; e++)
+		best[e] = INFINITY, nn[e] = 0;
+	for (size_t at = 0; at < ntr; at += 512) {
+		size_t b = ntr - at < 512 ? ntr - at : 512;
+		as_sgemm(0, 1, n, b, d, 1.0f, q, d, ds->x + at * d, d, 0.0f,
+			 dots, b);
+		for (size_t e = 0; e < n; e++)
+			for (size_t i = 0; i < b; i++) {
+				float dist = tn[at + i] - 2 * dots[e * b + i];
+				if (dist < best[e])
+					best[e] = dist, nn[e] = (uint32_t)(at + i);
+			}
+	}
+	/* the unit directions to them, and the codes */
+	for (size_t e = 0; e < n; e++) {
+		const float *t = ds->x + (size_t)nn[e] * d;
+		double a = 0;
+		for (size_t j = 0; j < d; j++) {
+			v[e * d + j] = t[j] - q[e * d + j];
+			a += (double)v[e * d + j] * v[e * d + j];
+		}
+		float inv = a > 0 ? (float)(1.0 / sqrt(a)) : 0.0f;
+		for (size_t j = 0; j < d; j++)
+			v[e * d + j] *= inv;
+	}
+	for (size_t e = 0; e < n; e++)
+		memcpy(h + e * k, m->b, k * sizeof(float));
+	as_sgemm(0, 1, n, k, d, 1.0f, q, d, m->w, d, 1.0f, h, k);
+	for (size_t i = 0; i < n * k; i++)
+		h[i] = 1.0f / (1.0f + expf(-h[i]));
+	/* J v = s * (W v) per unit, s = h (1 - h);
+	 * ||J||_F^2 = sum_j s_j^2 |W_j|^2 */
+	as_sgemm(0, 1, n, k, d, 1.0f, v, d, m->w, d, 0.0f, p, k);
+	wn = malloc(k * sizeof *wn);
+	if (!wn) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t j = 0; j < k; j++) {
+		double a = 0;
+		for (size_t i = 0; i < d; i++)
+			a += (double)m->w[j * d + i] * m->w[j * d + i];
+		wn[j] = a;
+	}
+	double fsum = 0, tsum = 0;
+	for (size_t e = 0; e < n; e++) {
+		double f2 = 0, t2 = 0;
+		for (size_t j = 0; j < k; j++) {
+			double sj = (double)h[e * k + j] * (1 - h[e * k + j]);
+			f2 += sj * sj * wn[j];
+			t2 += sj * sj * (double)p[e * k + j] * p[e * k + j];
+		}
+		fsum += sqrt(f2);
+		tsum += sqrt(t2);
+	}
+	s->jac_frob = fsum / (double)n;
+	s->jac_tangent = tsum / (double)n;
+	s->jac_random = s->jac_frob / sqrt((double)d);
+	s->jac_ratio = s->jac_tangent / s->jac_random;
+	s->have |= AS_SCORE_JACOBIAN;
+out:
+	free(h);
+	free(v);
+	free(p);
+	free(dots);
+	free(tn);
+	free(nn);
+	free(best);
+	free(wn);
+	return st;
+}
+
 enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 				 const struct as_config *cfg,
 				 const struct as_dataset *ds,
@@ -790,6 +895,10 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		s->sc_atom_norm = sc.atom_norm;
 		s->have |= AS_SCORE_SPARSE;
 	}
+	if (st == AS_OK && (which & AS_SCORE_JACOBIAN) && !stack->sc &&
+	    stack->n_layers == 1 && cfg->encoder == AS_ACT_SIGMOID && nte &&
+	    ds->n_train)
+		st = score_jacobian(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_PSD) && stack->sc && nte &&
 	    ds->n_train)
 		st = score_psd(&r, s, err);

@@ -100,6 +100,17 @@ run contractive 2
 pp=$(val contractive plain probe_codes)
 pc=$(val contractive contractive probe_codes)
 check "$pc > $pp" "contractive beats plain on the probe"
+# and its mechanism: a smaller Jacobian that keeps its gain along the data
+# (seeds 1-3 at 2 epochs: ||J||_F 7.5 against 17.7 plain; along / across
+# 2.51 against 1.50 plain and 1.63 denoising)
+jp=$(val contractive plain jac_frob)
+jc=$(val contractive contractive jac_frob)
+rp=$(val contractive plain jac_ratio)
+rc=$(val contractive contractive jac_ratio)
+rd=$(val contractive "denoising 25%" jac_ratio)
+check "$jc < 0.5 * $jp" "the contractive Jacobian is less than half the plain one"
+check "$rc > $rp + 0.5" "it contracts across the data more than along it"
+check "$rd > $rp + 0.05" "denoising does so too, less"
 
 # 7. hashing: 32 bits by Hamming distance, far above chance (0.1), and
 # above the baselines of as many bits; noise on the deep code's input

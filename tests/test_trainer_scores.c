@@ -226,11 +226,141 @@ START_TEST(test_few_label_draws)
 }
 END_TEST
 
+/* The Jacobian score against a hand computation: J by central
+ * differences of the encoder in double, its norm, the gain towards each
+ * query's nearest training example found by brute force, and along
+ * random unit directions (the mean of ||J v|| over many, against
+ * ||J||_F / sqrt(d)) */
+static void encode_double(const struct as_model *m, const double *x,
+			  double *h)
+{
+	for (size_t j = 0; j < m->n_hidden; j++) {
+		double a = m->b[j];
+		for (size_t i = 0; i < m->n_visible; i++)
+			a += (double)m->w[j * m->n_visible + i] * x[i];
+		h[j] = 1.0 / (1.0 + exp(-a));
+	}
+}
+
+START_TEST(test_jacobian_by_hand)
+{
+	/* the noisy bars with a little jitter, so that no two training
+	 * examples tie as a query's nearest */
+	struct as_dataset *nb = noisy_bars(), *ds;
+	size_t n = nb->n;
+	float *xj = malloc(n * nb->d * sizeof *xj);
+	uint8_t *yj = malloc(n);
+	struct as_rng jit;
+	as_rng_seed(&jit, 6, 6);
+	for (size_t i = 0; i < n * nb->d; i++)
+		xj[i] = nb->x[i] + 0.04f * as_rng_uniform(&jit);
+	memcpy(yj, nb->labels, n);
+	struct as_error werr;
+	ck_assert_int_eq(as_dataset_wrap("jittered bars", xj, yj, n, 6, 6, 160,
+					 &ds, &werr),
+			 AS_OK);
+	as_dataset_free(nb);
+	struct as_config cfg;
+	small_config(&cfg);
+	struct as_trainer *t = make(ds, &cfg, NULL);
+	for (int i = 0; i < 16 * 3; i++)
+		as_trainer_step(t);
+	struct as_scores sc;
+	as_scores_clear(&sc);
+	struct as_error err;
+	ck_assert_int_eq(as_scores_compute(t->stack, 1, &t->cfg, ds, &t->base,
+					   AS_SCORE_JACOBIAN, &sc, &err),
+			 AS_OK);
+	ck_assert(sc.have & AS_SCORE_JACOBIAN);
+	const struct as_model *m = t->model;
+	size_t d = ds->d, k = m->n_hidden, nq = ds->n - ds->n_train;
+	double frob = 0, tang = 0, rnd = 0;
+	struct as_rng rng;
+	as_rng_seed(&rng, 4, 4);
+	double x[36], xp[36], hp[64], hm[64], J[64 * 36], v[36];
+	ck_assert(d == 36 && k <= 64);
+	for (size_t e = 0; e < nq; e++) {
+		const float *q = ds->x + (ds->n_train + e) * d;
+		for (size_t i = 0; i < d; i++)
+			x[i] = q[i];
+		for (size_t i = 0; i < d; i++) { /* column i of J */
+			memcpy(xp, x, sizeof x);
+			xp[i] += 1e-5;
+			encode_double(m, xp, hp);
+			xp[i] -= 2e-5;
+			encode_double(m, xp, hm);
+			for (size_t j = 0; j < k; j++)
+				J[j * d + i] = (hp[j] - hm[j]) / 2e-5;
+		}
+		double f2 = 0;
+		for (size_t i = 0; i < k * d; i++)
+			f2 += J[i] * J[i];
+		frob += sqrt(f2);
+		/* the nearest training example, by brute force */
+		size_t best = 0;
+		double bd = INFINITY;
+		for (size_t r = 0; r < ds->n_train; r++) {
+			double dist = 0;
+			for (size_t i = 0; i < d; i++) {
+				double a = ds->x[r * d + i] - x[i];
+				dist += a * a;
+			}
+			if (dist < bd)
+				bd = dist, best = r;
+		}
+		double vn = 0;
+		for (size_t i = 0; i < d; i++) {
+			v[i] = ds->x[best * d + i] - x[i];
+			vn += v[i] * v[i];
+		}
+		double g2 = 0;
+		for (size_t j = 0; j < k; j++) {
+			double a = 0;
+			for (size_t i = 0; i < d; i++)
+				a += J[j * d + i] * v[i] / sqrt(vn);
+			g2 += a * a;
+		}
+		tang += sqrt(g2);
+		/* random unit directions: the root mean square gain */
+		double r2 = 0;
+		for (int rep = 0; rep < 200; rep++) {
+			double n2 = 0, s2 = 0;
+			for (size_t i = 0; i < d; i++) {
+				v[i] = as_rng_normal(&rng);
+				n2 += v[i] * v[i];
+			}
+			for (size_t j = 0; j < k; j++) {
+				double a = 0;
+				for (size_t i = 0; i < d; i++)
+					a += J[j * d + i] * v[i];
+				s2 += a * a;
+			}
+			r2 += s2 / n2;
+		}
+		rnd += sqrt(r2 / 200);
+	}
+	frob /= (double)nq;
+	tang /= (double)nq;
+	rnd /= (double)nq;
+	ck_assert_msg(fabs(sc.jac_frob - frob) < 1e-3 * frob, "%g against %g",
+		      sc.jac_frob, frob);
+	ck_assert_msg(fabs(sc.jac_tangent - tang) < 1e-3 * tang + 1e-6,
+		      "%g against %g", sc.jac_tangent, tang);
+	/* the random gain is exact in the score, sampled here */
+	ck_assert_msg(fabs(sc.jac_random - rnd) < 0.05 * rnd, "%g against %g",
+		      sc.jac_random, rnd);
+	ck_assert(fabs(sc.jac_ratio - sc.jac_tangent / sc.jac_random) < 1e-9);
+	as_trainer_free(t);
+	as_dataset_free(ds);
+}
+END_TEST
+
 static void add_tests(TCase *tc)
 {
 	tcase_add_test(tc, test_scores_from_layers_config_and_data);
 	tcase_add_test(tc, test_filter_history_is_saved);
 	tcase_add_test(tc, test_few_label_draws);
+	tcase_add_test(tc, test_jacobian_by_hand);
 }
 
 int main(void)

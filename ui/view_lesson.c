@@ -112,6 +112,14 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(6, "10", "%.3f", sc->chain_10);
 		NUM(6, "100", "%.3f", sc->chain_end);
 	}
+	if (want & AS_SCORE_JACOBIAN) {
+		/* the encoder's Jacobian: its size, its gain along the data
+		 * (towards the nearest training digit) and across it */
+		NUM(6, "|J|F", "%.2f", sc->jac_frob);
+		NUM(6, "along", "%.3f", sc->jac_tangent);
+		NUM(6, "across", "%.3f", sc->jac_random);
+		NUM(6, "ratio", "%.2f", sc->jac_ratio);
+	}
 	if (want & AS_SCORE_PSD) {
 		/* the predicted codes against the inferred: PSD's encoder
 		 * (none for sparse coding) and the least-squares linear fit;
@@ -308,6 +316,10 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				{AS_SCORE_CHAIN, "start / 10 / 100: the chains' "
 						 "mean pixel value after so "
 						 "many steps"},
+				{AS_SCORE_JACOBIAN,
+				 "|J|F: ||dh/dx||_F; along, across: ||J v|| "
+				 "for v towards the nearest training digit and "
+				 "for random v; ratio: along / across"},
 				{AS_SCORE_PSD,
 				 "pred, linear: ||zp - z*|| / ||z*|| of PSD's "
 				 "encoder and of a linear fit; cos: their "

@@ -34,6 +34,7 @@ enum as_score_kind {
 	AS_SCORE_SPARSE = 1 << 10, /* sparse coding's codes and atoms */
 	AS_SCORE_CHAIN = 1 << 11,  /* denoising sampling chains */
 	AS_SCORE_PSD = 1 << 12,	   /* predicted codes against inferred */
+	AS_SCORE_JACOBIAN = 1 << 13, /* the encoder's sensitivity */
 };
 
 /* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
@@ -130,6 +131,14 @@ struct as_scores {
 	double psd_rel_err, psd_energy_ratio, psd_cos;
 	double lin_rel_err, lin_energy_ratio, lin_cos;
 	double us_infer, us_predict;
+	/* AS_SCORE_JACOBIAN (a one-layer sigmoid encoder), over the first
+	 * held-out digits: J = dh/dx = diag(h (1 - h)) W at each, the mean
+	 * ||J||_F, the mean gain ||J v|| along v the unit direction to the
+	 * digit's nearest training digit (a direction of the data), the mean
+	 * gain along random unit directions (||J||_F / sqrt(d), exactly), and
+	 * their ratio: how much more the code moves along the data than
+	 * across it (Rifai et al. 2011) */
+	double jac_frob, jac_tangent, jac_random, jac_ratio;
 };
 
 #define AS_BALL_R 2
