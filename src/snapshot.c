@@ -16,6 +16,7 @@ static void slot_free(struct as_snapshot *s)
 	free(s->dots_recon);
 	free(s->parts_cols);
 	free(s->parts_img);
+	free(s->trav);
 	free(s->chain_start);
 	free(s->chain_now);
 	free(s->plane);
@@ -54,6 +55,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->dots_recon = calloc(rlen, sizeof(float));
 		s->parts_cols = calloc(rlen * AS_PARTS_K, sizeof(float));
 		s->parts_img = calloc(rlen * AS_PARTS_K, sizeof(float));
+		s->trav = calloc(rlen * AS_TRAV_UNITS * AS_TRAV_T,
+				 sizeof(float));
 		s->chain_start = calloc(rlen, sizeof(float));
 		s->chain_now = calloc(rlen, sizeof(float));
 		s->plane = calloc((size_t)AS_PLANE * AS_PLANE * n_visible,
@@ -69,7 +72,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->probe_accuracy = s->probe_raw = NAN;
 		if (!s->w || !s->w2 || !s->mean_h || !s->clean || !s->corrupted ||
 		    !s->recon || !s->dots || !s->dots_recon ||
-		    !s->parts_cols || !s->parts_img || !s->chain_start ||
+		    !s->parts_cols || !s->parts_img || !s->trav ||
+		    !s->chain_start ||
 		    !s->chain_now || !s->plane ||
 		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)

@@ -982,3 +982,16 @@ void as_stack_decode(struct as_stack *s, const struct as_config *cfg,
 			     0);
 	}
 }
+
+void as_stack_traverse(struct as_stack *s, const struct as_config *cfg,
+		       size_t depth, const float *code, size_t unit,
+		       const float *vals, size_t n_vals, float *scratch,
+		       float *out)
+{
+	size_t w = s->sizes[depth];
+	for (size_t t = 0; t < n_vals; t++) {
+		memcpy(scratch + t * w, code, w * sizeof(float));
+		scratch[t * w + unit] = vals[t];
+	}
+	as_stack_decode(s, cfg, depth, scratch, n_vals, out);
+}

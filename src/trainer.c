@@ -141,7 +141,16 @@ static enum as_status alloc_run(struct as_trainer *t,
 			(t->model->n_hidden + 2 * ds->d) * sizeof(float));
 		t->view.parts_img = malloc(len * sizeof(float));
 		t->view.parts_cols = malloc(len * sizeof(float));
-		if (!t->view.parts_norms || !t->view.parts_img || !t->view.parts_cols)
+		size_t nh = t->model->n_hidden;
+		t->view.trav = malloc((size_t)AS_SNAP_RECON * AS_TRAV_UNITS *
+				      AS_TRAV_T * ds->d * sizeof(float));
+		t->view.trav_h = malloc((size_t)AS_SNAP_RECON * nh *
+					sizeof(float));
+		t->view.trav_codes = malloc((size_t)AS_TRAV_T * nh *
+					    sizeof(float));
+		if (!t->view.parts_norms || !t->view.parts_img ||
+		    !t->view.parts_cols || !t->view.trav || !t->view.trav_h ||
+		    !t->view.trav_codes)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
@@ -408,6 +417,9 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->view.parts_norms);
 	free(t->view.parts_img);
 	free(t->view.parts_cols);
+	free(t->view.trav);
+	free(t->view.trav_h);
+	free(t->view.trav_codes);
 	free(t->view.plane);
 	free(t->view.chain_x);
 	free(t->view.chain_x0);

@@ -465,6 +465,39 @@ static void layer_stats(struct as_trainer *t, struct as_snapshot *snap)
 	}
 }
 
+/* each sample's largest units dialled one at a time (snapshot.h), from
+ * the codes in the first layer's h (n rows), which the decoding reuses:
+ * they are kept first */
+static void traverse(struct as_trainer *t, size_t n)
+{
+	struct as_model *m = t->model;
+	size_t nh = m->n_hidden, nv = m->n_visible;
+	memcpy(t->view.trav_h, m->h, n * nh * sizeof(float));
+	int sig = !t->stack->sc && t->cfg.encoder == AS_ACT_SIGMOID;
+	for (size_t e = 0; e < n; e++) {
+		const struct as_parts *p = &t->view.parts[e];
+		for (int u = 0; u < AS_TRAV_UNITS; u++) {
+			float *out = t->view.trav + ((e * AS_TRAV_UNITS + u) *
+						     AS_TRAV_T) * nv;
+			if (u >= p->k) { /* fewer units than that: blank */
+				memset(out, 0, AS_TRAV_T * nv * sizeof(float));
+				t->view.trav_hi[e][u] = 0;
+				continue;
+			}
+			size_t j = p->unit[u];
+			float hi = sig ? 1.0f : 2.0f * t->view.trav_h[e * nh + j];
+			float vals[AS_TRAV_T];
+			for (int v = 0; v < AS_TRAV_T; v++)
+				vals[v] = hi * (float)v / (AS_TRAV_T - 1);
+			as_stack_traverse(t->stack, &t->cfg, 1,
+					  t->view.trav_h + e * nh, j, vals,
+					  AS_TRAV_T, t->view.trav_codes, out);
+			t->view.trav_hi[e][u] = hi;
+		}
+	}
+	memcpy(m->h, t->view.trav_h, n * nh * sizeof(float));
+}
+
 void as_trainer_publish(struct as_trainer *t)
 {
 	if (!t->opts.publish)
@@ -554,8 +587,12 @@ void as_trainer_publish(struct as_trainer *t)
 					    t->view.parts_norms + nh);
 			t->view.n_parts = n;
 			t->view.last_parts_s = clock_s();
+			traverse(t, n);
 		}
 		memcpy(s->parts, t->view.parts, sizeof s->parts);
+		memcpy(s->trav, t->view.trav,
+		       n * AS_TRAV_UNITS * AS_TRAV_T * nv * sizeof(float));
+		memcpy(s->trav_hi, t->view.trav_hi, sizeof s->trav_hi);
 		memcpy(s->parts_img, t->view.parts_img, len * sizeof(float));
 		memcpy(s->parts_cols, t->view.parts_cols, len * sizeof(float));
 		s->n_parts = t->view.n_parts;

@@ -46,12 +46,15 @@ tm send-keys -t e2e c
 wait_re "1 corruption_level 0\.25>0\.3"
 wait_re "corruption +0\.3 "
 
-# the lower pane cycles to the focused run's digits, a digit by parts
-# and back
+# the lower pane cycles to the focused run's digits, a digit by parts,
+# its units dialled and back
 tm send-keys -t e2e i
 wait_re "held-out digits"
 tm send-keys -t e2e i
 wait_re "held-out digit 1 of 10 by parts"
+tm send-keys -t e2e i
+wait_re "held-out digit 1 of 10: its largest units dialled from 0 to 1"
+wait_re "unit [0-9]+ +▀"
 tm send-keys -t e2e i
 wait_re "lesson 1/[0-9]+ denoising"
 

@@ -497,6 +497,47 @@ START_TEST(test_tensors_tile_the_arena)
 }
 END_TEST
 
+/* A unit dialled: at the code's own value the decoding is the
+ * reconstruction; elsewhere it is the decoding of the code with that unit
+ * alone changed (one layer, by hand: sigmoid(h W + c), tied) */
+START_TEST(test_traverse_one_unit)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	cfg.n_hidden = 5;
+	struct as_stack *s;
+	struct as_error err;
+	ck_assert_int_eq(as_stack_create(NV, &cfg, 0, 8, &s, &err), AS_OK);
+	struct as_rng rng;
+	as_rng_seed(&rng, 9, 9);
+	as_stack_init(s, &cfg, &rng);
+	float x[NV], rec[NV], code[5], out[4 * NV], scratch[4 * 5];
+	for (size_t i = 0; i < NV; i++)
+		x[i] = as_rng_uniform(&rng);
+	as_stack_reconstruct(s, &cfg, 1, x, 1, rec);
+	as_stack_encode(s, &cfg, 1, x, 1, code);
+	const size_t unit = 3;
+	float vals[4] = {0.0f, code[unit], 0.5f, 1.0f};
+	as_stack_traverse(s, &cfg, 1, code, unit, vals, 4, scratch, out);
+	for (size_t i = 0; i < NV; i++)
+		ck_assert_msg(fabsf(out[NV + i] - rec[i]) < 1e-6f,
+			      "%g against %g", out[NV + i], rec[i]);
+	const struct as_model *m = s->layer[0];
+	for (int t = 0; t < 4; t++)
+		for (size_t i = 0; i < NV; i++) {
+			double a = m->c[i];
+			for (size_t j = 0; j < 5; j++)
+				a += (j == unit ? vals[t] : code[j]) *
+				     m->w[j * NV + i];
+			double want = 1.0 / (1.0 + exp(-a));
+			ck_assert_msg(fabs(out[t * NV + i] - want) < 1e-5,
+				      "value %d pixel %zu: %g against %g", t, i,
+				      out[t * NV + i], want);
+		}
+	as_stack_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stack");
@@ -511,6 +552,7 @@ int main(void)
 	tcase_add_test(tc, test_chain_step);
 	tcase_add_test(tc, test_decode_is_the_second_half);
 	tcase_add_test(tc, test_tensors_tile_the_arena);
+	tcase_add_test(tc, test_traverse_one_unit);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -403,13 +403,15 @@ static void act_menu(struct ui_state *u, const struct as_snapshot *s)
 static void act_pane(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	static const int panes[6] = {UI_V_DIGITS, UI_V_PARTS, UI_V_PLANE,
-				     UI_V_LAYERS, UI_V_RUNS, UI_V_LESSON};
+	static const int panes[] = {UI_V_DIGITS, UI_V_PARTS,  UI_V_TRAVERSE,
+				    UI_V_PLANE,	 UI_V_LAYERS, UI_V_RUNS,
+				    UI_V_LESSON};
+	const int np = (int)(sizeof panes / sizeof panes[0]);
 	int k = 0;
-	while (k < 6 && panes[k] != u->pane)
+	while (k < np && panes[k] != u->pane)
 		k++;
-	for (int step = 1; step <= 6; step++) {
-		int next = panes[(k + step) % 6];
+	for (int step = 1; step <= np; step++) {
+		int next = panes[(k + step) % np];
 		const struct ui_view *v = ui_view_at(next);
 		if (!v->available || v->available(u)) {
 			u->pane = next;
@@ -495,7 +497,7 @@ static const struct binding bindings[] = {
 	 act_stage_next},
 	{'O', 0, 0, NULL, NULL, act_stage_prev},
 	{'i', 0, 0, "i",
-	 "lower pane: digits / parts / plane / layers / notes / ...",
+	 "lower pane: digits / parts / a unit / plane / layers / ...",
 	 act_pane},
 	{'b', 0, 0, "b / B",
 	 "history: a frame back / on (past the last: live)",

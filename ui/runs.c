@@ -501,7 +501,8 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 	/* the lower-left pane is one of the four that go there */
 	if (u->pane != UI_V_DIGITS && u->pane != UI_V_RUNS &&
 	    u->pane != UI_V_LESSON && u->pane != UI_V_LAYERS &&
-	    u->pane != UI_V_PARTS && u->pane != UI_V_PLANE)
+	    u->pane != UI_V_PARTS && u->pane != UI_V_PLANE &&
+	    u->pane != UI_V_TRAVERSE)
 		ui_default_pane(u);
 	if (nskip)
 		ui_say(u, 1, "%d run%s of the session left out: %s", nskip,

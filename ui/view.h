@@ -31,6 +31,7 @@ enum ui_view_id {
 	UI_V_LAYERS,
 	UI_V_PARTS,
 	UI_V_PLANE,
+	UI_V_TRAVERSE,
 	UI_VIEWS
 };
 #define UI_PANE_RECON UI_V_DIGITS
@@ -195,6 +196,8 @@ void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 extern const struct ui_key ui_parts_keys[];
 void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
+void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
+		       const struct ui_rect *r, int full);
 void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
 void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);

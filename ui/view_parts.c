@@ -156,3 +156,80 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 						    s->n_visible,
 				 s->rows, s->cols, &sz, !s->unit_range);
 }
+
+/* One code unit dialled (the decoder's view of a unit): the digit's
+ * AS_TRAV_UNITS largest units, each a row, set in turn to AS_TRAV_T
+ * values from 0 to 1 (a sigmoid code; otherwise to twice its value), the
+ * others held, and the decoder's picture of each. */
+void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
+		       const struct ui_rect *r, int full)
+{
+	if (!s || s->n_parts == 0) {
+		ui_box(r, "a unit dialled", u);
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(one-layer runs: a deep stack has no single decoder)");
+		return;
+	}
+	int e = u->query < 0 ? 0 : u->query % (int)s->n_parts;
+	for (int t = 0; t < (int)s->n_parts && s->parts[e].k == 0; t++)
+		e = (e + 1) % (int)s->n_parts;
+	const struct as_parts *p = &s->parts[e];
+	int rows = p->k < AS_TRAV_UNITS ? p->k : AS_TRAV_UNITS;
+	int sig = s->config.model == AS_MODEL_AE &&
+		  s->config.encoder == AS_ACT_SIGMOID;
+	struct ui_fields f;
+	ui_fields_init(&f, r->w - 6);
+	ui_fields_add(&f, "held-out %s %d of %zu: its largest units dialled",
+		      s->rows >= 16 ? "digit" : "example", e + 1, s->n_parts);
+	ui_fields_add(&f, sig ? " from 0 to 1" : " from 0 to twice its value");
+	ui_fields_add(&f, ", the rest held");
+	if (full)
+		ui_fields_add(&f, " (< > another)");
+	ui_box(r, f.text, u);
+	if (rows == 0) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(its code is zero: nothing to dial)");
+		return;
+	}
+	/* a column for the digit, then the values; a label column */
+	int label_w = 11;
+	struct ui_size sz;
+	int how = (full ? 2 : 1) | (u->quads ? UI_QUADS : 0);
+	int w = (r->w - 2 - label_w) / (AS_TRAV_T + 1) - 1;
+	int h = (r->h - 2 - 1) / rows - 1;
+	if (ui_fit_size(w, h, s->rows, s->cols, how, &sz) != 0 ||
+	    sz.px_h < (int)s->rows / 5) {
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(v, or a larger terminal, shows the dialled units)");
+		return;
+	}
+	size_t nv = s->n_visible;
+	int own = !s->unit_range;
+	int x0 = r->x + 1 + label_w;
+	for (int row = 0; row < rows; row++) {
+		int ry = r->y + 1 + row * (sz.cell_h + 1);
+		ui_on(UI_P_DIM, u);
+		mvprintw(ry + (sz.cell_h - 1) / 2, r->x + 1, "unit %-5u",
+			 p->unit[row] + 1);
+		if (sz.cell_h >= 2)
+			mvprintw(ry + (sz.cell_h - 1) / 2 + 1, r->x + 1,
+				 "is %+.2f", p->code[row]);
+		ui_off(UI_P_DIM, u);
+		if (row == 0)
+			ui_image(u, ry, x0, s->clean + (size_t)e * nv, s->rows,
+				 s->cols, &sz, own);
+		for (int t = 0; t < AS_TRAV_T; t++)
+			ui_image(u, ry, x0 + (t + 1) * (sz.cell_w + 1),
+				 s->trav + (((size_t)e * AS_TRAV_UNITS + row) *
+						    AS_TRAV_T +
+					    t) * nv,
+				 s->rows, s->cols, &sz, own);
+	}
+	/* the values under the last row, as they fit */
+	int vy = r->y + 1 + rows * (sz.cell_h + 1) - 1;
+	if (vy < r->y + r->h - 1 && sz.cell_w >= 5)
+		for (int t = 0; t < AS_TRAV_T; t++)
+			mvprintw(vy, x0 + (t + 1) * (sz.cell_w + 1), "%.2f",
+				 s->trav_hi[e][rows - 1] * (float)t /
+					 (AS_TRAV_T - 1));
+}

@@ -43,6 +43,11 @@ static int parts_alone(const struct ui_state *u)
 	return u->full == UI_V_PARTS;
 }
 
+static int traverse_alone(const struct ui_state *u)
+{
+	return u->full == UI_V_TRAVERSE;
+}
+
 static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_FILTERS] = {"filters", ui_paint_filters, ui_plan_filters, NULL,
 			  ui_filters_keys},
@@ -56,6 +61,8 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_PARTS] = {"digit by parts", ui_paint_parts, NULL, have_parts,
 			ui_parts_keys, parts_alone},
 	[UI_V_PLANE] = {"code plane", ui_paint_plane, NULL, have_plane, NULL},
+	[UI_V_TRAVERSE] = {"a unit dialled", ui_paint_traverse, NULL,
+			   have_parts, ui_parts_keys, traverse_alone},
 };
 
 /* a view's key table ends in a row without a function */

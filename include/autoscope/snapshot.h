@@ -23,6 +23,8 @@
 
 #define AS_SNAP_RECON 10
 #define AS_SNAP_CHAINS 6 /* live chains a run shows (<= AS_SNAP_RECON) */
+#define AS_TRAV_UNITS 3 /* units a sample's traversal dials (<= AS_PARTS_K) */
+#define AS_TRAV_T 7	/* values each is dialled through */
 #define AS_PLANE 8	 /* the decoded grid over a 2-D code plane */
 #define AS_SNAP_BINS 20	 /* of a layer's histogram of code values */
 #define AS_SNAP_STATS 100 /* held-out examples the layer statistics see */
@@ -81,6 +83,13 @@ struct as_snapshot {
 	size_t n_parts;
 	struct as_parts parts[AS_SNAP_RECON];
 	float *parts_cols, *parts_img;
+	/* each sample's AS_TRAV_UNITS largest units (parts[e].unit[0..])
+	 * dialled one at a time through AS_TRAV_T values from 0 to
+	 * trav_hi[e][u] (1 for a sigmoid code, else twice the unit's value),
+	 * the rest of the code held: AS_TRAV_UNITS x AS_TRAV_T decodings a
+	 * sample in trav, row by row (one-layer runs, with the parts) */
+	float *trav;
+	float trav_hi[AS_SNAP_RECON][AS_TRAV_UNITS];
 	int unit_range; /* data in [0, 1] (draw clipped) or not */
 	/* the stack (one layer for --hidden): w above is layer 1's W */
 	size_t n_layers, sizes[AS_LAYERS_MAX + 1];

@@ -164,6 +164,15 @@ double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 void as_stack_decode(struct as_stack *s, const struct as_config *cfg,
 		     size_t depth, const float *codes, size_t n, float *out);
 
+/* One code unit dialled (the decoder's view of a unit): code is one row
+ * of depth-d codes; out[t] (n_vals x n_visible) is the decoding of code
+ * with unit `unit` set to vals[t], the others held; scratch n_vals x the
+ * code's width. */
+void as_stack_traverse(struct as_stack *s, const struct as_config *cfg,
+		       size_t depth, const float *code, size_t unit,
+		       const float *vals, size_t n_vals, float *scratch,
+		       float *out);
+
 /* One step of the denoising sampling chain on n <= max_batch rows of x
  * (replaced): corrupt them as cfg says (perm: n_visible scratch), rebuild
  * them through the first depth layers, and for data in [0, 1] under cross-entropy

@@ -163,6 +163,10 @@ struct as_trainer_views {
 	struct as_parts parts[AS_SNAP_RECON];
 	float *parts_img, *parts_cols; /* AS_SNAP_RECON x AS_PARTS_K x d */
 	double last_parts_s;
+	/* the traversals, refreshed with the parts (snapshot.h), the codes
+	 * they start from and the dialled codes' scratch */
+	float *trav, *trav_h, *trav_codes;
+	float trav_hi[AS_SNAP_RECON][AS_TRAV_UNITS];
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) for
 		      * a lesson with AS_SCORE_NOISE, or NULL */
 	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
