@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "autoscope/checkpoint.h"
+#include "autoscope/stack.h"
 #include "fuzz.h"
 
 static void check(const struct as_checkpoint *ck)
@@ -28,7 +29,9 @@ static void check(const struct as_checkpoint *ck)
 	    ck->tied != ck->config.tied || ck->n_visible == 0)
 		abort();
 	size_t nv = ck->n_visible, nh = ck->n_hidden;
-	if (ck->n_params != 2 * nv * nh + nv + nh || !ck->params ||
+	(void)nh;
+	if (ck->n_params != as_stack_arena_len(nv, &ck->config, ck->n_classes) ||
+	    !ck->params ||
 	    !ck->velocity || !ck->history)
 		abort();
 	for (size_t i = 0; i < ck->n_params; i++)
