@@ -167,11 +167,21 @@ int as_param_applies(const struct as_param *p, const struct as_config *cfg)
 		"pretrain",	    "pretrain_epochs", "labelled",
 		"code_noise",	    "init",	   "layers",
 		"finetune",	    NULL};
+	/* and what only a stack or fine-tuning uses: a one-layer run
+	 * without fine-tuning has one stage, no next layer and no code
+	 * layer to add noise to, no classifier to label for */
+	static const char *const stack_only[] = {
+		"stage", "pretrain_epochs", "labelled", "code_noise", NULL};
 	const char *const *list =
 		cfg->model == AS_MODEL_AE ? sparse_only : ae_only;
 	for (; *list; list++)
 		if (!strcmp(p->name, *list))
 			return 0;
+	if (cfg->model == AS_MODEL_AE && cfg->n_layers == 1 &&
+	    cfg->finetune == AS_FINETUNE_NONE)
+		for (list = stack_only; *list; list++)
+			if (!strcmp(p->name, *list))
+				return 0;
 	return strcmp(p->name, "psd_alpha") || cfg->model == AS_MODEL_PSD;
 }
 

@@ -584,6 +584,21 @@ START_TEST(test_panel_rows_of_the_model)
 	ck_assert(pos == 0 || b[pos - 1] < cl);
 	ck_assert_int_eq(b[ui_panel_pos(b, nb, lam)], lam);
 	ck_assert_int_eq(ui_panel_pos(b, nb, 1000), nb - 1);
+	/* a one-layer autoencoder has no stages to set; a stack has */
+	int cn = as_param_index(as_param_find("code_noise"));
+	int hn = 0, hd = 0;
+	for (int i = 0; i < na; i++)
+		hn |= a[i] == cn;
+	struct as_config deep = ae;
+	struct as_error err;
+	ck_assert_int_eq(as_param_parse(&deep, as_param_find("layers"),
+					"20-10", &err),
+			 AS_OK);
+	deep.finetune = AS_FINETUNE_RECON;
+	int dd[UI_PANEL_MAX], nd = ui_panel_params(&deep, dd);
+	for (int i = 0; i < nd; i++)
+		hd |= dd[i] == cn;
+	ck_assert(!hn && hd && nd == na + 4);
 }
 END_TEST
 

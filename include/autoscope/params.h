@@ -136,7 +136,8 @@ const struct as_param *as_param_at(size_t i);
 /* Whether p means anything to a run of cfg's model (the controls panel
  * lists only those): sparse coding and PSD have no use for an
  * autoencoder's noise, penalties and stack settings, an autoencoder none
- * for theirs. Any thread. */
+ * for theirs, and a one-layer autoencoder without fine-tuning none for
+ * the stages' (stage, layer epochs, labelled, code noise). Any thread. */
 int as_param_applies(const struct as_param *p, const struct as_config *cfg);
 /* By name; '-' and '_' are the same ("corruption-level"). NULL if unknown. */
 const struct as_param *as_param_find(const char *name);
