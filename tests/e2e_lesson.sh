@@ -53,7 +53,7 @@ wait_re "held-out digits"
 tm send-keys -t e2e i
 wait_re "held-out digit 1 of 10 by parts"
 tm send-keys -t e2e i
-wait_re "held-out digit 1 of 10: its largest units dialled from 0 to 1"
+wait_re "digit 1 of 10: its largest units dialled from 0 to 1"
 wait_re "unit [0-9]+ +▀"
 tm send-keys -t e2e i
 wait_re "lesson 1/[0-9]+ denoising"

@@ -179,8 +179,9 @@ void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
 		  s->config.encoder == AS_ACT_SIGMOID;
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
-	ui_fields_add(&f, "held-out %s %d of %zu: its largest units dialled",
-		      s->rows >= 16 ? "digit" : "example", e + 1, s->n_parts);
+	ui_fields_add(&f, "%s %d of %zu", s->rows >= 16 ? "digit" : "example",
+		      e + 1, s->n_parts);
+	ui_fields_add(&f, ": its largest units dialled");
 	ui_fields_add(&f, sig ? " from 0 to 1" : " from 0 to twice its value");
 	ui_fields_add(&f, ", the rest held");
 	if (full)
@@ -200,7 +201,7 @@ void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
 	if (ui_fit_size(w, h, s->rows, s->cols, how, &sz) != 0 ||
 	    sz.px_h < (int)s->rows / 5) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 "(v, or a larger terminal, shows the dialled units)");
+			 "(v, or a larger terminal, shows them)");
 		return;
 	}
 	size_t nv = s->n_visible;
