@@ -199,6 +199,8 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->jac_tangent);
 	csv_num(f, s->jac_random);
 	csv_num(f, s->jac_ratio);
+	csv_num(f, s->parts_median);
+	csv_num(f, s->parts_over);
 	fprintf(f, "\n");
 }
 
@@ -238,6 +240,10 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		       "%.3f; %.1f us a code inferred, %.2f us predicted",
 		       s->lin_rel_err, s->lin_energy_ratio, s->lin_cos,
 		       s->us_infer, s->us_predict);
+	if (s->have & AS_SCORE_PARTS)
+		printf("  units carrying 90%% of a digit: median %.1f, %.0f%% "
+		       "need more than %d",
+		       s->parts_median, 100 * s->parts_over, AS_PARTS_MAX);
 	if (s->have & AS_SCORE_JACOBIAN)
 		printf("  Jacobian ||J||_F %.3f, gain along the data %.4f, "
 		       "across it %.4f (x%.2f)",
@@ -338,7 +344,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 				kind[k]);
 	fprintf(csv, ",psd_rel_err,psd_energy_ratio,psd_cos,lin_rel_err,"
 		     "lin_energy_ratio,lin_cos,us_infer,us_predict,jac_frob,"
-		     "jac_tangent,jac_random,jac_ratio\n");
+		     "jac_tangent,jac_random,jac_ratio,parts_median,"
+		     "parts_over\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

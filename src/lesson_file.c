@@ -39,6 +39,7 @@ static const struct {
 	{"chain", AS_SCORE_CHAIN},
 	{"psd", AS_SCORE_PSD},
 	{"jacobian", AS_SCORE_JACOBIAN},
+	{"parts", AS_SCORE_PARTS},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 

@@ -7,6 +7,7 @@
 
 #include "autoscope/blas.h"
 #include "autoscope/baselines.h"
+#include "autoscope/parts.h"
 #include "autoscope/rng.h"
 #include "autoscope/sparse.h"
 #include "autoscope/stack.h"
@@ -37,6 +38,7 @@ void as_scores_clear(struct as_scores *s)
 	s->lin_rel_err = s->lin_energy_ratio = s->lin_cos = NAN;
 	s->us_infer = s->us_predict = NAN;
 	s->jac_frob = s->jac_tangent = s->jac_random = s->jac_ratio = NAN;
+	s->parts_median = s->parts_over = NAN;
 }
 
 static double clock_s(void)
@@ -831,6 +833,55 @@ out:
 	return st;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* how many units carry each of the first held-out examples (parts.h) */
+static enum as_status score_parts(const struct run *r, struct as_scores *s,
+				  struct as_error *err)
+{
+	const struct as_dataset *ds = r->ds;
+	struct as_stack *stack = r->stack;
+	struct as_model *m = stack->layer[0];
+	size_t d = ds->d, k = m->n_hidden, nte = ds->n - ds->n_train;
+	size_t n = nte < AS_PARTS_N ? nte : AS_PARTS_N;
+	float *h = malloc(n * k * sizeof *h);
+	float *norms = malloc(k * sizeof *norms);
+	float *buf = malloc((2 * AS_PARTS_K + 2) * d * sizeof *buf);
+	int *u90 = malloc(n * sizeof *u90);
+	if (!h || !norms || !buf || !u90) {
+		free(h);
+		free(norms);
+		free(buf);
+		free(u90);
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
+	as_stack_encode(stack, r->cfg, 1, ds->x + ds->n_train * d, n, h);
+	int sig = !stack->sc && r->cfg->loss == AS_LOSS_CE;
+	as_parts_norms(m, stack->sc, norms);
+	size_t over = 0;
+	for (size_t e = 0; e < n; e++) {
+		struct as_parts p;
+		as_parts_of(m, stack->sc, sig, h + e * k, norms, &p, buf,
+			    buf + AS_PARTS_K * d, buf + 2 * AS_PARTS_K * d);
+		u90[e] = p.units_90;
+		over += p.units_90 > AS_PARTS_MAX;
+	}
+	qsort(u90, n, sizeof *u90, cmp_int);
+	s->parts_median = n % 2 ? u90[n / 2]
+				: 0.5 * (u90[n / 2 - 1] + u90[n / 2]);
+	s->parts_over = (double)over / (double)n;
+	s->have |= AS_SCORE_PARTS;
+	free(h);
+	free(norms);
+	free(buf);
+	free(u90);
+	return AS_OK;
+}
+
 enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 				 const struct as_config *cfg,
 				 const struct as_dataset *ds,
@@ -895,6 +946,9 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		s->sc_atom_norm = sc.atom_norm;
 		s->have |= AS_SCORE_SPARSE;
 	}
+	if (st == AS_OK && (which & AS_SCORE_PARTS) && stack->n_layers == 1 &&
+	    !stack->n_classes && nte)
+		st = score_parts(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_JACOBIAN) && !stack->sc &&
 	    stack->n_layers == 1 && cfg->encoder == AS_ACT_SIGMOID && nte &&
 	    ds->n_train)

@@ -269,4 +269,18 @@ lp=$(val psd PSD localisation)
 check "$rp < $rs + 0.01 && $rp > $rs - 0.01" "the two dictionaries rebuild alike"
 check "$ls > 0.6 && $lp > 0.6" "both dictionaries are localised edges"
 
+# 16. parts: sparse coding rebuilds a digit from a few units, a denoising
+# code spreads it over many, a sparse autoencoder's between (seeds 1-3 at
+# 2 epochs: median units carrying 90% 6 / 56-57 / 51-51.5; 15-19% of the
+# denoising code's digits need more than 64)
+run parts 2
+pd=$(val parts denoising parts_median)
+ps=$(val parts "sparse AE" parts_median)
+pc=$(val parts "sparse coding" parts_median)
+od=$(val parts denoising parts_over)
+check "$pc < 12" "sparse coding: a digit from a dozen units or fewer"
+check "$pd > 4 * $pc" "the denoising code needs four times as many or more"
+check "$ps < $pd - 2" "the sparse autoencoder needs fewer than the denoising one"
+check "$od > 0.05" "some digits need more than 64 units of the dense code"
+
 echo "ok: lessons"

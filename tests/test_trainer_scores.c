@@ -355,12 +355,65 @@ START_TEST(test_jacobian_by_hand)
 }
 END_TEST
 
+/* The parts score where the answer is known: sparse coding with the
+ * identity as its dictionary, held-out examples made of m atoms of equal
+ * weight, of which the 90% take ceil(0.9 m) units: 2 of 2, and 65 (more
+ * than 64) of 72; three of the first kind among seven of the second, in
+ * an order where only a sorted median is 65, and 70% need more than 64 */
+START_TEST(test_parts_score_known)
+{
+	enum { D = 80, N = 20, NTR = 10 };
+	float *x = calloc(N * D, sizeof *x);
+	uint8_t *y = calloc(N, 1);
+	for (size_t e = NTR; e < N; e++) {
+		static const int few[N - NTR] = {0, 0, 1, 0, 1, 0, 0, 1, 0, 0};
+		size_t m = few[e - NTR] ? 2 : 72;
+		for (size_t j = 0; j < m; j++)
+			x[e * D + (j * 7 + e) % D] = 1.0f;
+	}
+	struct as_dataset *ds;
+	struct as_error err;
+	ck_assert_int_eq(as_dataset_wrap("atoms", x, y, N, 8, 10, NTR, &ds,
+					 &err),
+			 AS_OK);
+	struct as_config cfg;
+	as_config_default(&cfg);
+	cfg.model = AS_MODEL_SC;
+	cfg.loss = AS_LOSS_MSE;
+	cfg.n_hidden = D;
+	cfg.sc_lambda = 0.01f;
+	cfg.sc_iters = 100;
+	struct as_stack *st;
+	ck_assert_int_eq(as_stack_create(D, &cfg, 0, 8, &st, &err), AS_OK);
+	struct as_model *m = st->layer[0];
+	memset(m->w, 0, D * D * sizeof(float));
+	for (size_t j = 0; j < D; j++)
+		m->w[j * D + j] = 1.0f;
+	struct as_baselines b;
+	as_baselines_init(&b);
+	struct as_scores sc;
+	as_scores_clear(&sc);
+	ck_assert_int_eq(as_scores_compute(st, 1, &cfg, ds, &b, AS_SCORE_PARTS,
+					   &sc, &err),
+			 AS_OK);
+	ck_assert(sc.have & AS_SCORE_PARTS);
+	ck_assert_msg(sc.parts_median == AS_PARTS_MAX + 1, "median %g",
+		      sc.parts_median);
+	ck_assert_msg(fabs(sc.parts_over - 0.7) < 1e-12, "over %g",
+		      sc.parts_over);
+	as_baselines_free(&b);
+	as_stack_free(st);
+	as_dataset_free(ds);
+}
+END_TEST
+
 static void add_tests(TCase *tc)
 {
 	tcase_add_test(tc, test_scores_from_layers_config_and_data);
 	tcase_add_test(tc, test_filter_history_is_saved);
 	tcase_add_test(tc, test_few_label_draws);
 	tcase_add_test(tc, test_jacobian_by_hand);
+	tcase_add_test(tc, test_parts_score_known);
 }
 
 int main(void)

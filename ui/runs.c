@@ -195,7 +195,8 @@ void ui_default_pane(struct ui_state *u)
 			    (AS_SCORE_SCATTER | AS_SCORE_HASH | AS_SCORE_NOISE |
 			     AS_SCORE_CHAIN)
 			  ? UI_PANE_LESSON
-			  : UI_PANE_RUNS;
+		  : u->lesson->scores & AS_SCORE_PARTS ? UI_V_PARTS
+						       : UI_PANE_RUNS;
 }
 
 /* Opens lesson l's runs under out/<name>; only once they are made are

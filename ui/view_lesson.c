@@ -112,6 +112,15 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(6, "10", "%.3f", sc->chain_10);
 		NUM(6, "100", "%.3f", sc->chain_end);
 	}
+	if (want & AS_SCORE_PARTS) {
+		/* units that carry 90% of a digit: the median, and the share
+		 * that need more than the parts view counts */
+		NUM(5, "u90", "%.1f", sc->parts_median);
+		if (s && (sc->have & AS_SCORE_PARTS))
+			COL(5, "%.0f%%", 100 * sc->parts_over);
+		else
+			COL(5, "%s", s ? "-" : ">64");
+	}
 	if (want & AS_SCORE_JACOBIAN) {
 		/* the encoder's Jacobian: its size, its gain along the data
 		 * (towards the nearest training digit) and across it */
@@ -316,6 +325,10 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				{AS_SCORE_CHAIN, "start / 10 / 100: the chains' "
 						 "mean pixel value after so "
 						 "many steps"},
+				{AS_SCORE_PARTS,
+				 "u90: the median units carrying 90% of a "
+				 "digit's decoder input; >64: the share needing "
+				 "more"},
 				{AS_SCORE_JACOBIAN,
 				 "|J|F: ||dh/dx||_F; along, across: ||J v|| "
 				 "for v towards the nearest training digit and "

@@ -35,6 +35,7 @@ enum as_score_kind {
 	AS_SCORE_CHAIN = 1 << 11,  /* denoising sampling chains */
 	AS_SCORE_PSD = 1 << 12,	   /* predicted codes against inferred */
 	AS_SCORE_JACOBIAN = 1 << 13, /* the encoder's sensitivity */
+	AS_SCORE_PARTS = 1 << 14,    /* units that carry a digit */
 };
 
 /* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
@@ -139,7 +140,15 @@ struct as_scores {
 	 * their ratio: how much more the code moves along the data than
 	 * across it (Rifai et al. 2011) */
 	double jac_frob, jac_tangent, jac_random, jac_ratio;
+	/* AS_SCORE_PARTS (one-layer runs), over the first AS_PARTS_N
+	 * held-out examples rebuilt by parts (parts.h): the median number of
+	 * units that carry 90% of what the code puts into the decoder
+	 * (AS_PARTS_MAX + 1 standing for more) and the share of examples
+	 * that need more than AS_PARTS_MAX */
+	double parts_median, parts_over;
 };
+
+#define AS_PARTS_N 200
 
 #define AS_BALL_R 2
 
