@@ -118,7 +118,21 @@ static int train(struct cli_opts *o)
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
-	if (!o->quiet) {
+	if (!o->quiet && t->cfg.model != AS_MODEL_AE) {
+		/* sparse coding and PSD: their own settings */
+		printf("training %s %d-%s on %s (%zu train, %zu held-out), L1 "
+		       "lambda %g, %s %d rounds%s, batch %d, lr %g\n",
+		       t->stack->psd ? "PSD (sparse coding and an encoder)"
+				     : "sparse coding",
+		       (int)ds->d, layers, ds->name, ds->n_train,
+		       ds->n - ds->n_train, t->cfg.sc_lambda,
+		       t->cfg.sc_fista ? "FISTA" : "ISTA", t->cfg.sc_iters,
+		       t->cfg.renorm ? ", atoms renormalised" : "",
+		       t->cfg.batch_size, t->cfg.lr);
+		if (t->stack->psd)
+			printf("  the prediction term's alpha %g\n",
+			       t->cfg.psd_alpha);
+	} else if (!o->quiet) {
 		char how[96] = "";
 		if (first != last || t->cfg.pretrain == AS_PRETRAIN_RBM)
 			snprintf(how, sizeof how, ", %s",

@@ -33,8 +33,10 @@ enum tag {
 #define TAG_CRITICAL 0x80000000u
 
 #define SECTIONS_MAX 1024
-/* tensors a directory may list (a later version may have more) */
+/* tensors a directory may list (a later version may have more), and the
+ * bytes of each entry: a 32-byte name, rows, cols, offset */
 #define DIRECTORY_MAX 1024
+#define DIRECTORY_ENTRY 56
 
 /* ---- writing: everything little-endian into one growing buffer ---- */
 
@@ -636,7 +638,18 @@ static enum as_status read_by_name(struct in *sec, const char *path,
 				   size_t n_params, struct as_checkpoint *ck,
 				   struct as_error *err)
 {
-	struct as_slot *dir = malloc(DIRECTORY_MAX * sizeof *dir);
+	/* the count first: the section's bytes prove it (56 a tensor)
+	 * before anything is allocated for it */
+	struct in *rt = &sec[TAG_TENSORS];
+	size_t count = rt->len >= 4 ? (size_t)rt->p[0] |
+					      (size_t)rt->p[1] << 8 |
+					      (size_t)rt->p[2] << 16 |
+					      (size_t)rt->p[3] << 24
+				    : 0;
+	if (rt->len < 4 || count > DIRECTORY_MAX ||
+	    rt->len != 4 + count * DIRECTORY_ENTRY)
+		return bad(err, path, "malformed tensors section");
+	struct as_slot *dir = malloc((count ? count : 1) * sizeof *dir);
 	if (!dir)
 		return as_error_set(err, AS_ERR_NOMEM, "%s: out of memory",
 				    path);
@@ -670,8 +683,22 @@ static enum as_status read_by_name(struct in *sec, const char *path,
 			from[i] = f->offset;
 	}
 	free(dir);
-	/* the wanted tensors add up to this version's arena, which must
-	 * then fit in the file's (whose bytes the sections prove) */
+	/* the wanted tensors must not share values: each one's place in the
+	 * file apart from every other's (they then fit in the file's arena,
+	 * whose bytes the sections prove) */
+	for (size_t i = 0; st == AS_OK && i < n_want; i++) {
+		size_t li = want[i].rows * (want[i].cols ? want[i].cols : 1);
+		for (size_t j = i + 1; st == AS_OK && j < n_want; j++) {
+			size_t lj = want[j].rows *
+				    (want[j].cols ? want[j].cols : 1);
+			if (from[i] < from[j] + lj && from[j] < from[i] + li)
+				st = as_error_set(err, AS_ERR_FORMAT,
+						  "%s: tensors %s and %s "
+						  "overlap",
+						  path, want[i].name,
+						  want[j].name);
+		}
+	}
 	if (st == AS_OK && ck->n_params > n_params)
 		st = bad(err, path, "malformed tensors section (they overlap)");
 	float *p = NULL, *v = NULL;

@@ -137,7 +137,8 @@ static const struct as_param table[] = {
 	{"psd_alpha", "PSD alpha", AS_PT_FLOAT, F(psd_alpha), 0, 100, 1,
 	 AS_STEP_MUL, 2, 0.25, NULL, 1,
 	 "PSD: weight alpha of the prediction term alpha/2 ||z - g(x)||^2 in "
-	 "the energy (0: sparse coding, the encoder still fitted)",
+	 "the energy (0: sparse coding's codes, and an encoder that no longer "
+	 "learns)",
 	 0},
 };
 
@@ -155,6 +156,23 @@ const struct as_param *as_param_at(size_t i)
 
 int as_param_applies(const struct as_param *p, const struct as_config *cfg)
 {
+	if (!as_param_fits_model(p, cfg))
+		return 0;
+	/* and what only a stack or fine-tuning uses: a one-layer run
+	 * without fine-tuning has one stage, no next layer and no code
+	 * layer to add noise to, no classifier to label for */
+	static const char *const stack_only[] = {
+		"stage", "pretrain_epochs", "labelled", "code_noise", NULL};
+	if (cfg->model == AS_MODEL_AE && cfg->n_layers == 1 &&
+	    cfg->finetune == AS_FINETUNE_NONE)
+		for (const char *const *l = stack_only; *l; l++)
+			if (!strcmp(p->name, *l))
+				return 0;
+	return 1;
+}
+
+int as_param_fits_model(const struct as_param *p, const struct as_config *cfg)
+{
 	static const char *const sparse_only[] = {"sc_lambda", "sc_iters",
 						  "sc_fista", "renorm", NULL};
 	/* what sparse coding has no use for: an encoder's noise and
@@ -167,21 +185,11 @@ int as_param_applies(const struct as_param *p, const struct as_config *cfg)
 		"pretrain",	    "pretrain_epochs", "labelled",
 		"code_noise",	    "init",	   "layers",
 		"finetune",	    NULL};
-	/* and what only a stack or fine-tuning uses: a one-layer run
-	 * without fine-tuning has one stage, no next layer and no code
-	 * layer to add noise to, no classifier to label for */
-	static const char *const stack_only[] = {
-		"stage", "pretrain_epochs", "labelled", "code_noise", NULL};
 	const char *const *list =
 		cfg->model == AS_MODEL_AE ? sparse_only : ae_only;
 	for (; *list; list++)
 		if (!strcmp(p->name, *list))
 			return 0;
-	if (cfg->model == AS_MODEL_AE && cfg->n_layers == 1 &&
-	    cfg->finetune == AS_FINETUNE_NONE)
-		for (list = stack_only; *list; list++)
-			if (!strcmp(p->name, *list))
-				return 0;
 	return strcmp(p->name, "psd_alpha") || cfg->model == AS_MODEL_PSD;
 }
 
@@ -307,6 +315,11 @@ enum as_status as_config_validate(const struct as_config *cfg,
 				    "sparse coding (--model sc, psd) is one "
 				    "layer of atoms: no --layers, --finetune "
 				    "or --pretrain rbm");
+	if (cfg->model != AS_MODEL_AE && !cfg->tied)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "sparse coding's dictionary is its own "
+				    "decoder: --model sc or psd needs --tied "
+				    "on");
 	if (cfg->model != AS_MODEL_AE && cfg->loss != AS_LOSS_MSE)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's energy is squared error: "

@@ -805,7 +805,9 @@ static enum as_status score_jacobian(const struct run *r,
 			a += (double)m->w[j * d + i] * m->w[j * d + i];
 		wn[j] = a;
 	}
-	double fsum = 0, tsum = 0;
+	/* like with like: the root mean square gain along the data and
+	 * across it (E ||J v||^2 = ||J||_F^2 / d for random unit v) */
+	double fsum = 0, f2sum = 0, t2sum = 0;
 	for (size_t e = 0; e < n; e++) {
 		double f2 = 0, t2 = 0;
 		for (size_t j = 0; j < k; j++) {
@@ -814,11 +816,12 @@ static enum as_status score_jacobian(const struct run *r,
 			t2 += sj * sj * (double)p[e * k + j] * p[e * k + j];
 		}
 		fsum += sqrt(f2);
-		tsum += sqrt(t2);
+		f2sum += f2;
+		t2sum += t2;
 	}
 	s->jac_frob = fsum / (double)n;
-	s->jac_tangent = tsum / (double)n;
-	s->jac_random = s->jac_frob / sqrt((double)d);
+	s->jac_tangent = sqrt(t2sum / (double)n);
+	s->jac_random = sqrt(f2sum / (double)n / (double)d);
 	s->jac_ratio = s->jac_tangent / s->jac_random;
 	s->have |= AS_SCORE_JACOBIAN;
 out:

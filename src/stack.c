@@ -330,6 +330,9 @@ enum as_status as_stack_copy_weights(struct as_stack *dst,
 		size_t len = src->n_classes * (src->sizes[src->n_layers] + 1);
 		memcpy(dst->head_w, src->head_w, len * sizeof(float));
 	}
+	if (src->psd && dst->psd) /* PSD's encoder block [P | b | gain] */
+		memcpy(dst->pred.p, src->pred.p,
+		       src->sizes[1] * (src->sizes[0] + 2) * sizeof(float));
 	dst->rbm_layer = src->rbm_layer;
 	return AS_OK;
 }
@@ -343,6 +346,11 @@ int as_stack_finite(const struct as_stack *s)
 		size_t len = s->n_classes * (s->sizes[s->n_layers] + 1);
 		for (size_t i = 0; i < len; i++)
 			ok &= isfinite(s->head_w[i]) != 0;
+	}
+	if (s->psd) {
+		size_t len = s->sizes[1] * (s->sizes[0] + 2);
+		for (size_t i = 0; i < len; i++)
+			ok &= isfinite(s->pred.p[i]) != 0;
 	}
 	return ok;
 }

@@ -181,6 +181,13 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 				    "%s cannot change during a run (it needs "
 				    "a new model)",
 				    p->name);
+	if (!as_param_fits_model(p, &t->cfg))
+		return as_error_set(err, AS_ERR_STATE,
+				    "%s means nothing to a%s run",
+				    p->name,
+				    t->cfg.model == AS_MODEL_AE
+					    ? "n autoencoder"
+					    : " sparse coding");
 	struct as_config next = t->cfg;
 	enum as_status st = as_param_set(&next, p, value, err);
 	if (st == AS_OK)

@@ -635,6 +635,29 @@ START_TEST(test_tensors_by_name)
 	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
 	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
 	ck_assert_msg(strstr(err.msg, "overlap") != NULL, "%s", err.msg);
+	/* ... and where they would fit: decoder_W1 on encoder_W1's values
+	 * in the padded arena */
+	uint64_t on_w[5] = {off[4], off[1], off[2], off[3], off[4]};
+	t[find(s, n, T_DIMS)] = (struct section){T_DIMS, 28, dims};
+	t[find(s, n, T_PARAMS)] =
+		(struct section){T_PARAMS, total * 4, (unsigned char *)pp};
+	t[find(s, n, T_VELOCITY)] =
+		(struct section){T_VELOCITY, total * 4, (unsigned char *)vv};
+	put_directory(dir5, e, 5, on_w);
+	t[it] = (struct section){T_TENSORS, sizeof dir5, dir5};
+	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
+	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "encoder_W1 and decoder_W1 overlap") !=
+			      NULL,
+		      "%s", err.msg);
+	/* a count the section's bytes do not hold */
+	unsigned char short_dir[4 + 56];
+	memcpy(short_dir, dir5, sizeof short_dir);
+	t[it] = (struct section){T_TENSORS, sizeof short_dir, short_dir};
+	write_sections(q, AS_CHECKPOINT_VERSION, t, n);
+	ck_assert_int_eq(as_checkpoint_load(q, &back, &err), AS_ERR_FORMAT);
+	ck_assert_msg(strstr(err.msg, "malformed tensors section") != NULL,
+		      "%s", err.msg);
 	/* without a directory (files before it) the arena is this
 	 * version's layout: the permuted one is then refused by its length */
 	memcpy(t, s, n * sizeof *s);

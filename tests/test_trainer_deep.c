@@ -204,6 +204,20 @@ START_TEST(test_sparse_resume_is_exact)
 	ck_assert(memcmp(a->stack->velocity, c->stack->velocity,
 			 a->stack->n_params * sizeof(float)) == 0);
 	if (_i) {
+		/* the divergence guard keeps the encoder too: a NaN in it is
+		 * a diverged step, and the last good encoder comes back */
+		for (int i = 0; i < 120; i++)
+			as_trainer_step(c);
+		float lr = c->cfg.lr;
+		c->stack->pred.gain[0] = NAN;
+		as_trainer_step(c);
+		ck_assert_msg(strstr(c->message, "diverged") != NULL, "%s",
+			      c->message);
+		ck_assert(isfinite(c->stack->pred.gain[0]));
+		ck_assert(as_stack_finite(c->stack));
+		ck_assert(c->cfg.lr < lr);
+		as_trainer_step(c);
+		ck_assert(as_stack_finite(c->stack));
 		struct as_scores sc;
 		as_scores_clear(&sc);
 		for (int i = 0; i < 400; i++)

@@ -229,8 +229,8 @@ END_TEST
 /* The Jacobian score against a hand computation: J by central
  * differences of the encoder in double, its norm, the gain towards each
  * query's nearest training example found by brute force, and along
- * random unit directions (the mean of ||J v|| over many, against
- * ||J||_F / sqrt(d)) */
+ * random unit directions (sampled), each a root mean square over the
+ * queries */
 static void encode_double(const struct as_model *m, const double *x,
 			  double *h)
 {
@@ -320,7 +320,7 @@ START_TEST(test_jacobian_by_hand)
 				a += J[j * d + i] * v[i] / sqrt(vn);
 			g2 += a * a;
 		}
-		tang += sqrt(g2);
+		tang += g2;
 		/* random unit directions: the root mean square gain */
 		double r2 = 0;
 		for (int rep = 0; rep < 200; rep++) {
@@ -337,11 +337,12 @@ START_TEST(test_jacobian_by_hand)
 			}
 			r2 += s2 / n2;
 		}
-		rnd += sqrt(r2 / 200);
+		rnd += r2 / 200;
 	}
+	/* root mean squares over the queries (and the directions) */
 	frob /= (double)nq;
-	tang /= (double)nq;
-	rnd /= (double)nq;
+	tang = sqrt(tang / (double)nq);
+	rnd = sqrt(rnd / (double)nq);
 	ck_assert_msg(fabs(sc.jac_frob - frob) < 1e-3 * frob, "%g against %g",
 		      sc.jac_frob, frob);
 	ck_assert_msg(fabs(sc.jac_tangent - tang) < 1e-3 * tang + 1e-6,

@@ -118,12 +118,14 @@ static int panel_rows(const struct as_snapshot *s, int *idx)
 	return ui_panel_params(s ? &s->config : NULL, idx);
 }
 
+/* j k step from the row the panel highlights (ui_panel_pos: a selection
+ * the model has no use for stands on the next row) */
 static void act_sel_up(struct ui_state *u, const struct as_snapshot *s)
 {
 	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
 	int pos = ui_panel_pos(idx, n, u->sel);
 	if (n > 0)
-		u->sel = idx[pos > 0 && idx[pos] >= u->sel ? pos - 1 : pos];
+		u->sel = idx[pos > 0 ? pos - 1 : 0];
 }
 
 static void act_sel_down(struct ui_state *u, const struct as_snapshot *s)
@@ -131,7 +133,7 @@ static void act_sel_down(struct ui_state *u, const struct as_snapshot *s)
 	int idx[UI_PANEL_MAX], n = panel_rows(s, idx);
 	int pos = ui_panel_pos(idx, n, u->sel);
 	if (n > 0)
-		u->sel = idx[idx[pos] > u->sel || pos + 1 >= n ? pos : pos + 1];
+		u->sel = idx[pos + 1 < n ? pos + 1 : pos];
 }
 
 /* the selection among the focused run's rows (a run of another model

@@ -330,7 +330,7 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				 "digit's decoder input; >64: the share needing "
 				 "more"},
 				{AS_SCORE_JACOBIAN,
-				 "|J|F: ||dh/dx||_F; along, across: ||J v|| "
+				 "|J|F: ||dh/dx||_F; along, across: rms ||J v|| "
 				 "for v towards the nearest training digit and "
 				 "for random v; ratio: along / across"},
 				{AS_SCORE_PSD,

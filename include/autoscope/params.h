@@ -139,6 +139,10 @@ const struct as_param *as_param_at(size_t i);
  * for theirs, and a one-layer autoencoder without fine-tuning none for
  * the stages' (stage, layer epochs, labelled, code noise). Any thread. */
 int as_param_applies(const struct as_param *p, const struct as_config *cfg);
+/* The model-family part of it alone: a setting the model kind has no
+ * use for (as_trainer_set refuses those). Any thread. */
+int as_param_fits_model(const struct as_param *p,
+			const struct as_config *cfg);
 /* By name; '-' and '_' are the same ("corruption-level"). NULL if unknown. */
 const struct as_param *as_param_find(const char *name);
 /* Index in the table, or -1. */

@@ -134,11 +134,12 @@ struct as_scores {
 	double us_infer, us_predict;
 	/* AS_SCORE_JACOBIAN (a one-layer sigmoid encoder), over the first
 	 * held-out digits: J = dh/dx = diag(h (1 - h)) W at each, the mean
-	 * ||J||_F, the mean gain ||J v|| along v the unit direction to the
-	 * digit's nearest training digit (a direction of the data), the mean
-	 * gain along random unit directions (||J||_F / sqrt(d), exactly), and
-	 * their ratio: how much more the code moves along the data than
-	 * across it (Rifai et al. 2011) */
+	 * ||J||_F, the root mean square gain ||J v|| along v the unit
+	 * direction to the digit's nearest training digit (a direction of
+	 * the data), the same along random unit directions (from
+	 * E ||J v||^2 = ||J||_F^2 / d, exactly), and their ratio: how much
+	 * more the code moves along the data than across it (Rifai et al.
+	 * 2011) */
 	double jac_frob, jac_tangent, jac_random, jac_ratio;
 	/* AS_SCORE_PARTS (one-layer runs), over the first AS_PARTS_N
 	 * held-out examples rebuilt by parts (parts.h): the median number of

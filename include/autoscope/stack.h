@@ -75,7 +75,7 @@ struct as_tensor {
 	const float *data;
 	size_t rows, cols; /* cols 0: a vector of rows values */
 };
-#define AS_TENSORS_MAX (4 * AS_LAYERS_MAX + 2)
+#define AS_TENSORS_MAX (4 * AS_LAYERS_MAX + 5) /* + PSD's 3, the head's 2 */
 size_t as_stack_tensors(const struct as_stack *s, int numbered,
 			struct as_tensor *out);
 
