@@ -649,7 +649,10 @@ static void toggle_zoom(struct ui_state *u, const struct as_snapshot *s)
 static void toggle_decoder(struct ui_state *u, const struct as_snapshot *s)
 {
 	u->decoder = !u->decoder;
-	if (s && s->tied)
+	if (s && s->config.model == AS_MODEL_SC)
+		ui_say(u, 0,
+		       "sparse coding: the filters are its atoms (no encoder)");
+	else if (s && s->tied)
 		ui_say(u, 0,
 		       "tied: the decoder is W^T, the filters you see "
 		       "(t unties)");
@@ -699,7 +702,7 @@ const struct ui_key ui_filters_keys[] = {
 	{'>', '.', NULL, NULL, sel_next},
 	{'z', 0, "z", "zoom the selected filter, with its numbers",
 	 toggle_zoom},
-	{'d', 0, "d", "encoder / decoder filters (untied; PSD: atoms / encoder)",
+	{'d', 0, "d", "encoder / decoder filters (untied, PSD)",
 	 toggle_decoder},
 	{'Q', 0, "Q", "pictures in quadrants: detail across, pixels tall",
 	 toggle_quads},

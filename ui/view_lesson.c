@@ -135,8 +135,7 @@ static int score_cols(const struct ui_state *u, int row,
 		 * the time per code of each way */
 		NUM(6, "pred", "%.3f", sc->psd_rel_err);
 		NUM(6, "linear", "%.3f", sc->lin_rel_err);
-		NUM(5, "cos", "%.2f",
-		    isfinite(sc->psd_cos) ? sc->psd_cos : sc->lin_cos);
+		NUM(5, "cos", "%.2f", sc->psd_cos); /* PSD's encoder only */
 		NUM(6, "us/inf", "%.1f", sc->us_infer);
 		NUM(7, "us/pred", "%.2f", sc->us_predict);
 	}
@@ -196,7 +195,8 @@ static int score_cols(const struct ui_state *u, int row,
 		NUM(7, "R2noise", "%.3f", sc->noise_r2);
 	}
 	/* the decoder's distance from the encoder: ||W' - W^T|| / ||W|| */
-	if (s && s->psd) /* its encoder is no decoder: cos says */
+	if (s && s->config.model != AS_MODEL_AE) /* sparse coding and PSD:
+						  * the atoms decode */
 		COL(7, "-");
 	else if (s && s->tied)
 		COL(7, "tied");
@@ -335,9 +335,10 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				 "for random v; ratio: along / across"},
 				{AS_SCORE_PSD,
 				 "pred, linear: ||zp - z*|| / ||z*|| of PSD's "
-				 "encoder and of a linear fit; cos: their "
-				 "filters against the atoms; us a code "
-				 "inferred, predicted"},
+				 "encoder and of a linear fit, z* sparse "
+				 "coding's; cos: PSD's filters against its "
+				 "atoms; us a code inferred, predicted; PSD's "
+				 "clean err from its predicted code"},
 				{AS_SCORE_SPARSE,
 				 "active: non-zero coefficients a code; resid: "
 				 "the residual's share of the energy; |atom|: "
@@ -478,8 +479,12 @@ static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 	const struct as_scores *sc = &s->scores;
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
+	/* the code the hashing measured: the top of the layers trained */
+	size_t bits = s->sizes[s->depth > 0 && s->depth <= s->n_layers
+				       ? s->depth
+				       : s->n_layers];
 	snprintf(title, sizeof title, "run %d, %zu-bit codes:", u->focus + 1,
-		 s->n_hidden);
+		 bits);
 	ui_fields_add(&f, "%s", title);
 	ui_fields_add(&f, " precision@%zu Hamming %.3f,", sc->hash_k,
 		      sc->hash_precision);

@@ -24,6 +24,8 @@ void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 	const struct as_parts *p = &s->parts[e];
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
+	if (u->n_runs > 1)
+		ui_fields_add(&f, "run %d: ", u->focus + 1);
 	ui_fields_add(&f, "held-out %s %d of %zu by parts",
 		      s->rows >= 16 ? "digit" : "example", e + 1, s->n_parts);
 	if (p->units_90 > AS_PARTS_MAX)
@@ -179,6 +181,8 @@ void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
 		  s->config.encoder == AS_ACT_SIGMOID;
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
+	if (u->n_runs > 1)
+		ui_fields_add(&f, "run %d: ", u->focus + 1);
 	ui_fields_add(&f, "%s %d of %zu", s->rows >= 16 ? "digit" : "example",
 		      e + 1, s->n_parts);
 	ui_fields_add(&f, ": its largest units dialled");
