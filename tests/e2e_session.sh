@@ -157,7 +157,7 @@ rm -f "$work/exit"
 start --resume "'$work/mine'" --paused
 wait_for "lesson my-lesson, from its file"
 wait_for "Look: the untied run's decoder"
-wait_re "\+2 small, \"untie +1 "
+wait_re "\+2 small, \"untied\" +1 "
 tm send-keys -t e2e q
 wait_exit 30
 printf 'lesson x\ntitle t\ndata mnist\nrun a | hidden=30\nrun b | tide=off\n' \

@@ -68,14 +68,24 @@ static int score_cols(const struct ui_state *u, int row,
 		snprintf(col[k], sizeof col[k], __VA_ARGS__);                  \
 		k++;                                                           \
 	} while (0)
+	/* the caption's column: as wide as the longest caption, from 16
+	 * to 22 (every built-in lesson's runs whole: "x3 salt and pepper
+	 * 25%"), so that no more of the numbers than that gives way */
+	int capw = 16;
+	for (int i = 0; i < u->n_runs; i++) {
+		char c[48];
+		ui_run_caption(u, i, c, sizeof c);
+		int len = (int)strlen(c);
+		capw = len > capw ? (len < 22 ? len : 22) : capw;
+	}
 	if (row < 0) {
-		COL(16, "run");
+		COL(capw, "run");
 		COL(5, "epoch");
 		COL(9, "clean err");
 	} else {
 		char cap[48];
 		ui_run_caption(u, row, cap, sizeof cap);
-		COL(16, "%.16s", cap);
+		COL(capw, "%.*s", capw, cap);
 		if (!s)
 			return k;
 		COL(5, "%llu", (unsigned long long)s->scores.epoch);
