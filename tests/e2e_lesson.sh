@@ -35,8 +35,18 @@ wait_re "\*1 noise 0%  \+2 noise 25%  x3 noise 50%"
 wait_re "\*1 noise 0% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
 wait_re "x3 noise 50% +[0-9]+ +[0-9.]+ +0\.9[0-9]+" 60
 
-# focus run 2, fork it, change the fork's noise
+# Space pauses every run at once, and starts them again
+tm send-keys -t e2e Space
+wait_re "PAUSED +run 1/3"
 tm send-keys -t e2e Tab
+wait_re "PAUSED +run 2/3"
+tm send-keys -t e2e Space
+wait_re "RUNNING +run 2/3"
+tm send-keys -t e2e 3
+wait_re "RUNNING +run 3/3"
+
+# focus run 2, fork it, change the fork's noise
+tm send-keys -t e2e 2
 wait_re "run 2 noise 25% \(Tab\)"
 tm send-keys -t e2e f
 wait_re "run 4 is a fork of run 2"

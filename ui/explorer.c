@@ -45,10 +45,22 @@ typedef void (*action_fn)(struct ui_state *u, const struct as_snapshot *s);
 /* Toggles are applied against the trainer's own state (a screen a frame
  * old would make two quick presses both pause): pause toggles, tied
  * nudges its bool. */
+/* every run at once (a lesson's runs are compared as they go), each
+ * toggled against its own state */
 static void act_pause(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	push(u, AS_CMD_PAUSE, 0, -1);
+	struct as_command c = {AS_CMD_PAUSE, 0, -1};
+	int busy = 0;
+	for (int i = 0; i < u->n_runs; i++)
+		busy |= as_trainer_push(u->runs[i].t, &c) != AS_OK;
+	if (u->n_runs == 0)
+		push(u, AS_CMD_PAUSE, 0, -1);
+	if (busy)
+		ui_say(u, 1,
+		       "busy: a trainer has %d commands queued; key ignored "
+		       "there",
+		       AS_QUEUE_MAX);
 }
 
 static void act_step(struct ui_state *u, const struct as_snapshot *s)
@@ -466,7 +478,8 @@ struct binding {
 
 /* Every key, once: it dispatches and it writes the help overlay. */
 static const struct binding bindings[] = {
-	{' ', 0, 0, "space", "pause / resume training", act_pause},
+	{' ', 0, 0, "space", "pause / resume training (every run)",
+	 act_pause},
 	{'n', 0, 0, "n", "one minibatch while paused", act_step},
 	{'c', 0, 0, "c / C", "corruption level +0.05 / -0.05", act_noise_up},
 	{'C', 0, 0, NULL, NULL, act_noise_down},
