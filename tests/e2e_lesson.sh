@@ -72,6 +72,20 @@ wait_re "lesson 1/[0-9]+ denoising"
 tm resize-window -t e2e -x 80 -y 24
 wait_re "run 4 noise 25% fork \(Tab\)"
 wait_re "RUNNING +run 4/4"
+# the notes alone there: PgDn scrolls them by five rows, PgUp back
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	tm send-keys -t e2e v
+	sleep 0.3
+	tm capture-pane -p -t e2e | sed -n 2p |
+		grep -q "lesson 1/[0-9]* denoising" && break
+done
+wait_re "Vincent, Larochelle, Bengio"
+tm send-keys -t e2e NPage
+wait_gone "Vincent, Larochelle, Bengio"
+wait_re "Try: f on the 0% run"
+tm send-keys -t e2e PPage
+wait_re "Vincent, Larochelle, Bengio"
+tm send-keys -t e2e Escape
 tm resize-window -t e2e -x 120 -y 40
 wait_re "lesson 1/[0-9]+ denoising"
 

@@ -81,6 +81,7 @@ struct ui_state {
 	int menu; /* the lesson menu is open */
 	int menu_sel;
 	int query;   /* hashing pane: the held-out digit shown */
+	int notes_skip; /* the notes alone: their first rows scrolled by */
 	int request; /* what the loop does between frames */
 	int request_arg;
 	int fork_pending;    /* forks asked for, not yet handed over */
@@ -194,6 +195,7 @@ extern const struct ui_key ui_lesson_keys[];
 void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 extern const struct ui_key ui_parts_keys[];
+extern const struct ui_key ui_notes_keys[];
 void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
 void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,

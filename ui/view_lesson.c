@@ -7,11 +7,38 @@
 
 #include "view.h"
 
+/* the rows wrap() makes of text at width w, all of them */
+static int wrap_rows(const char *text, int w)
+{
+	int rows = 0;
+	const char *p = text;
+	while (*p) {
+		const char *end = p + strcspn(p, "\n");
+		size_t take = (size_t)(end - p);
+		if ((int)take > w) {
+			take = (size_t)w;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = (size_t)w;
+		}
+		const char *next = p + take;
+		while (next < end && *next == ' ')
+			next++;
+		if (next == end && *end)
+			next = end + 1;
+		p = next;
+		rows++;
+	}
+	return rows;
+}
+
 /* Word-wraps text (paragraphs split by '\n') into rows y..y1 of width w
- * at column x; returns the next free row. Text that does not fit ends in
- * a note on the last row. */
+ * at column x, its first `skip` rows left out; returns the next free row.
+ * Text that does not fit ends in a note on the last row: v for the notes
+ * alone, or (alone: full) PgDn. */
 static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
-		const char *text)
+		const char *text, int skip, int full)
 {
 	const char *p = text;
 	while (*p && y < y1) {
@@ -29,11 +56,17 @@ static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
 			next++;
 		if (next == end && *end)
 			next = end + 1; /* the paragraph's break */
+		if (skip > 0) { /* scrolled past */
+			skip--;
+			p = next;
+			continue;
+		}
 		if (y == y1 - 1 && *next) {
 			/* the last row, and text after it: say so instead */
 			ui_on(UI_P_DIM, u);
 			mvprintw(y++, x, "%.*s", w,
-				 "(more: v shows the notes alone)");
+				 full ? "(more: PgDn; PgUp back)"
+				      : "(more: v shows the notes alone)");
 			ui_off(UI_P_DIM, u);
 			break;
 		}
@@ -42,6 +75,26 @@ static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
 	}
 	return y;
 }
+
+static void notes_down(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	if (u->notes_skip < 200)
+		u->notes_skip += 5;
+}
+
+static void notes_up(struct ui_state *u, const struct as_snapshot *s)
+{
+	(void)s;
+	u->notes_skip = u->notes_skip > 5 ? u->notes_skip - 5 : 0;
+}
+
+const struct ui_key ui_notes_keys[] = {
+	{KEY_NPAGE, 0, "PgDn PgUp", "scroll the notes (alone on the screen)",
+	 notes_down},
+	{KEY_PPAGE, 0, NULL, NULL, notes_up},
+	{0, 0, NULL, NULL, NULL},
+};
 
 static void num(double v, const char *fmt, char *buf, size_t n)
 {
@@ -268,7 +321,15 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 		attron(A_BOLD);
 		mvprintw(y++, x, "%.*s", w, l->title);
 		attroff(A_BOLD);
-		y = wrap(u, y, y1, x, w, l->text);
+		/* scrolled only alone on the screen, and never past the
+		 * notes' last row */
+		int skip = full ? u->notes_skip : 0;
+		if (skip > 0) {
+			int rows = wrap_rows(l->text, w);
+			if (skip > rows - 1)
+				skip = rows > 0 ? rows - 1 : 0;
+		}
+		y = wrap(u, y, y1, x, w, l->text, skip, full);
 	}
 	/* on the dashboard the table keeps to the bottom of the pane; alone
 	 * on the screen it follows the notes, a line below them */

@@ -43,6 +43,11 @@ static int parts_alone(const struct ui_state *u)
 	return u->full == UI_V_PARTS;
 }
 
+static int notes_alone(const struct ui_state *u)
+{
+	return u->full == UI_V_RUNS;
+}
+
 static int traverse_alone(const struct ui_state *u)
 {
 	return u->full == UI_V_TRAVERSE;
@@ -53,7 +58,8 @@ static const struct ui_view registry[UI_VIEWS] = {
 			  ui_filters_keys},
 	[UI_V_DIGITS] = {"digits", ui_paint_digits, NULL, NULL, NULL},
 	[UI_V_CHART] = {"chart", ui_paint_chart, NULL, NULL, ui_chart_keys},
-	[UI_V_RUNS] = {"runs and notes", ui_paint_runs, NULL, NULL, NULL},
+	[UI_V_RUNS] = {"runs and notes", ui_paint_runs, NULL, NULL,
+		       ui_notes_keys, notes_alone},
 	[UI_V_LESSON] = {"lesson view", ui_paint_lesson, ui_plan_lesson,
 			 have_lesson_view, ui_lesson_keys, hashing},
 	[UI_V_PANEL] = {"controls", ui_paint_panel, NULL, NULL, NULL},
