@@ -141,20 +141,12 @@ void as_sc_renorm(struct as_model *m)
 	}
 }
 
-void as_sc_step(struct as_model *m, const struct as_config *cfg,
-		const float *x, size_t n, float lr, float *work,
-		struct as_losses *out)
+/* dE/dW = -z^T (x - zW) / n at codes z (the residual in m->xr, as
+ * as_sc_energy leaves it), plus weight decay; nothing else moves */
+static void dictionary_grad(struct as_model *m, const struct as_config *cfg,
+			    const float *z, size_t n)
 {
 	size_t d = m->n_visible, k = m->n_hidden;
-	float *z = m->h;
-	as_sc_infer(m, cfg, x, n, z, work);
-	double recon, l1;
-	as_sc_energy(m, x, z, n, &recon, &l1); /* leaves x - zW in xr */
-	/* the loss is the energy itself, both terms (the held-out curve
-	 * measures the same) */
-	out->recon = (recon + cfg->sc_lambda * l1) / (double)n;
-	out->penalty = 0;
-	/* dE/dW = -z^T (x - zW) / n, plus weight decay; nothing else moves */
 	as_sgemm(1, 0, k, d, n, -1.0f / (float)n, z, k, m->xr, d, 0.0f, m->gw,
 		 d);
 	if (cfg->weight_decay > 0)
@@ -164,6 +156,21 @@ void as_sc_step(struct as_model *m, const struct as_config *cfg,
 	memset(m->gc, 0, d * sizeof(float));
 	if (!m->tied)
 		memset(m->gw2, 0, k * d * sizeof(float));
+}
+
+void as_sc_step(struct as_model *m, const struct as_config *cfg,
+		const float *x, size_t n, float lr, float *work,
+		struct as_losses *out)
+{
+	float *z = m->h;
+	as_sc_infer(m, cfg, x, n, z, work);
+	double recon, l1;
+	as_sc_energy(m, x, z, n, &recon, &l1); /* leaves x - zW in xr */
+	/* the loss is the energy itself, both terms (the held-out curve
+	 * measures the same) */
+	out->recon = (recon + cfg->sc_lambda * l1) / (double)n;
+	out->penalty = 0;
+	dictionary_grad(m, cfg, z, n);
 	as_model_update(m, cfg, lr);
 	if (cfg->renorm)
 		as_sc_renorm(m);
@@ -276,27 +283,15 @@ void as_psd_step(struct as_model *m, const struct as_psd *e,
 		     (double)n;
 	out->penalty = 0;
 	/* the dictionary as sparse coding's, at the inferred codes */
-	as_sgemm(1, 0, k, d, n, -1.0f / (float)n, z, k, m->xr, d, 0.0f, m->gw,
-		 d);
-	if (cfg->weight_decay > 0)
-		for (size_t i = 0; i < k * d; i++)
-			m->gw[i] += cfg->weight_decay * m->w[i];
-	memset(m->gb, 0, k * sizeof(float));
-	memset(m->gc, 0, d * sizeof(float));
-	if (!m->tied)
-		memset(m->gw2, 0, k * d * sizeof(float));
+	dictionary_grad(m, cfg, z, n);
 	/* the encoder towards the inferred codes (m->dh is free again) */
 	as_psd_pred_grad(e, k, d, cfg->psd_alpha, x, t, zp, z, n, m->dh);
 	if (cfg->weight_decay > 0)
 		for (size_t i = 0; i < k * d; i++)
 			e->gp[i] += cfg->weight_decay * e->p[i];
 	as_model_update(m, cfg, lr);
-	size_t len = k * d + 2 * k; /* [P | b | gain] */
-	float mom = cfg->momentum;
-	for (size_t i = 0; i < len; i++) {
-		e->v[i] = mom * e->v[i] - lr * e->gp[i];
-		e->p[i] += e->v[i];
-	}
+	/* [P | b | gain], as every other block moves */
+	k_momentum(e->p, e->v, e->gp, k * d + 2 * k, cfg->momentum, lr);
 	if (cfg->renorm)
 		as_sc_renorm(m);
 }

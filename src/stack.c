@@ -9,6 +9,7 @@
 #include "autoscope/stack.h"
 
 #include "kernels.h"
+#include "stack_internal.h"
 
 static size_t n_head(const struct as_config *cfg, size_t n_classes)
 {
@@ -355,31 +356,6 @@ int as_stack_finite(const struct as_stack *s)
 	return ok;
 }
 
-/* out = in W^T + b (pre-activations of a view's hidden units) */
-static void pre_up(const struct as_model *m, const float *in, size_t n,
-		   float *out)
-{
-	size_t nv = m->n_visible, nh = m->n_hidden;
-	for (size_t e = 0; e < n; e++)
-		memcpy(out + e * nh, m->b, nh * sizeof(float));
-	as_sgemm(0, 1, n, nh, nv, 1.0f, in, nv, m->w, nv, 1.0f, out, nh);
-}
-
-/* out = in W'^T + c (pre-activations of a view's visible units) */
-static void pre_down(const struct as_model *m, const float *in, size_t n,
-		     float *out)
-{
-	size_t nv = m->n_visible, nh = m->n_hidden;
-	for (size_t e = 0; e < n; e++)
-		memcpy(out + e * nv, m->c, nv * sizeof(float));
-	if (m->tied)
-		as_sgemm(0, 0, n, nv, nh, 1.0f, in, nh, m->w, nv, 1.0f, out,
-			 nv);
-	else
-		as_sgemm(0, 1, n, nv, nh, 1.0f, in, nh, m->w2, nh, 1.0f, out,
-			 nv);
-}
-
 static int layer_sigmoid(const struct as_stack *s, const struct as_config *cfg,
 			 size_t k)
 {
@@ -477,7 +453,6 @@ void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 	}
 }
 
-static double half_sq(const float *a, const float *b, size_t len);
 
 /* sparse coding: the mean energy's parts a row at the inferred codes */
 static void sc_parts(struct as_stack *s, const struct as_config *cfg,
@@ -766,90 +741,6 @@ void as_stack_update(struct as_stack *s, const struct as_config *cfg, float lr)
 	}
 }
 
-/* mean-field CD-1 reconstruction: v1 of v0 through a tied view */
-static void rbm_mean_field(struct as_model *m, int gaussian_visible,
-			   int linear_hidden, const float *v0, size_t n,
-			   float *v1)
-{
-	pre_up(m, v0, n, m->h);
-	if (!linear_hidden)
-		k_sigmoid(m->h, n * m->n_hidden);
-	int tied = m->tied;
-	m->tied = 1;
-	pre_down(m, m->h, n, v1);
-	m->tied = tied;
-	if (!gaussian_visible)
-		k_sigmoid(v1, n * m->n_visible);
-}
-
-static double half_sq(const float *a, const float *b, size_t len)
-{
-	double t = 0;
-	for (size_t at = 0; at < len; at += 1024) {
-		size_t end = at + 1024 < len ? at + 1024 : len;
-		float part = 0;
-#pragma omp simd reduction(+ : part)
-		for (size_t i = at; i < end; i++) {
-			float r = a[i] - b[i];
-			part += r * r;
-		}
-		t += 0.5 * (double)part;
-	}
-	return t;
-}
-
-double as_rbm_step(struct as_model *m, const struct as_config *cfg,
-		   int gaussian_visible, int linear_hidden, const float *v0,
-		   size_t n, float lr, struct as_rng *rng)
-{
-	size_t nv = m->n_visible, nh = m->n_hidden;
-	float inv_n = 1.0f / (float)n;
-	float *ph0 = m->h, *h = m->dh, *v1 = m->xr;
-	pre_up(m, v0, n, ph0);
-	if (!linear_hidden)
-		k_sigmoid(ph0, n * nh);
-	if (linear_hidden)
-		for (size_t i = 0; i < n * nh; i++)
-			h[i] = ph0[i] + as_rng_normal(rng);
-	else
-		as_rng_bernoulli(rng, ph0, h, n * nh);
-	/* v1 = h0 W + c */
-	for (size_t e = 0; e < n; e++)
-		memcpy(v1 + e * nv, m->c, nv * sizeof(float));
-	as_sgemm(0, 0, n, nv, nh, 1.0f, h, nh, m->w, nv, 1.0f, v1, nv);
-	if (!gaussian_visible)
-		k_sigmoid(v1, n * nv);
-	/* gradient of the descent direction: negative of the CD-1
-	 * estimate (ph1^T v1 - ph0^T v0) / n */
-	as_sgemm(1, 0, nh, nv, n, -inv_n, ph0, nh, v0, nv, 0.0f, m->gw, nv);
-	float *ph1 = h; /* h0 is no longer needed */
-	pre_up(m, v1, n, ph1);
-	if (!linear_hidden)
-		k_sigmoid(ph1, n * nh);
-	as_sgemm(1, 0, nh, nv, n, inv_n, ph1, nh, v1, nv, 1.0f, m->gw, nv);
-	/* db = mean (ph1 - ph0), dc = mean (v1 - v0), row by row */
-	memset(m->gb, 0, nh * sizeof(float));
-	memset(m->gc, 0, nv * sizeof(float));
-	for (size_t e = 0; e < n; e++) {
-		const float *p0 = ph0 + e * nh, *p1 = ph1 + e * nh;
-		const float *a0 = v0 + e * nv, *a1 = v1 + e * nv;
-		float *gb = m->gb, *gc = m->gc;
-#pragma omp simd
-		for (size_t j = 0; j < nh; j++)
-			gb[j] += (p1[j] - p0[j]) * inv_n;
-#pragma omp simd
-		for (size_t i = 0; i < nv; i++)
-			gc[i] += (a1[i] - a0[i]) * inv_n;
-	}
-	float wd = cfg->weight_decay;
-	if (wd > 0)
-		for (size_t i = 0; i < nh * nv; i++)
-			m->gw[i] += wd * m->w[i];
-	size_t len = nh * nv + nh + nv; /* W, b, c: W' is not the RBM's */
-	k_momentum(m->params, m->velocity, m->grad, len, cfg->momentum, lr);
-	return half_sq(v0, v1, n * nv) / (double)n;
-}
-
 /* the head's wrong answers among n rows of logits */
 static size_t count_wrong(const float *z, const uint8_t *labels, size_t n,
 			  size_t c)
@@ -901,7 +792,7 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 			as_stack_layer_config(s, cfg, i, &lc);
 			const float *in = encode_chunk(s, cfg, i, xb, b);
 			if (cfg->pretrain == AS_PRETRAIN_RBM) {
-				rbm_mean_field(m, gaussian_visible(s, i),
+				stack_rbm_mean_field(m, gaussian_visible(s, i),
 					       lc.encoder == AS_ACT_LINEAR, in,
 					       b, m->xr);
 				total += half_sq(in, m->xr, b * m->n_visible);

@@ -61,6 +61,14 @@ struct ui_fgrid {
 	int per_page, pages, page, n;
 };
 
+/* what a key asks the event loop to do between frames (ui_state.request) */
+enum ui_request {
+	UI_REQ_NONE = 0,
+	UI_REQ_NEW,    /* a new run from the focused run's initialisation */
+	UI_REQ_CLOSE,  /* close the focused run */
+	UI_REQ_LESSON, /* start lesson number request_arg */
+};
+
 struct ui_state {
 	struct ui_run runs[AS_RUNS_MAX];
 	int n_runs;
@@ -268,6 +276,9 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 		    struct as_dataset **ds);
 
 /* Help lines of the explorer's own key table (explorer.c). */
+/* A key press (keys.c): the prompt, menu, help pages, mouse, the views'
+ * keys, then the bindings. */
+void ui_key(struct ui_state *u, const struct as_snapshot *s, int ch);
 size_t ui_key_help_count(void);
 const char *ui_key_help(size_t i, const char **keys);
 

@@ -7,55 +7,49 @@
 
 #include "view.h"
 
+/* One row of text wrapped at width w from p: its length in *take; returns
+ * where the next row starts (paragraphs split by '\n'). */
+static const char *wrap_line(const char *p, int w, size_t *take)
+{
+	const char *end = p + strcspn(p, "\n");
+	size_t t = (size_t)(end - p);
+	if ((int)t > w) {
+		t = (size_t)w;
+		while (t > 0 && p[t] != ' ')
+			t--;
+		if (t == 0)
+			t = (size_t)w;
+	}
+	const char *next = p + t;
+	while (next < end && *next == ' ')
+		next++;
+	if (next == end && *end)
+		next = end + 1; /* the paragraph's break */
+	*take = t;
+	return next;
+}
+
 /* the rows wrap() makes of text at width w, all of them */
 static int wrap_rows(const char *text, int w)
 {
 	int rows = 0;
-	const char *p = text;
-	while (*p) {
-		const char *end = p + strcspn(p, "\n");
-		size_t take = (size_t)(end - p);
-		if ((int)take > w) {
-			take = (size_t)w;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = (size_t)w;
-		}
-		const char *next = p + take;
-		while (next < end && *next == ' ')
-			next++;
-		if (next == end && *end)
-			next = end + 1;
-		p = next;
-		rows++;
-	}
+	size_t take;
+	for (const char *p = text; *p; rows++)
+		p = wrap_line(p, w, &take);
 	return rows;
 }
 
-/* Word-wraps text (paragraphs split by '\n') into rows y..y1 of width w
- * at column x, its first `skip` rows left out; returns the next free row.
- * Text that does not fit ends in a note on the last row: v for the notes
- * alone, or (alone: full) PgDn. */
+/* Word-wraps text into rows y..y1 of width w at column x, its first
+ * `skip` rows left out; returns the next free row. Text that does not fit
+ * ends in a note on the last row: v for the notes alone, or (alone: full)
+ * PgDn. */
 static int wrap(const struct ui_state *u, int y, int y1, int x, int w,
 		const char *text, int skip, int full)
 {
 	const char *p = text;
 	while (*p && y < y1) {
-		const char *end = p + strcspn(p, "\n");
-		size_t take = (size_t)(end - p);
-		if ((int)take > w) {
-			take = (size_t)w;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = (size_t)w;
-		}
-		const char *next = p + take;
-		while (next < end && *next == ' ')
-			next++;
-		if (next == end && *end)
-			next = end + 1; /* the paragraph's break */
+		size_t take;
+		const char *next = wrap_line(p, w, &take);
 		if (skip > 0) { /* scrolled past */
 			skip--;
 			p = next;

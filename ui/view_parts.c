@@ -8,19 +8,30 @@
 
 #include "view.h"
 
+/* The sample the parts views show (< > choose it; a code of zeros, a
+ * flat patch, has no parts: the next that has), or -1 with the box drawn
+ * and the reason said when the run has none (deep runs). */
+static int pick_sample(const struct ui_state *u, const struct as_snapshot *s,
+		       const struct ui_rect *r, const char *empty_title)
+{
+	if (!s || s->n_parts == 0) {
+		ui_box(r, empty_title, u);
+		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
+			 "(one-layer runs: a deep stack has no single decoder)");
+		return -1;
+	}
+	int e = u->query < 0 ? 0 : u->query % (int)s->n_parts;
+	for (int t = 0; t < (int)s->n_parts && s->parts[e].k == 0; t++)
+		e = (e + 1) % (int)s->n_parts;
+	return e;
+}
+
 void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full)
 {
-	if (!s || s->n_parts == 0) {
-		ui_box(r, "a digit by parts", u);
-		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 "(one-layer runs: a deep stack has no single decoder)");
+	int e = pick_sample(u, s, r, "a digit by parts");
+	if (e < 0)
 		return;
-	}
-	int e = u->query < 0 ? 0 : u->query % (int)s->n_parts;
-	/* a code of zeros (a flat patch) has no parts: the next that has */
-	for (int t = 0; t < (int)s->n_parts && s->parts[e].k == 0; t++)
-		e = (e + 1) % (int)s->n_parts;
 	const struct as_parts *p = &s->parts[e];
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
@@ -166,15 +177,9 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
 		       const struct ui_rect *r, int full)
 {
-	if (!s || s->n_parts == 0) {
-		ui_box(r, "a unit dialled", u);
-		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 "(one-layer runs: a deep stack has no single decoder)");
+	int e = pick_sample(u, s, r, "a unit dialled");
+	if (e < 0)
 		return;
-	}
-	int e = u->query < 0 ? 0 : u->query % (int)s->n_parts;
-	for (int t = 0; t < (int)s->n_parts && s->parts[e].k == 0; t++)
-		e = (e + 1) % (int)s->n_parts;
 	const struct as_parts *p = &s->parts[e];
 	int rows = p->k < AS_TRAV_UNITS ? p->k : AS_TRAV_UNITS;
 	int sig = s->config.model == AS_MODEL_AE &&

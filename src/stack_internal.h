@@ -1,0 +1,59 @@
+/* stack_internal: what the stack's files share (src/ only, not a public
+ * header): stack.c (the arena, encoding, decoding, fine-tuning,
+ * evaluation) and stack_rbm.c (a layer's CD-1 step). Same threading as
+ * stack.h. */
+#ifndef AUTOSCOPE_STACK_INTERNAL_H
+#define AUTOSCOPE_STACK_INTERNAL_H
+
+#include <string.h>
+
+#include "autoscope/blas.h"
+#include "autoscope/stack.h"
+
+/* out = in W^T + b (pre-activations of a view's hidden units) */
+static inline void pre_up(const struct as_model *m, const float *in, size_t n,
+		   float *out)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	for (size_t e = 0; e < n; e++)
+		memcpy(out + e * nh, m->b, nh * sizeof(float));
+	as_sgemm(0, 1, n, nh, nv, 1.0f, in, nv, m->w, nv, 1.0f, out, nh);
+}
+
+/* out = in W'^T + c (pre-activations of a view's visible units) */
+static inline void pre_down(const struct as_model *m, const float *in, size_t n,
+		     float *out)
+{
+	size_t nv = m->n_visible, nh = m->n_hidden;
+	for (size_t e = 0; e < n; e++)
+		memcpy(out + e * nv, m->c, nv * sizeof(float));
+	if (m->tied)
+		as_sgemm(0, 0, n, nv, nh, 1.0f, in, nh, m->w, nv, 1.0f, out,
+			 nv);
+	else
+		as_sgemm(0, 1, n, nv, nh, 1.0f, in, nh, m->w2, nh, 1.0f, out,
+			 nv);
+}
+
+static inline double half_sq(const float *a, const float *b, size_t len)
+{
+	double t = 0;
+	for (size_t at = 0; at < len; at += 1024) {
+		size_t end = at + 1024 < len ? at + 1024 : len;
+		float part = 0;
+#pragma omp simd reduction(+ : part)
+		for (size_t i = at; i < end; i++) {
+			float r = a[i] - b[i];
+			part += r * r;
+		}
+		t += 0.5 * (double)part;
+	}
+	return t;
+}
+
+/* mean-field CD-1 reconstruction: v1 of v0 through a tied view */
+void stack_rbm_mean_field(struct as_model *m, int gaussian_visible,
+			  int linear_hidden, const float *v0, size_t n,
+			  float *v1);
+
+#endif
