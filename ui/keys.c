@@ -495,7 +495,7 @@ static const struct binding bindings[] = {
 	 act_stage_next},
 	{'O', 0, 0, NULL, NULL, act_stage_prev},
 	{'i', 0, 0, "i",
-	 "lower pane: digits / parts / a unit / plane / layers / ...",
+	 "lower pane: digits, parts, a unit, plane, ...",
 	 act_pane},
 	{'b', 0, 0, "b / B",
 	 "history: a frame back / on (past the last: live)",
