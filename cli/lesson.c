@@ -201,6 +201,12 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->jac_ratio);
 	csv_num(f, s->parts_median);
 	csv_num(f, s->parts_over);
+	csv_num(f, s->map_slant_r2);
+	csv_num(f, s->pca_slant_r2);
+	csv_num(f, s->map_shift_p);
+	csv_num(f, s->pca_shift_p);
+	csv_num(f, s->map_copy_ratio);
+	csv_num(f, s->pca_copy_ratio);
 	fprintf(f, "\n");
 }
 
@@ -244,6 +250,17 @@ static void print_scores(const struct as_lesson *l, size_t i,
 		printf("  units carrying 90%% of a digit: median %.1f, %.0f%% "
 		       "need more than %d",
 		       s->parts_median, 100 * s->parts_over, AS_PARTS_MAX);
+	if (s->have & AS_SCORE_MAP) {
+		printf("  slant from the 10 nearest on the map R^2 %.3f "
+		       "(PCA-2 %.3f)",
+		       s->map_slant_r2, s->pca_slant_r2);
+		if (isfinite(s->map_shift_p))
+			printf("  neighbours of the same shift %.3f (PCA-2 "
+			       "%.3f), copies' distance / any two's %.3f "
+			       "(PCA-2 %.3f)",
+			       s->map_shift_p, s->pca_shift_p,
+			       s->map_copy_ratio, s->pca_copy_ratio);
+	}
 	if (s->have & AS_SCORE_JACOBIAN)
 		printf("  Jacobian ||J||_F %.3f, gain along the data %.4f, "
 		       "across it %.4f (x%.2f)",
@@ -345,7 +362,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	fprintf(csv, ",psd_rel_err,psd_energy_ratio,psd_cos,lin_rel_err,"
 		     "lin_energy_ratio,lin_cos,us_infer,us_predict,jac_frob,"
 		     "jac_tangent,jac_random,jac_ratio,parts_median,"
-		     "parts_over\n");
+		     "parts_over,map_slant_r2,pca_slant_r2,map_shift_p,"
+		     "pca_shift_p,map_copy_ratio,pca_copy_ratio\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

@@ -118,7 +118,19 @@ static int train(struct cli_opts *o)
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
-	if (!o->quiet && t->cfg.model != AS_MODEL_AE) {
+	if (!o->quiet && t->cfg.model == AS_MODEL_DRLIM) {
+		printf("training a DrLIM mapping %d-%s (%s code) on %s (%zu "
+		       "train, %zu held-out), contrastive loss, margin %g, "
+		       "similar pairs: %s, batch %d pairs, lr %g\n",
+		       (int)ds->d, layers,
+		       t->cfg.encoder == AS_ACT_LINEAR ? "linear" : "sigmoid",
+		       ds->name, ds->n_train, ds->n - ds->n_train,
+		       t->cfg.drlim_margin,
+		       t->cfg.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
+			       ? "the 5 nearest and the shifted copies"
+			       : "the 5 nearest in pixels",
+		       t->cfg.batch_size, t->cfg.lr);
+	} else if (!o->quiet && t->cfg.model != AS_MODEL_AE) {
 		/* sparse coding and PSD: their own settings */
 		printf("training %s %d-%s on %s (%zu train, %zu held-out), L1 "
 		       "lambda %g, %s %d rounds%s, batch %d, lr %g\n",

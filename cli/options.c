@@ -21,7 +21,9 @@ static const struct extra extras[] = {
 	{"data", "SPEC",
 	 "mnist (default: the bundled MNIST test set, 8000 train / 2000 "
 	 "held-out), an IDX images file (labels found beside it), or "
-	 "patches:IMG.png[,IMG.png] (8x8 natural-image patches)"},
+	 "patches:IMG.png[,IMG.png] (8x8 natural-image patches); after mnist "
+	 "or a file, :digits=4,9 keeps those labels and :shift=-6,-3,3,6 adds "
+	 "each example's copies moved across by those pixels"},
 	{"labels", "PATH", "IDX labels file for --data PATH"},
 	{"holdout", "F", "fraction held out for evaluation (default 0.2)"},
 	{"patch-size", "K", "patch side for patches: data (default 8)"},
@@ -123,6 +125,8 @@ void cli_usage(FILE *f)
 		   "  autoscope train --epochs 5 --corruption-level 0.5\n"
 		   "  autoscope train --loss mse --encoder linear --hidden 30 "
 		   "--tied off\n"
+		   "  autoscope train --model drlim --layers 50-2 --encoder linear "
+		   "--data mnist:digits=4,9\n"
 		   "  autoscope train --data patches:grass.png --sparsity-"
 		   "weight 0.1\n"
 		   "  autoscope --resume autoscope-out/checkpoint.ascp\n"

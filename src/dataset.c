@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -120,6 +121,7 @@ enum as_status as_dataset_wrap(const char *name, float *x, uint8_t *labels,
 	ds->x = x;
 	ds->labels = labels;
 	ds->n_train = n_train;
+	ds->copies = 1;
 	range_of(ds);
 	*out = ds;
 	return AS_OK;
@@ -161,6 +163,55 @@ static size_t shuffle_split(float *x, uint8_t *labels, size_t *n, size_t d,
 	if (held >= *n)
 		held = *n - 1;
 	return *n - held;
+}
+
+/* Each of the n examples (rows x cols) followed by its copies moved
+ * across by o->shifts (zeros shifted in): *x and *y replaced by the
+ * (1 + n_shifts) n rows; on failure they are freed. */
+static enum as_status add_shifts(float **x, uint8_t **y, size_t n,
+				 size_t rows, size_t cols,
+				 const struct as_data_opts *o,
+				 struct as_error *err)
+{
+	size_t d = rows * cols, copies = 1 + o->n_shifts, total;
+	float *nx = NULL;
+	uint8_t *ny = *y ? malloc(n * copies) : NULL;
+	if (as_mul_ok(n * copies, d, &total) && n * copies / copies == n)
+		nx = as_alloc_large(total, sizeof(float));
+	if (!nx || (*y && !ny)) {
+		free(nx);
+		free(ny);
+		free(*x);
+		free(*y);
+		*x = NULL;
+		*y = NULL;
+		return as_error_set(err, AS_ERR_NOMEM,
+				    "out of memory for %zu shifted copies",
+				    n * copies);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const float *src = *x + i * d;
+		for (size_t c = 0; c < copies; c++) {
+			float *dst = nx + (i * copies + c) * d;
+			long sh = c ? o->shifts[c - 1] : 0;
+			for (size_t r = 0; r < rows; r++)
+				for (size_t k = 0; k < cols; k++) {
+					long from = (long)k - sh;
+					dst[r * cols + k] =
+						from >= 0 && from < (long)cols
+							? src[r * cols +
+							      (size_t)from]
+							: 0.0f;
+				}
+			if (ny)
+				ny[i * copies + c] = (*y)[i];
+		}
+	}
+	free(*x);
+	free(*y);
+	*x = nx;
+	*y = ny;
+	return AS_OK;
 }
 
 static enum as_status read_idx(const char *path, unsigned char **buf,
@@ -268,9 +319,48 @@ enum as_status as_dataset_load_idx(const char *images, const char *labels,
 		memcpy(y, lb.data, n);
 	free(ibuf);
 	free(lbuf);
+	if (o->keep_labels) {
+		if (!y) {
+			free(x);
+			free(tmp);
+			return as_error_set(err, AS_ERR_INVALID,
+					    "%s: :digits= keeps examples by "
+					    "label, and it has no labels",
+					    images);
+		}
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (y[i] >= 32 || !(o->keep_labels >> y[i] & 1u))
+				continue;
+			memmove(x + kept * d, x + i * d, d * sizeof(float));
+			y[kept++] = y[i];
+		}
+		if (kept < 2) {
+			free(x);
+			free(tmp);
+			free(y);
+			return as_error_set(err, AS_ERR_INVALID,
+					    "%s: :digits= leaves %zu examples",
+					    images, kept);
+		}
+		n = kept;
+	}
 	size_t n_train = shuffle_split(x, y, &n, d, o, tmp);
 	free(tmp);
-	return as_dataset_wrap(images, x, y, n, rows, cols, n_train, out, err);
+	if (o->n_shifts) {
+		st = add_shifts(&x, &y, n, rows, cols, o, err);
+		if (st != AS_OK)
+			return st;
+	}
+	size_t copies = 1 + o->n_shifts;
+	st = as_dataset_wrap(images, x, y, n * copies, rows, cols,
+			     n_train * copies, out, err);
+	if (st == AS_OK) {
+		(*out)->copies = copies;
+		for (size_t c = 1; c < copies; c++)
+			(*out)->shift_px[c] = o->shifts[c - 1];
+	}
+	return st;
 }
 
 /* patches:A.png[,B.png...]: names that do not exist as given are looked
@@ -349,6 +439,68 @@ static enum as_status load_patches(const char *list,
 	return as_dataset_wrap(name, x, NULL, n, k, k, n - held, out, err);
 }
 
+/* ":digits=4,9" and ":shift=-6,-3,3,6", in either order, into o */
+static enum as_status parse_modifiers(const char *text,
+				      struct as_data_opts *o,
+				      struct as_error *err)
+{
+	o->keep_labels = 0;
+	o->n_shifts = 0;
+	while (*text) {
+		int digits = !strncmp(text, ":digits=", 8);
+		if (!digits && strncmp(text, ":shift=", 7))
+			return as_error_set(err, AS_ERR_INVALID,
+					    "data modifier '%.40s': the "
+					    "modifiers are :digits=A,B and "
+					    ":shift=P,Q",
+					    text);
+		if ((digits && o->keep_labels) || (!digits && o->n_shifts))
+			return as_error_set(err, AS_ERR_INVALID,
+					    "data modifier given twice: "
+					    "'%.40s'",
+					    text);
+		text += digits ? 8 : 7;
+		for (;;) {
+			char *end;
+			errno = 0;
+			long v = strtol(text, &end, 10);
+			if (end == text || errno == ERANGE ||
+			    (digits ? v < 0 || v > 31 : v == 0 || v < -27 ||
+						      v > 27))
+				return as_error_set(
+					err, AS_ERR_INVALID,
+					digits ? "data :digits= wants labels "
+						 "0 to 31 separated by commas, "
+						 "not '%.20s'"
+					       : "data :shift= wants non-zero "
+						 "shifts of -27 to 27 pixels "
+						 "separated by commas, not "
+						 "'%.20s'",
+					text);
+			if (digits) {
+				o->keep_labels |= 1u << v;
+			} else {
+				if (o->n_shifts == AS_SHIFTS_MAX)
+					return as_error_set(
+						err, AS_ERR_INVALID,
+						"data :shift= takes at most "
+						"%d shifts",
+						AS_SHIFTS_MAX);
+				o->shifts[o->n_shifts++] = (int)v;
+			}
+			text = end;
+			if (*text != ',')
+				break;
+			text++;
+		}
+		if (*text && *text != ':')
+			return as_error_set(err, AS_ERR_INVALID,
+					    "data modifier: unexpected '%.20s'",
+					    text);
+	}
+	return AS_OK;
+}
+
 enum as_status as_dataset_load(const char *spec, const struct as_data_opts *o,
 			       struct as_dataset **out, struct as_error *err)
 {
@@ -364,6 +516,23 @@ enum as_status as_dataset_load(const char *spec, const struct as_data_opts *o,
 				    "patches:IMG.png)");
 	if (!strncmp(spec, "patches:", 8))
 		return load_patches(spec + 8, o, out, err);
+	const char *mod = strstr(spec, ":digits=");
+	const char *sh = strstr(spec, ":shift=");
+	if (mod || sh) {
+		struct as_data_opts mo = *o;
+		const char *first = !mod ? sh : !sh ? mod : mod < sh ? mod : sh;
+		char base[PATH_MAX];
+		if ((size_t)(first - spec) >= sizeof base)
+			return as_error_set(err, AS_ERR_INVALID,
+					    "data spec too long");
+		snprintf(base, sizeof base, "%.*s", (int)(first - spec), spec);
+		enum as_status st = parse_modifiers(first, &mo, err);
+		if (st == AS_OK)
+			st = as_dataset_load(base, &mo, out, err);
+		if (st == AS_OK)
+			snprintf((*out)->name, sizeof(*out)->name, "%s", spec);
+		return st;
+	}
 	if (!strcmp(spec, "mnist")) {
 		const char *dir = as_assets_dir();
 		if (!dir)

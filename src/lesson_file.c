@@ -40,6 +40,7 @@ static const struct {
 	{"psd", AS_SCORE_PSD},
 	{"jacobian", AS_SCORE_JACOBIAN},
 	{"parts", AS_SCORE_PARTS},
+	{"map", AS_SCORE_MAP},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 

@@ -17,7 +17,9 @@ static const char *const pretrain_names[] = {"ae", "rbm", "none", NULL};
 static const char *const finetune_names[] = {"none", "recon", "classify",
 					     NULL};
 static const char *const init_names[] = {"glorot", "small", NULL};
-static const char *const model_names[] = {"ae", "sc", "psd", NULL};
+static const char *const model_names[] = {"ae", "sc", "psd", "drlim",
+					  NULL};
+static const char *const pairs_names[] = {"euclid", "shift", NULL};
 
 #define F(field) offsetof(struct as_config, field)
 
@@ -108,14 +110,16 @@ static const struct as_param table[] = {
 	{"seed", "seed", AS_PT_U64, F(seed), 0, 9007199254740992.0, 1,
 	 AS_STEP_ADD, 1, 0, NULL, 0,
 	 "random seed of initialisation, order and noise", 0},
-	{"model", "model", AS_PT_ENUM, F(model), 0, 2, 0, AS_STEP_ADD, 1, 0,
+	{"model", "model", AS_PT_ENUM, F(model), 0, 3, 0, AS_STEP_ADD, 1, 0,
 	 model_names, 0,
 	 "ae: the autoencoders (one layer, stacks, RBMs); sc: sparse coding, "
 	 "each code inferred by ISTA/FISTA against a learned dictionary (the "
 	 "rows of W), one layer, squared error; psd: predictive sparse "
 	 "decomposition, sparse coding with an encoder g(x) = gain * "
 	 "tanh(P x + b) trained to predict the codes (the code is then one "
-	 "product)",
+	 "product); drlim: a mapping (the --layers encoder, e.g. 50-2 with "
+	 "--encoder linear) trained by DrLIM's contrastive loss on similar "
+	 "and dissimilar pairs, no decoder",
 	 1},
 	{"sc_lambda", "L1 lambda", AS_PT_FLOAT, F(sc_lambda), 0, 100, 0.3,
 	 AS_STEP_MUL, 2, 0.05, NULL, 1,
@@ -139,6 +143,16 @@ static const struct as_param table[] = {
 	 "PSD: weight alpha of the prediction term alpha/2 ||z - g(x)||^2 in "
 	 "the energy (0: sparse coding's codes, and an encoder that no longer "
 	 "learns)",
+	 0},
+	{"drlim_margin", "DrLIM margin", AS_PT_FLOAT, F(drlim_margin), 0.01,
+	 100, 1, AS_STEP_MUL, 1.5, 0, NULL, 1,
+	 "DrLIM: margin m, the distance beyond which a dissimilar pair is "
+	 "pushed no further", 0},
+	{"drlim_pairs", "DrLIM pairs", AS_PT_ENUM, F(drlim_pairs), 0, 1, 0,
+	 AS_STEP_ADD, 1, 0, pairs_names, 1,
+	 "DrLIM's similar pairs: euclid (each example's 5 nearest in "
+	 "pixels) or shift (also its shifted copies and those of its "
+	 "neighbours: data with :shift=)",
 	 0},
 };
 
@@ -185,11 +199,22 @@ int as_param_fits_model(const struct as_param *p, const struct as_config *cfg)
 		"pretrain",	    "pretrain_epochs", "labelled",
 		"code_noise",	    "init",	   "layers",
 		"finetune",	    NULL};
-	const char *const *list =
-		cfg->model == AS_MODEL_AE ? sparse_only : ae_only;
+	/* and what a mapping without a decoder has no use for */
+	static const char *const not_drlim[] = {
+		"corruption_level", "corruption",      "sparsity_weight",
+		"sparsity_target",  "tied",	       "contractive_weight",
+		"loss",		    "stage",	       "pretrain",
+		"pretrain_epochs",  "labelled",	       "code_noise",
+		"finetune",	    "sc_lambda",       "sc_iters",
+		"sc_fista",	    "renorm",	       NULL};
+	const char *const *list = cfg->model == AS_MODEL_AE	  ? sparse_only
+				  : cfg->model == AS_MODEL_DRLIM ? not_drlim
+								  : ae_only;
 	for (; *list; list++)
 		if (!strcmp(p->name, *list))
 			return 0;
+	if (!strncmp(p->name, "drlim_", 6))
+		return cfg->model == AS_MODEL_DRLIM;
 	return strcmp(p->name, "psd_alpha") || cfg->model == AS_MODEL_PSD;
 }
 
@@ -308,19 +333,24 @@ enum as_status as_config_validate(const struct as_config *cfg,
 				? "without fine-tuning"
 				: "and fine-tuning",
 			as_config_first_stage(cfg), as_config_last_stage(cfg));
-	if (cfg->model != AS_MODEL_AE &&
+	int sparse = cfg->model == AS_MODEL_SC || cfg->model == AS_MODEL_PSD;
+	if (cfg->model == AS_MODEL_DRLIM && cfg->finetune != AS_FINETUNE_NONE)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "a DrLIM mapping trains its whole "
+				    "encoder on pairs: no --finetune");
+	if (sparse &&
 	    (cfg->n_layers != 1 || cfg->finetune != AS_FINETUNE_NONE ||
 	     cfg->pretrain == AS_PRETRAIN_RBM))
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding (--model sc, psd) is one "
 				    "layer of atoms: no --layers, --finetune "
 				    "or --pretrain rbm");
-	if (cfg->model != AS_MODEL_AE && !cfg->tied)
+	if (sparse && !cfg->tied)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's dictionary is its own "
 				    "decoder: --model sc or psd needs --tied "
 				    "on");
-	if (cfg->model != AS_MODEL_AE && cfg->loss != AS_LOSS_MSE)
+	if (sparse && cfg->loss != AS_LOSS_MSE)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's energy is squared error: "
 				    "--model sc or psd needs --loss mse");
@@ -338,20 +368,27 @@ int as_config_layer(const struct as_config *cfg, int k)
 
 int as_config_last_stage(const struct as_config *cfg)
 {
+	/* a DrLIM mapping has one stage, its whole encoder at once */
+	if (cfg->model == AS_MODEL_DRLIM)
+		return cfg->n_layers;
 	return cfg->finetune == AS_FINETUNE_NONE ? cfg->n_layers - 1
 						 : cfg->n_layers;
 }
 
 int as_config_first_stage(const struct as_config *cfg)
 {
+	if (cfg->model == AS_MODEL_DRLIM)
+		return cfg->n_layers;
 	return cfg->pretrain == AS_PRETRAIN_NONE ? as_config_last_stage(cfg)
 						 : 0;
 }
 
 void as_config_stage_name(const struct as_config *cfg, char *buf, size_t n)
 {
-	if (cfg->n_layers == 1 && cfg->finetune == AS_FINETUNE_NONE &&
-	    cfg->pretrain != AS_PRETRAIN_RBM)
+	if (cfg->model == AS_MODEL_DRLIM)
+		snprintf(buf, n, "contrastive pairs");
+	else if (cfg->n_layers == 1 && cfg->finetune == AS_FINETUNE_NONE &&
+		 cfg->pretrain != AS_PRETRAIN_RBM)
 		snprintf(buf, n, "training");
 	else if (cfg->stage < cfg->n_layers)
 		snprintf(buf, n, "layer %d of %d (%s)", cfg->stage + 1,

@@ -40,6 +40,9 @@ void as_scores_clear(struct as_scores *s)
 	s->us_infer = s->us_predict = NAN;
 	s->jac_frob = s->jac_tangent = s->jac_random = s->jac_ratio = NAN;
 	s->parts_median = s->parts_over = NAN;
+	s->map_n = 0;
+	s->map_slant_r2 = s->map_shift_p = s->map_copy_ratio = NAN;
+	s->pca_slant_r2 = s->pca_shift_p = s->pca_copy_ratio = NAN;
 }
 
 double scores_clock_s(void)
@@ -543,7 +546,7 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 	s->grad_first = norms[0];
 	s->grad_top = norms[stack->n_layers - 1];
 	/* (a classifier's decoders are not trained: no reconstruction) */
-	if (nte && !classifier)
+	if (nte && !classifier && cfg->model != AS_MODEL_DRLIM)
 		s->recon_clean =
 			as_stack_recon_loss(stack, cfg, depth, held, nte, 0);
 	if (nte && cfg->loss == AS_LOSS_MSE)
@@ -603,6 +606,8 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		st = scores_psd(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_SCATTER) && nte > 0)
 		st = score_scatter(&r, s, err);
+	if (st == AS_OK && (which & AS_SCORE_MAP) && nte > 1)
+		st = scores_map(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {
 		s->noise_r2 = score_noise(&r);
 		s->digit_r2 = r2(&r, held, nte < NOISE_N ? nte : NOISE_N);

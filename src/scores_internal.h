@@ -1,7 +1,8 @@
 /* scores_internal: what the scores' files share (src/ only, not a public
  * header): scores.c (the compute entry, the codes' neighbours, probes,
- * PCA, hashing, chains) and scores_decoder.c (the scores of sparse
- * coding's predictors, the encoder's Jacobian and the decoder's parts).
+ * PCA, hashing, chains), scores_decoder.c (the scores of sparse
+ * coding's predictors, the encoder's Jacobian and the decoder's parts)
+ * and scores_map.c (a low-dimensional map's order, DrLIM's).
  * Same threading as scores.h. */
 #ifndef AUTOSCOPE_SCORES_INTERNAL_H
 #define AUTOSCOPE_SCORES_INTERNAL_H
@@ -32,5 +33,8 @@ enum as_status scores_jacobian(const struct run *r, struct as_scores *s,
 			       struct as_error *err);
 enum as_status scores_parts(const struct run *r, struct as_scores *s,
 			    struct as_error *err);
+/* AS_SCORE_MAP (scores_map.c) */
+enum as_status scores_map(const struct run *r, struct as_scores *s,
+			  struct as_error *err);
 
 #endif

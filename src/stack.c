@@ -583,10 +583,8 @@ static double softmax_ce(float *z, const uint8_t *y, size_t n, size_t c,
 	return total;
 }
 
-/* The forward pass of fine-tuning on n <= max_batch rows, leaving a_k in
- * layer k's h; code noise (training only) before the code's activation. */
-static void forward(struct as_stack *s, const struct as_config *cfg,
-		    const float *x, size_t n, struct as_rng *noise)
+void stack_forward(struct as_stack *s, const struct as_config *cfg,
+		   const float *x, size_t n, struct as_rng *noise)
 {
 	const float *in = x;
 	size_t top = s->n_layers - 1;
@@ -634,6 +632,26 @@ static double decode_loss(struct as_stack *s, const struct as_config *cfg,
 	return loss;
 }
 
+void stack_encoder_backward(struct as_stack *s, const struct as_config *cfg,
+			    const float *x, size_t n, int add_tied)
+{
+	/* from the code down: dW_k (+)= e^T a_{k-1} */
+	for (size_t k = s->n_layers; k-- > 0;) {
+		struct as_model *m = s->layer[k];
+		size_t nv = m->n_visible, nh = m->n_hidden;
+		if (layer_sigmoid(s, cfg, k))
+			k_dsigmoid(m->dh, m->h, n * nh);
+		const float *a = k > 0 ? s->layer[k - 1]->h : x;
+		float beta = add_tied && m->tied ? 1.0f : 0.0f;
+		as_sgemm(1, 0, nh, nv, n, 1.0f, m->dh, nh, a, nv, beta, m->gw,
+			 nv);
+		column_sums(m->dh, n, nh, m->gb);
+		if (k > 0)
+			as_sgemm(0, 0, n, nv, nh, 1.0f, m->dh, nh, m->w, nv,
+				 0.0f, s->layer[k - 1]->dh, nv);
+	}
+}
+
 void as_stack_finetune_grad(struct as_stack *s, const struct as_config *cfg,
 			    const float *x, const uint8_t *labels, size_t n,
 			    struct as_rng *rng, struct as_losses *out)
@@ -641,7 +659,7 @@ void as_stack_finetune_grad(struct as_stack *s, const struct as_config *cfg,
 	size_t top = s->n_layers - 1;
 	float inv_n = 1.0f / (float)n;
 	double loss;
-	forward(s, cfg, x, n, rng);
+	stack_forward(s, cfg, x, n, rng);
 	int classify = cfg->finetune == AS_FINETUNE_CLASSIFY && s->n_classes;
 	if (classify) {
 		size_t c = s->n_classes, nt = s->sizes[top + 1];
@@ -686,21 +704,7 @@ void as_stack_finetune_grad(struct as_stack *s, const struct as_config *cfg,
 				k_dsigmoid(g, r, n * nh);
 		}
 	}
-	/* the encoder, from the code down: dW_k (+)= e^T a_{k-1} */
-	for (size_t k = s->n_layers; k-- > 0;) {
-		struct as_model *m = s->layer[k];
-		size_t nv = m->n_visible, nh = m->n_hidden;
-		if (layer_sigmoid(s, cfg, k))
-			k_dsigmoid(m->dh, m->h, n * nh);
-		const float *a = k > 0 ? s->layer[k - 1]->h : x;
-		float beta = !classify && m->tied ? 1.0f : 0.0f;
-		as_sgemm(1, 0, nh, nv, n, 1.0f, m->dh, nh, a, nv, beta, m->gw,
-			 nv);
-		column_sums(m->dh, n, nh, m->gb);
-		if (k > 0)
-			as_sgemm(0, 0, n, nv, nh, 1.0f, m->dh, nh, m->w, nv,
-				 0.0f, s->layer[k - 1]->dh, nv);
-	}
+	stack_encoder_backward(s, cfg, x, n, !classify);
 	double penalty = 0;
 	float wd = cfg->weight_decay;
 	if (wd > 0) {
@@ -804,7 +808,7 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 			}
 		} else if (cfg->finetune == AS_FINETUNE_CLASSIFY &&
 			   s->n_classes) {
-			forward(s, cfg, xb, b, NULL);
+			stack_forward(s, cfg, xb, b, NULL);
 			head_logits(s, b);
 			if (wrong)
 				*wrong += count_wrong(s->logits, labels + at, b,
@@ -812,7 +816,7 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 			total += softmax_ce(s->logits, labels + at, b,
 					    s->n_classes, 1.0f);
 		} else {
-			forward(s, cfg, xb, b, NULL);
+			stack_forward(s, cfg, xb, b, NULL);
 			total += decode_loss(s, cfg, xb, b, 0);
 		}
 	}

@@ -1,7 +1,7 @@
 /* stack_internal: what the stack's files share (src/ only, not a public
  * header): stack.c (the arena, encoding, decoding, fine-tuning,
- * evaluation) and stack_rbm.c (a layer's CD-1 step). Same threading as
- * stack.h. */
+ * evaluation), stack_rbm.c (a layer's CD-1 step) and drlim.c (the
+ * contrastive loss through the encoder). Same threading as stack.h. */
 #ifndef AUTOSCOPE_STACK_INTERNAL_H
 #define AUTOSCOPE_STACK_INTERNAL_H
 
@@ -50,6 +50,19 @@ static inline double half_sq(const float *a, const float *b, size_t len)
 	}
 	return t;
 }
+
+/* The forward pass of fine-tuning on n <= max_batch rows, leaving a_k in
+ * layer k's h; code noise (training only, noise not NULL) before the
+ * code's activation. */
+void stack_forward(struct as_stack *s, const struct as_config *cfg,
+		   const float *x, size_t n, struct as_rng *noise);
+
+/* The encoder's backward pass from dL/da_L in the top layer's dh (after
+ * stack_forward on the same x): each layer's gw and gb, the deltas below
+ * in their dh. add_tied: a tied layer's gw already holds its decoder's
+ * part, which this adds to. */
+void stack_encoder_backward(struct as_stack *s, const struct as_config *cfg,
+			    const float *x, size_t n, int add_tied);
 
 /* mean-field CD-1 reconstruction: v1 of v0 through a tied view */
 void stack_rbm_mean_field(struct as_model *m, int gaussian_visible,

@@ -40,7 +40,21 @@ enum as_status trainer_check_fit(const struct as_config *cfg,
 				    "least two classes, and %s has %s",
 				    ds->name,
 				    ds->labels ? "one" : "no labels");
-	if (cfg->loss == AS_LOSS_CE && (ds->min < 0.0f || ds->max > 1.0f))
+	if (cfg->model == AS_MODEL_DRLIM && ds->n_train < 2)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "DrLIM pairs examples: %s has %zu for "
+				    "training",
+				    ds->name, ds->n_train);
+	if (cfg->model == AS_MODEL_DRLIM &&
+	    cfg->drlim_pairs == AS_DRLIM_PAIRS_SHIFT && ds->copies < 2)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "--drlim-pairs shift pairs the shifted "
+				    "copies of each example, and %s has "
+				    "none (give --data mnist:shift=-3,3, for "
+				    "example)",
+				    ds->name);
+	if (cfg->loss == AS_LOSS_CE && cfg->model != AS_MODEL_DRLIM &&
+	    (ds->min < 0.0f || ds->max > 1.0f))
 		return as_error_set(err, AS_ERR_INVALID,
 				    "cross-entropy needs inputs in [0, 1] but "
 				    "%s spans [%.3g, %.3g]: use --loss mse",
@@ -75,7 +89,10 @@ static enum as_status alloc_run(struct as_trainer *t,
 				    "%s: too many examples", ds->name);
 	enum as_status st;
 	size_t classes = ds->labels ? (size_t)ds->n_classes : 0;
-	st = as_stack_create(ds->d, &t->cfg, classes, AS_BATCH_MAX, &t->stack,
+	/* a DrLIM minibatch holds both halves of its pairs */
+	size_t max_batch = t->cfg.model == AS_MODEL_DRLIM ? 2 * AS_BATCH_MAX
+							 : AS_BATCH_MAX;
+	st = as_stack_create(ds->d, &t->cfg, classes, max_batch, &t->stack,
 			     err);
 	if (st == AS_OK)
 		st = as_stack_create(ds->d, &t->cfg, classes, 1, &t->guard.good, err);
@@ -87,7 +104,7 @@ static enum as_status alloc_run(struct as_trainer *t,
 	t->stack->real_input = ds->min < 0.0f || ds->max > 1.0f;
 	t->batch_labels = malloc(AS_BATCH_MAX);
 	t->order = malloc(ds->n_train * sizeof *t->order);
-	t->batch = malloc((size_t)AS_BATCH_MAX * ds->d * sizeof(float));
+	t->batch = malloc(max_batch * ds->d * sizeof(float));
 	t->view.recon_noisy = malloc((size_t)AS_SNAP_RECON * ds->d * sizeof(float));
 	size_t widest = 0;
 	for (size_t k = 1; k <= t->stack->n_layers; k++)
@@ -95,6 +112,17 @@ static enum as_status alloc_run(struct as_trainer *t,
 						     : widest;
 	t->view.recon_stats = malloc((size_t)AS_SNAP_STATS * widest * sizeof(float));
 	t->history = calloc(1, sizeof *t->history);
+	if (t->cfg.model == AS_MODEL_DRLIM) {
+		size_t nte = ds->n - ds->n_train;
+		st = as_pairs_build(ds->x, ds->n_train, ds->d, ds->copies,
+				    &t->pairs, err);
+		if (st == AS_OK && nte >= 2)
+			st = as_pairs_build(ds->x + ds->n_train * ds->d, nte,
+					    ds->d, ds->copies, &t->pairs_held,
+					    err);
+		if (st != AS_OK)
+			return st;
+	}
 	if (!t->order || !t->batch || !t->view.recon_noisy || !t->history ||
 	    !t->batch_labels || !t->view.recon_stats)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
@@ -408,6 +436,8 @@ void as_trainer_free(struct as_trainer *t)
 	as_stack_free(t->guard.good);
 	as_stack_free(t->guard.cand);
 	free(t->batch_labels);
+	as_pairs_free(&t->pairs);
+	as_pairs_free(&t->pairs_held);
 	as_baselines_free(&t->base);
 	free(t->order);
 	free(t->batch);

@@ -128,6 +128,35 @@ float as_trainer_lr(const struct as_trainer *t)
 	return t->cfg.lr / (1.0f + t->cfg.lr_decay * (float)t->epoch);
 }
 
+/* DrLIM's loss on pairs of the first n held-out examples, each with a
+ * partner drawn from the held-out graph by noise (the same pairs at every
+ * evaluation), in minibatches through t->batch */
+static double drlim_heldout(struct as_trainer *t, const float *x, size_t n,
+			    struct as_rng *noise)
+{
+	if (t->pairs_held.n < 2)
+		return NAN;
+	size_t d = t->ds->d, bs = AS_BATCH_MAX;
+	double total = 0;
+	for (size_t at = 0; at < n; at += bs) {
+		size_t b = n - at < bs ? n - at : bs;
+		for (size_t i = 0; i < b; i++) {
+			int similar = as_rng_below(noise, 2) == 0;
+			size_t j = as_pairs_draw(&t->pairs_held, at + i,
+						 similar, (int)t->cfg.drlim_pairs,
+						 noise);
+			memcpy(t->batch + i * d, x + (at + i) * d,
+			       d * sizeof(float));
+			memcpy(t->batch + (b + i) * d, x + j * d,
+			       d * sizeof(float));
+			t->batch_labels[i] = !similar;
+		}
+		total += as_drlim_loss(t->stack, &t->cfg, t->batch,
+				       t->batch_labels, b, 0, NULL);
+	}
+	return total / (double)n;
+}
+
 double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
 {
 	size_t n = n_heldout(t);
@@ -143,6 +172,8 @@ double as_trainer_heldout_loss(struct as_trainer *t, size_t max)
 	 * model changing, not the noise) and compared with the clean x */
 	struct as_rng noise;
 	as_rng_seed(&noise, t->cfg.seed, 4);
+	if (t->cfg.model == AS_MODEL_DRLIM)
+		return drlim_heldout(t, x, n, &noise);
 	size_t wrong;
 	double loss = as_stack_eval(t->stack, &t->cfg, t->cfg.stage, x, y, n,
 				    &noise, &wrong);
@@ -187,6 +218,8 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 				    p->name,
 				    t->cfg.model == AS_MODEL_AE
 					    ? "n autoencoder"
+				    : t->cfg.model == AS_MODEL_DRLIM
+					    ? " DrLIM"
 					    : " sparse coding");
 	struct as_config next = t->cfg;
 	enum as_status st = as_param_set(&next, p, value, err);
@@ -351,7 +384,22 @@ static void minibatch(struct as_trainer *t)
 		       d * sizeof(float));
 	struct as_losses l;
 	float lr = as_trainer_lr(t);
-	if (t->cfg.stage < t->cfg.n_layers) {
+	if (t->cfg.model == AS_MODEL_DRLIM) {
+		/* each example with a similar partner or, as often, a
+		 * dissimilar one, the partners after the examples */
+		for (size_t i = 0; i < n; i++) {
+			int similar = as_rng_below(&t->rng_noise, 2) == 0;
+			size_t j = as_pairs_draw(&t->pairs,
+						 t->order[t->cursor + i],
+						 similar, (int)t->cfg.drlim_pairs,
+						 &t->rng_noise);
+			memcpy(t->batch + (n + i) * d, ds->x + j * d,
+			       d * sizeof(float));
+			t->batch_labels[i] = !similar;
+		}
+		as_drlim_step(t->stack, &t->cfg, t->batch, t->batch_labels, n,
+			      lr, &l);
+	} else if (t->cfg.stage < t->cfg.n_layers) {
 		as_stack_pretrain_step(t->stack, &t->cfg, (size_t)t->cfg.stage,
 				       t->batch, n, lr, &t->rng_noise, &l);
 	} else {

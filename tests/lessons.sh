@@ -284,4 +284,32 @@ check "$pd > 4 * $pc" "the denoising code needs four times as many or more"
 check "$ps < $pd - 2" "the sparse autoencoder needs fewer than the denoising one"
 check "$od > 0.05" "some digits need more than 64 units of the dense code"
 
+# 17. drlim: a map learned from 5-nearest-neighbour pairs orders the 4s and
+# 9s by slant more than PCA-2 of the pixels (seeds 1-3 at 60 epochs:
+# slant R^2 from the 10 nearest 0.76-0.82 for 784-50-2, 0.75-0.77 for the
+# linear map, 0.694 for PCA-2)
+run drlim 60
+sd=$(val drlim "DrLIM 784-50-2" map_slant_r2)
+sl=$(val drlim "linear map 784-2" map_slant_r2)
+sp=$(val drlim "DrLIM 784-50-2" pca_slant_r2)
+check "$sd > $sp + 0.04" "the DrLIM map orders by slant more than PCA-2"
+check "$sl > $sp + 0.03" "so does the linear DrLIM map"
+
+# 18. drlim-shift: Euclidean pairs cluster the map by shift, declared
+# shifts make it invariant (seeds 1-3 at 5 and 10 epochs: same-shift
+# neighbours 0.92-0.96 against 0.18-0.20, chance 0.2; copies' distance
+# over any two's 1.17-1.18 against 0.25-0.31; kNN label precision
+# 0.53-0.59 against 0.68-0.84)
+run drlim-shift 10
+pe=$(val drlim-shift "Euclidean pairs" map_shift_p)
+pd=$(val drlim-shift "shifts declared" map_shift_p)
+ce=$(val drlim-shift "Euclidean pairs" map_copy_ratio)
+cd=$(val drlim-shift "shifts declared" map_copy_ratio)
+ke=$(val drlim-shift "Euclidean pairs" knn_codes)
+kd=$(val drlim-shift "shifts declared" knn_codes)
+check "$pe > 0.85" "Euclidean pairs: a digit's map neighbours share its shift"
+check "$pd < 0.3" "declared shifts: the shift is at chance among them"
+check "$ce > 1 && $cd < 0.45" "declared shifts bring a digit's copies together"
+check "$kd > $ke + 0.08" "and part the 4s from the 9s better"
+
 echo "ok: lessons"

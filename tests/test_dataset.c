@@ -93,6 +93,65 @@ START_TEST(test_embedded_mnist)
 }
 END_TEST
 
+/* :digits= keeps the labels asked for and splits them as a set of its
+ * own; :shift= follows each example with its shifted copies, zeros
+ * shifted in, on the same side of the split */
+START_TEST(test_digits_and_shifts)
+{
+	struct as_data_opts o;
+	as_data_opts_default(&o);
+	struct as_dataset *a, *b;
+	struct as_error err;
+	ck_assert_int_eq(as_dataset_load("mnist:digits=4,9", &o, &a, &err),
+			 AS_OK);
+	ck_assert_uint_eq(a->n, 982 + 1009); /* the test set's 4s and 9s */
+	ck_assert_uint_eq(a->n_train, a->n - (size_t)llround(0.2 * a->n));
+	ck_assert_uint_eq(a->copies, 1);
+	for (size_t i = 0; i < a->n; i++)
+		ck_assert(a->labels[i] == 4 || a->labels[i] == 9);
+	ck_assert_int_eq(as_dataset_load("mnist:shift=-3,6:digits=9,4", &o, &b,
+					 &err),
+			 AS_OK);
+	ck_assert_str_eq(b->name, "mnist:shift=-3,6:digits=9,4");
+	ck_assert_uint_eq(b->copies, 3);
+	ck_assert_uint_eq(b->n, 3 * a->n);
+	ck_assert_uint_eq(b->n_train, 3 * a->n_train);
+	ck_assert_int_eq(b->shift_px[1], -3);
+	ck_assert_int_eq(b->shift_px[2], 6);
+	for (size_t i = 0; i < a->n; i++) {
+		const float *src = a->x + i * 784;
+		ck_assert(memcmp(b->x + 3 * i * 784, src, 784 * sizeof(float)) ==
+			  0);
+		for (int c = 1; c < 3; c++) {
+			const float *cp = b->x + (3 * i + (size_t)c) * 784;
+			int sh = b->shift_px[c];
+			ck_assert_int_eq(b->labels[3 * i + (size_t)c],
+					 a->labels[i]);
+			for (int r = 0; r < 28; r++)
+				for (int k = 0; k < 28; k++) {
+					int from = k - sh;
+					float want = from >= 0 && from < 28
+							     ? src[r * 28 + from]
+							     : 0.0f;
+					ck_assert(cp[r * 28 + k] == want);
+				}
+		}
+	}
+	as_dataset_free(a);
+	as_dataset_free(b);
+	const char *bad[] = {"mnist:digits=", "mnist:digits=4,x",
+			     "mnist:shift=0", "mnist:shift=30",
+			     "mnist:digits=4:digits=5",
+			     "mnist:shift=1,2,3,4,5,6,7,8,9", "mnist:digits=4;9"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_msg(as_dataset_load(bad[i], &o, &a, &err) ==
+				      AS_ERR_INVALID,
+			      "%s accepted", bad[i]);
+		ck_assert(a == NULL && strchr(err.msg, '\n') == NULL);
+	}
+}
+END_TEST
+
 START_TEST(test_idx_gzip_with_labels_beside)
 {
 	write_idx("toy-images-idx3-ubyte.gz", 0, 20, 0, 1);
@@ -219,6 +278,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_embedded_mnist);
+	tcase_add_test(tc, test_digits_and_shifts);
 	tcase_add_test(tc, test_idx_gzip_with_labels_beside);
 	tcase_add_test(tc, test_patches_from_assets);
 	suite_add_tcase(s, tc);

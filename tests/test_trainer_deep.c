@@ -237,11 +237,83 @@ START_TEST(test_sparse_resume_is_exact)
 }
 END_TEST
 
+/* DrLIM through the trainer: resumed mid-epoch it goes on bit for bit
+ * (the pairs come from the data and the saved noise stream), its
+ * held-out loss is the same pairs' each time, and it refuses what it has
+ * no use for */
+START_TEST(test_drlim_resume_is_exact)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_settings_apply(&cfg,
+					   "model=drlim layers=8-2 "
+					   "encoder=linear batch_size=10 "
+					   "lr=0.05 momentum=0.5",
+					   &err),
+			 AS_OK);
+	struct as_trainer *a = make(ds, &cfg, NULL);
+	ck_assert_int_eq(a->cfg.stage, 2);
+	ck_assert_uint_eq(as_trainer_code_width(a), 2);
+	double h0 = as_trainer_heldout_loss(a, 0);
+	ck_assert(isfinite(h0) && h0 == as_trainer_heldout_loss(a, 0));
+	for (int i = 0; i < 50; i++)
+		as_trainer_step(a);
+	ck_assert(as_trainer_heldout_loss(a, 0) < h0);
+	struct as_trainer *b = make(ds, &cfg, NULL);
+	for (int i = 0; i < 23; i++)
+		as_trainer_step(b);
+	char path[256];
+	snprintf(path, sizeof path, "%s/drlim.ascp", tmpdir);
+	ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
+	as_trainer_free(b);
+	struct as_checkpoint ck;
+	ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK, "%s",
+		      err.msg);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.point_every = 40;
+	o.eval_every = 80;
+	struct as_trainer *c;
+	ck_assert_msg(as_trainer_resume(&ck, ds, &o, &c, &err) == AS_OK, "%s",
+		      err.msg);
+	as_checkpoint_release(&ck);
+	for (int i = 23; i < 50; i++)
+		as_trainer_step(c);
+	ck_assert_int_eq(c->cfg.model, AS_MODEL_DRLIM);
+	for (size_t k = 0; k < 2; k++) { /* a tied W' is not a parameter */
+		as_model_sync_decoder(a->stack->layer[k]);
+		as_model_sync_decoder(c->stack->layer[k]);
+	}
+	ck_assert(memcmp(a->stack->params, c->stack->params,
+			 a->stack->n_params * sizeof(float)) == 0);
+	ck_assert(memcmp(a->stack->velocity, c->stack->velocity,
+			 a->stack->n_params * sizeof(float)) == 0);
+	/* bars have no shifted copies; an autoencoder's noise is nothing
+	 * to a mapping */
+	ck_assert_int_eq(as_trainer_set(c, as_param_find("drlim_pairs"), 1,
+					&err),
+			 AS_ERR_INVALID);
+	ck_assert_msg(strstr(err.msg, "shift") != NULL, "%s", err.msg);
+	ck_assert_int_eq(as_trainer_set(c, as_param_find("corruption_level"),
+					0.5, &err),
+			 AS_ERR_STATE);
+	ck_assert_int_eq(as_trainer_set(c, as_param_find("drlim_margin"), 2,
+					&err),
+			 AS_OK);
+	as_trainer_free(a);
+	as_trainer_free(c);
+	as_dataset_free(ds);
+}
+END_TEST
+
 static void add_tests(TCase *tc)
 {
 	tcase_add_loop_test(tc, test_stages_follow_the_epochs_and_are_recorded,
 			    0, 2);
 	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
+	tcase_add_test(tc, test_drlim_resume_is_exact);
 	tcase_add_loop_test(tc, test_sparse_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_classifier_learns_the_bars);
 }

@@ -5,6 +5,12 @@
  * behind --data: "mnist" (the embedded MNIST test set in assets/), a path to
  * an IDX images file (labels found beside it or given), and
  * "patches:IMG.png[,IMG2.png...]" (k x k natural-image patches).
+ * Two modifiers may follow mnist or an IDX path (DrLIM's experiments,
+ * Hadsell, Chopra & LeCun 2006): ":digits=4,9" keeps the examples of
+ * those labels, ":shift=-6,-3,3,6" adds to every example its copies
+ * moved across by those pixels (zeros shifted in). The copies of one
+ * example are consecutive rows, the original first, all on the same side
+ * of the split: row r is copy r % copies of original r / copies.
  * A loader returns a whole valid dataset or nothing.
  * Threading: read-only once loaded; any thread may read it. */
 #ifndef AUTOSCOPE_DATASET_H
@@ -16,6 +22,8 @@
 #include "autoscope/error.h"
 #include "autoscope/patches.h"
 
+#define AS_SHIFTS_MAX 8 /* :shift= values */
+
 struct as_dataset {
 	char name[256];	   /* the spec it was loaded from */
 	size_t n, d;	   /* examples, values per example */
@@ -25,6 +33,8 @@ struct as_dataset {
 	int n_classes;	   /* 1 + the largest label, 0 without labels */
 	size_t n_train;	   /* rows [0, n_train) train, [n_train, n) held-out */
 	float min, max;	   /* range of x; [0,1] allows cross-entropy */
+	size_t copies;	   /* rows an original: 1 + the shifts (1: none) */
+	int shift_px[AS_SHIFTS_MAX + 1]; /* copy c's shift across, [0] 0 */
 };
 
 struct as_data_opts {
@@ -37,6 +47,10 @@ struct as_data_opts {
 	enum as_whiten whiten; /* default AS_WHITEN_ZCA */
 	float whiten_eps;      /* default 0.01 */
 	uint64_t seed; /* split shuffle and patch sampling (default 1) */
+	/* what the spec's modifiers say (as_dataset_load sets them) */
+	unsigned keep_labels; /* bit c: keep label c; 0: every example */
+	int shifts[AS_SHIFTS_MAX]; /* pixels across, none 0 */
+	size_t n_shifts;
 };
 
 void as_data_opts_default(struct as_data_opts *o);

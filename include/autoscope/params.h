@@ -49,12 +49,20 @@ enum as_init {
 	AS_INIT_SMALL,	    /* N(0, 0.01^2): the stall of deep nets */
 };
 
-/* The model family (sparse.h for sc). */
+/* The model family (sparse.h for sc and psd, drlim.h for drlim). */
 enum as_model_kind {
 	AS_MODEL_AE = 0, /* the autoencoders: one layer, stacks, RBMs */
 	AS_MODEL_SC,	 /* sparse coding: codes inferred, a dictionary */
 	AS_MODEL_PSD,	 /* predictive sparse decomposition: the same, and
 			  * an encoder trained to predict the codes */
+	AS_MODEL_DRLIM,	 /* a mapping trained on pairs by the contrastive
+			  * loss (drlim.h): the stack's encoder, no decoder */
+};
+
+/* DrLIM's similar pairs (drlim.h) */
+enum as_drlim_pairs {
+	AS_DRLIM_PAIRS_EUCLID = 0, /* the 5 nearest in pixels */
+	AS_DRLIM_PAIRS_SHIFT,	   /* and the shifted copies of each */
 };
 
 #define AS_LAYERS_MAX 8
@@ -100,6 +108,9 @@ struct as_config {
 	int sc_fista;	 /* FISTA (1) or plain ISTA (0) */
 	int renorm;	 /* the atoms back to unit length after each step */
 	float psd_alpha; /* PSD: weight of 1/2 ||z - g(x)||^2 */
+	/* DrLIM (model drlim) */
+	float drlim_margin; /* m: dissimilar pairs pushed this far apart */
+	enum as_drlim_pairs drlim_pairs;
 };
 
 enum as_param_type {

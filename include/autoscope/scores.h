@@ -36,6 +36,7 @@ enum as_score_kind {
 	AS_SCORE_PSD = 1 << 12,	   /* predicted codes against inferred */
 	AS_SCORE_JACOBIAN = 1 << 13, /* the encoder's sensitivity */
 	AS_SCORE_PARTS = 1 << 14,    /* units that carry a digit */
+	AS_SCORE_MAP = 1 << 15,	     /* a map's order: slant, shifts */
 };
 
 /* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
@@ -147,7 +148,24 @@ struct as_scores {
 	 * (AS_PARTS_MAX + 1 standing for more) and the share of examples
 	 * that need more than AS_PARTS_MAX */
 	double parts_median, parts_over;
+	/* AS_SCORE_MAP (DrLIM's experiments), over the first map_n held-out
+	 * examples (whole groups of shifted copies), on the codes (map_*)
+	 * and on PCA-2 of the pixels (pca_*, the baseline): R^2 of each
+	 * digit's slant (as_image_slant) predicted by the mean slant of its
+	 * 10 nearest others on the map (1: neighbours lean alike; 0: no
+	 * better than the mean slant); with shifted copies the share of
+	 * those neighbours that are the same shift (clustered by shift: near
+	 * 1; chance 1 / copies) and the mean distance between the copies of
+	 * one digit over the mean distance between any two (invariant: near
+	 * 0; NaN without copies) */
+	size_t map_n;
+	double map_slant_r2, map_shift_p, map_copy_ratio;
+	double pca_slant_r2, pca_shift_p, pca_copy_ratio;
 };
+
+/* The slant of the ink of an image (rows x cols): the shear x - slant y
+ * (y upwards) that makes its second moments upright; > 0 leans right. */
+double as_image_slant(const float *img, size_t rows, size_t cols);
 
 #define AS_PARTS_N 200
 

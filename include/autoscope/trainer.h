@@ -28,6 +28,7 @@
 
 #include "autoscope/baselines.h"
 #include "autoscope/checkpoint.h"
+#include "autoscope/drlim.h"
 #include "autoscope/dataset.h"
 #include "autoscope/error.h"
 #include "autoscope/export.h"
@@ -196,7 +197,11 @@ struct as_trainer {
 	struct as_rng rng_init, rng_shuffle, rng_noise;
 	uint32_t *order;
 	size_t cursor;
-	float *batch; /* max batch x d, gathered from the order */
+	float *batch; /* max batch x d, gathered from the order (DrLIM:
+		       * twice that, the pairs' partners after them) */
+	/* DrLIM's neighbourhood graphs of the training and the held-out
+	 * part (drlim.h; built from the data, so not saved), else empty */
+	struct as_pairs pairs, pairs_held;
 	uint64_t step, epoch, examples;
 	uint64_t stage_epoch; /* the epoch the stage in force began */
 	uint8_t *batch_labels; /* max batch, gathered with the batch */
