@@ -17,10 +17,24 @@ static const uint32_t digit_colour[10] = {
 #define MUTED 0x555555
 #define WRONG 0xd01010
 
+/* shifted copies: a colour a shift (the digit its glyph), the originals
+ * black */
+static const uint32_t shift_colour[AS_SHIFTS_MAX + 1] = {
+	0x111111, 0xc8321e, 0xe07b10, 0x2a8a3a, 0x1f5fa8,
+	0x7a3fa0, 0x10a0b0, 0xd04c9c, 0x9a9a10};
+
+static uint32_t point_colour(const struct as_scores *sc, size_t i)
+{
+	return sc->scatter_copies > 1
+		       ? shift_colour[sc->scatter_copy[i] % (AS_SHIFTS_MAX + 1)]
+		       : digit_colour[sc->scatter_label[i] % 10];
+}
+
 static void panel(struct as_canvas *c, int x, int y, int side,
 		  const char *title, const float (*xy)[2],
-		  const uint8_t *label, size_t n)
+		  const struct as_scores *sc, size_t n)
 {
+	const uint8_t *label = sc->scatter_label;
 	as_canvas_text(c, x, y, title, INK, 2);
 	int top = y + 24;
 	/* a frame, then every point as its digit (5 x 7, scale 1) */
@@ -43,7 +57,7 @@ static void panel(struct as_canvas *c, int x, int y, int side,
 		int px = x + 5 + (int)lround((xy[i][0] - xl) * sx);
 		int py = top + 4 + (int)lround((yh - xy[i][1]) * sy);
 		char d[2] = {(char)('0' + label[i] % 10), 0};
-		as_canvas_text(c, px, py, d, digit_colour[label[i] % 10], 1);
+		as_canvas_text(c, px, py, d, point_colour(sc, i), 1);
 	}
 }
 
@@ -60,16 +74,29 @@ enum as_status as_figure_scatter(const char *path, const struct as_scores *sc,
 					   0xffffff, err);
 	if (st != AS_OK)
 		return st;
-	panel(&c, gap, 16, side, title ? title : "codes", sc->code_xy,
-	      sc->scatter_label, sc->n_scatter);
+	panel(&c, gap, 16, side, title ? title : "codes", sc->code_xy, sc,
+	      sc->n_scatter);
 	panel(&c, 2 * gap + side, 16, side, "raw pixels, PCA-2", sc->pixel_xy,
-	      sc->scatter_label, sc->n_scatter);
-	/* the key: each digit in its colour */
+	      sc, sc->n_scatter);
+	/* the key: each digit (or shift) in its colour */
 	int x = gap, y = side + 16 + 24 + 20;
-	x += as_canvas_text(&c, x, y, "labels:", MUTED, 2) + 16;
-	for (int d = 0; d < 10; d++) {
-		char s[2] = {(char)('0' + d), 0};
-		x += as_canvas_text(&c, x, y, s, digit_colour[d], 2) + 14;
+	if (sc->scatter_copies > 1) {
+		x += as_canvas_text(&c, x, y, "shifts:", MUTED, 2) + 16;
+		for (size_t k = 0; k < sc->scatter_copies; k++) {
+			char t[8];
+			snprintf(t, sizeof t, "%+d", sc->scatter_shift_px[k]);
+			if (sc->scatter_shift_px[k] == 0)
+				snprintf(t, sizeof t, "0");
+			x += as_canvas_text(&c, x, y, t, shift_colour[k], 2) +
+			     14;
+		}
+	} else {
+		x += as_canvas_text(&c, x, y, "labels:", MUTED, 2) + 16;
+		for (int d = 0; d < 10; d++) {
+			char s[2] = {(char)('0' + d), 0};
+			x += as_canvas_text(&c, x, y, s, digit_colour[d], 2) +
+			     14;
+		}
 	}
 	char n[64];
 	snprintf(n, sizeof n, "%zu held-out digits", sc->n_scatter);

@@ -311,8 +311,12 @@ static enum as_status score_scatter(const struct run *r, struct as_scores *s,
 	if (st != AS_OK)
 		return st;
 	memcpy(s->pixel_xy, r->b->pixel_xy, sizeof s->pixel_xy);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		s->scatter_label[i] = ds->labels ? ds->labels[ntr + i] : 0;
+		s->scatter_copy[i] = (uint8_t)((ntr + i) % ds->copies);
+	}
+	s->scatter_copies = ds->copies;
+	memcpy(s->scatter_shift_px, ds->shift_px, sizeof s->scatter_shift_px);
 	s->n_scatter = n;
 	s->have |= AS_SCORE_SCATTER;
 	return AS_OK;

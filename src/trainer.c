@@ -161,6 +161,12 @@ static enum as_status alloc_run(struct as_trainer *t,
 				  sizeof(float));
 		if (!t->view.plane)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		if (t->cfg.model == AS_MODEL_DRLIM) {
+			t->view.map_codes = malloc(3 * AS_MAP_N * sizeof(float));
+			if (!t->view.map_codes)
+				return as_error_set(err, AS_ERR_NOMEM,
+						    "out of memory");
+		}
 	}
 	/* the parts view's column norms and scratch (one layer) */
 	if (t->opts.publish && t->stack->n_layers == 1) {
@@ -451,6 +457,7 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->view.trav_h);
 	free(t->view.trav_codes);
 	free(t->view.plane);
+	free(t->view.map_codes);
 	free(t->view.chain_x);
 	free(t->view.chain_x0);
 	free(t->view.chain_work);

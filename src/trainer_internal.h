@@ -20,5 +20,10 @@ void trainer_new_order(struct as_trainer *t);
 void trainer_guard_restart(struct as_trainer *t);
 /* the layer in its CD-1 stage kept tied, the others as cfg says */
 void trainer_stage_shape(struct as_trainer *t);
+/* DrLIM's map of n 2-D codes of the images x (n x d) into g x g cells
+ * (out g^2 x d, the range used in lo, hi; scratch n floats): trainer_out.c */
+void trainer_map_fill(const float *codes, const float *x, size_t n, size_t d,
+		      int g, float *out, float lo[2], float hi[2],
+		      float *scratch);
 
 #endif

@@ -168,6 +168,101 @@ static const char *act_name(int sigmoid)
 
 /* model.json: every layer's files, shapes and activation in forward
  * order, enough to rebuild the forward pass with numpy alone. */
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+/* DrLIM's map (a 2-D code): the n codes' range, from the 2nd to the 98th
+ * percentile of each coordinate (a few strays would squeeze the rest),
+ * split into g x g cells, code 1 across and code 2 up; each cell the
+ * image of x whose code lies nearest its centre among those inside it,
+ * else blank. out: g^2 x d; scratch: n floats. */
+void trainer_map_fill(const float *codes, const float *x, size_t n, size_t d,
+		      int g, float *out, float lo[2], float hi[2],
+		      float *scratch)
+{
+	for (int c = 0; c < 2; c++) {
+		for (size_t i = 0; i < n; i++)
+			scratch[i] = codes[2 * i + (size_t)c];
+		qsort(scratch, n, sizeof *scratch, cmp_float);
+		lo[c] = scratch[n / 50];
+		hi[c] = scratch[n - 1 - n / 50];
+		if (!(hi[c] > lo[c]))
+			hi[c] = lo[c] + 1e-6f;
+	}
+	size_t cells = (size_t)g * (size_t)g;
+	memset(out, 0, cells * d * sizeof(float));
+	for (size_t cell = 0; cell < cells; cell++) {
+		int i = (int)(cell / (size_t)g), j = (int)(cell % (size_t)g);
+		float cx = lo[0] + (hi[0] - lo[0]) * ((float)j + 0.5f) / (float)g;
+		float cy = hi[1] - (hi[1] - lo[1]) * ((float)i + 0.5f) / (float)g;
+		float hw = 0.5f * (hi[0] - lo[0]) / (float)g;
+		float hh = 0.5f * (hi[1] - lo[1]) / (float)g;
+		double best = INFINITY;
+		size_t at = n;
+		for (size_t e = 0; e < n; e++) {
+			float dx = codes[2 * e] - cx, dy = codes[2 * e + 1] - cy;
+			if (fabsf(dx) > hw || fabsf(dy) > hh)
+				continue;
+			double q = (double)(dx / hw) * (dx / hw) +
+				   (double)(dy / hh) * (dy / hh);
+			if (q < best) {
+				best = q;
+				at = e;
+			}
+		}
+		if (at < n)
+			memcpy(out + cell * d, x + at * d, d * sizeof(float));
+	}
+}
+
+/* map.png: AS_MAP_PNG x AS_MAP_PNG cells of the map over the held-out
+ * part (ink white on black, a dark gray gap between cells) */
+#define AS_MAP_PNG 16
+static enum as_status export_map(struct as_trainer *t, const char *path,
+				 struct as_error *err)
+{
+	const struct as_dataset *ds = t->ds;
+	size_t nte = ds->n - ds->n_train, d = ds->d;
+	if (t->stack->sizes[t->stack->n_layers] != 2 || nte < 2)
+		return AS_OK; /* a map is drawn of a 2-D code */
+	const float *x = ds->x + ds->n_train * d;
+	size_t g = AS_MAP_PNG, cells = g * g, cw = ds->cols + 1,
+	       ch = ds->rows + 1, w = g * cw + 1, h = g * ch + 1;
+	float *codes = malloc(2 * nte * sizeof(float));
+	float *scratch = malloc(nte * sizeof(float));
+	float *imgs = malloc(cells * d * sizeof(float));
+	uint8_t *rgb = malloc(w * h * 3);
+	enum as_status st = AS_OK;
+	if (!codes || !scratch || !imgs || !rgb) {
+		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	} else {
+		float lo[2], hi[2];
+		as_trainer_encode(t, x, nte, codes);
+		trainer_map_fill(codes, x, nte, d, (int)g, imgs, lo, hi,
+				 scratch);
+		memset(rgb, 40, w * h * 3);
+		for (size_t c = 0; c < cells; c++)
+			for (size_t r = 0; r < ds->rows; r++)
+				for (size_t k = 0; k < ds->cols; k++) {
+					float v = imgs[c * d + r * ds->cols + k];
+					v = v < 0 ? 0 : v > 1 ? 1 : v;
+					size_t px = (c % g) * cw + 1 + k,
+					       py = (c / g) * ch + 1 + r;
+					memset(rgb + 3 * (py * w + px),
+					       (int)lroundf(255 * v), 3);
+				}
+		st = as_export_rgb_png(path, rgb, w, h, err);
+	}
+	free(codes);
+	free(scratch);
+	free(imgs);
+	free(rgb);
+	return st;
+}
+
 static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 				       int numbered, struct as_error *err)
 {
@@ -183,7 +278,7 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
-	static const char *const kind[] = {"ae", "sc", "psd"};
+	static const char *const kind[] = {"ae", "sc", "psd", "drlim"};
 	fprintf(f,
 		"{\n  \"format\": \"autoscope model\",\n"
 		"  \"version\": 1,\n  \"model\": \"%s\",\n"
@@ -207,6 +302,15 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 			s->psd ? " + alpha/2 ||z - encoder(x)||^2" : "",
 			t->cfg.sc_lambda, s->psd ? t->cfg.psd_alpha : 0.0,
 			t->cfg.sc_fista ? "FISTA" : "ISTA", t->cfg.sc_iters);
+	if (t->cfg.model == AS_MODEL_DRLIM)
+		fprintf(f,
+			"  \"mapping\": {\"loss\": \"contrastive (DrLIM): "
+			"1/2 D^2 for a similar pair, 1/2 max(0, m - D)^2 for a "
+			"dissimilar one, D the distance of the two codes\", "
+			"\"margin\": %.9g, \"pairs\": \"%s\"},\n",
+			t->cfg.drlim_margin,
+			t->cfg.drlim_pairs == AS_DRLIM_PAIRS_SHIFT ? "shift"
+								  : "euclid");
 	fprintf(f, "  \"encoder\": [\n");
 	if (s->psd)
 		fprintf(f,
@@ -228,7 +332,8 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 			k + 1 < L ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"decoder\": [\n");
-	for (size_t k = L; k-- > 0;) {
+	/* a DrLIM mapping has none (its arena's decoder parts are unused) */
+	for (size_t k = t->cfg.model == AS_MODEL_DRLIM ? 0 : L; k-- > 0;) {
 		if (numbered)
 			snprintf(num, sizeof num, "%zu", k + 1);
 		int sig = !s->sc && (k > 0 || t->cfg.loss == AS_LOSS_CE);
@@ -290,17 +395,25 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 	}
 	if (st != AS_OK)
 		return st;
-	const float *clean;
-	size_t n = recon_samples(t, &clean);
-	float *rec = malloc(n * nv * sizeof(float));
-	if (!rec)
-		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
-	as_trainer_reconstruct(t, t->view.recon_noisy, n, rec);
-	snprintf(path, sizeof path, "%s/recon.png", dir);
-	int unit = ds->min >= 0.0f && ds->max <= 1.0f;
-	st = as_export_recon_png(path, clean, t->view.recon_noisy, rec, n, ds->rows,
-				 ds->cols, unit, scale, err);
-	free(rec);
+	if (t->cfg.model == AS_MODEL_DRLIM) {
+		/* no decoder, no reconstructions: the map instead */
+		snprintf(path, sizeof path, "%s/map.png", dir);
+		st = export_map(t, path, err);
+	} else {
+		const float *clean;
+		size_t n = recon_samples(t, &clean);
+		float *rec = malloc(n * nv * sizeof(float));
+		if (!rec)
+			return as_error_set(err, AS_ERR_NOMEM,
+					    "out of memory");
+		as_trainer_reconstruct(t, t->view.recon_noisy, n, rec);
+		snprintf(path, sizeof path, "%s/recon.png", dir);
+		int unit = ds->min >= 0.0f && ds->max <= 1.0f;
+		st = as_export_recon_png(path, clean, t->view.recon_noisy, rec,
+					 n, ds->rows, ds->cols, unit, scale,
+					 err);
+		free(rec);
+	}
 	/* one layer keeps the names it always had; a stack numbers its
 	 * layers from the input up */
 	int numbered = stk->n_layers > 1;
@@ -601,8 +714,23 @@ void as_trainer_publish(struct as_trainer *t)
 	 * held-out codes, AS_PLANE points each way */
 	size_t depth = as_trainer_depth(t);
 	int cls = t->stack->n_classes && t->cfg.stage == t->cfg.n_layers;
-	if (t->view.plane && t->stack->sizes[depth] == 2 && !cls &&
+	if (t->view.plane && t->view.map_codes && t->stack->sizes[depth] == 2 &&
 	    (clock_s() - t->view.last_plane_s >= 1.0 || !t->view.has_plane)) {
+		/* DrLIM: no decoder; the held-out digits at their places */
+		size_t nte = ds->n - ds->n_train;
+		size_t nc = nte < AS_MAP_N ? nte : AS_MAP_N;
+		const float *x = ds->x + ds->n_train * nv;
+		as_stack_encode(t->stack, &t->cfg, depth, x, nc,
+				t->view.map_codes);
+		trainer_map_fill(t->view.map_codes, x, nc, nv, AS_PLANE,
+				 t->view.plane, t->view.plane_lo,
+				 t->view.plane_hi, t->view.map_codes + 2 * nc);
+		t->view.has_plane = 1;
+		t->view.last_plane_s = clock_s();
+	} else if (t->view.plane && !t->view.map_codes &&
+		   t->stack->sizes[depth] == 2 && !cls &&
+		   (clock_s() - t->view.last_plane_s >= 1.0 ||
+		    !t->view.has_plane)) {
 		size_t nte = ds->n - ds->n_train;
 		size_t nc = nte ? nte : ds->n_train;
 		nc = nc > AS_SNAP_STATS ? AS_SNAP_STATS : nc;
@@ -635,6 +763,7 @@ void as_trainer_publish(struct as_trainer *t)
 		t->view.has_plane = 0;
 	}
 	s->has_plane = t->view.has_plane;
+	s->plane_map = t->view.map_codes != NULL;
 	if (t->view.has_plane) {
 		memcpy(s->plane, t->view.plane,
 		       (size_t)AS_PLANE * AS_PLANE * nv * sizeof(float));

@@ -528,8 +528,10 @@ static void apply(struct as_trainer *t, const struct as_command *c)
 			trainer_say(t, "export failed: %s", err.msg);
 		} else {
 			trainer_say(t,
-			    "exported filters.png, recon.png, chart.svg and .npy "
+			    "exported filters.png, %s, chart.svg and .npy "
 			    "weights to %s",
+			    t->cfg.model == AS_MODEL_DRLIM ? "map.png"
+							   : "recon.png",
 			    t->opts.out_dir);
 		}
 		break;

@@ -386,6 +386,19 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 {
 	struct ui_fields f;
 	ui_fields_init(&f, w);
+	if (s->config.model == AS_MODEL_DRLIM) {
+		ui_fields_add(&f, "DrLIM m %g %s pairs",
+			      s->config.drlim_margin,
+			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
+				      ? "shift"
+				      : "euclid");
+		if (extra)
+			ui_fields_add(&f, "%s", extra);
+		ui_on(UI_P_DIM, u);
+		mvprintw(y, x, "%s", f.text);
+		ui_off(UI_P_DIM, u);
+		return;
+	}
 	if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding and PSD: their own settings, not noise */
 		ui_fields_add(&f, "%s L1 %g %zu atoms", s->psd ? "PSD" : "sc",

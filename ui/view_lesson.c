@@ -150,6 +150,19 @@ static int score_cols(const struct ui_state *u, int row,
 		num(sc->recon_clean, "%.3g", a, sizeof a);
 		COL(9, "%s", a);
 	}
+	if (want & AS_SCORE_MAP) {
+		/* a map's order: the slant from its 10 nearest, against
+		 * PCA-2; with shifted copies, the same-shift share and the
+		 * copies' distance ratio, each against PCA-2 */
+		NUM(6, "slant", "%.3f", sc->map_slant_r2);
+		NUM(6, "PCA-2", "%.3f", sc->pca_slant_r2);
+		if (u->ds && u->ds->copies > 1) {
+			NUM(6, "shift", "%.3f", sc->map_shift_p);
+			NUM(6, "PCA-2", "%.3f", sc->pca_shift_p);
+			NUM(6, "copies", "%.3f", sc->map_copy_ratio);
+			NUM(6, "PCA-2", "%.3f", sc->pca_copy_ratio);
+		}
+	}
 	if (want & AS_SCORE_PROBE) {
 		double p = NAN;
 		if (s) {
@@ -390,6 +403,12 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				{AS_SCORE_CHAIN, "start / 10 / 100: the chains' "
 						 "mean pixel value after so "
 						 "many steps"},
+				{AS_SCORE_MAP,
+				 "slant: R^2 of a digit's slant from its 10 "
+				 "nearest on the map (PCA-2: on PCA-2 of the "
+				 "pixels); shift: the share of them of its own "
+				 "shift; copies: the distance between a "
+				 "digit's shifted copies over any two's"},
 				{AS_SCORE_PARTS,
 				 "u90: the median units carrying 90% of a "
 				 "digit's decoder input; >64: the share needing "
@@ -449,10 +468,11 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 	}
 }
 
-/* One scatter: every point drawn as its digit, coloured by it. */
+/* One scatter: every point drawn as its digit, coloured by it, or with
+ * shifted copies by its shift (copy: each point's, 0 the original). */
 static void scatter(const struct ui_state *u, const struct ui_rect *r,
 		    const char *title, const float (*xy)[2],
-		    const uint8_t *label, size_t n)
+		    const uint8_t *label, const uint8_t *copy, size_t n)
 {
 	ui_box(r, title, u);
 	int w = r->w - 2, h = r->h - 2;
@@ -473,10 +493,10 @@ static void scatter(const struct ui_state *u, const struct ui_rect *r,
 		if (ui_scatter_cell(xy[i][0], xy[i][1], x_lo, x_hi, y_lo, y_hi,
 				    w, h, &col, &row) != 0)
 			continue;
-		int d = label[i] % 10;
-		ui_on(UI_P_LABEL0 + d, u);
+		int d = label[i] % 10, c = copy ? copy[i] % 10 : d;
+		ui_on(UI_P_LABEL0 + c, u);
 		mvaddch(r->y + 1 + row, r->x + 1 + col, (chtype)('0' + d));
-		ui_off(UI_P_LABEL0 + d, u);
+		ui_off(UI_P_LABEL0 + c, u);
 	}
 }
 
@@ -498,9 +518,33 @@ static void scatter_pane(const struct ui_state *u, const struct ui_rect *r)
 		return;
 	}
 	const struct as_scores *sc = &s->scores;
-	scatter(u, &a, title, sc->code_xy, sc->scatter_label, sc->n_scatter);
-	scatter(u, &b, "raw pixels, PCA", sc->pixel_xy, sc->scatter_label,
+	const uint8_t *copy = sc->scatter_copies > 1 ? sc->scatter_copy : NULL;
+	scatter(u, &a, title, sc->code_xy, sc->scatter_label, copy,
 		sc->n_scatter);
+	scatter(u, &b, "raw pixels, PCA", sc->pixel_xy, sc->scatter_label,
+		copy, sc->n_scatter);
+	if (copy) {
+		/* the colours are the shifts: their key on the bottom edge,
+		 * each in its colour */
+		int y = r->y + r->h - 1, x = r->x + 2, end = r->x + r->w - 2;
+		const char *head = " colour = shift:";
+		if (x + (int)strlen(head) < end) {
+			mvprintw(y, x, "%s", head);
+			x += (int)strlen(head);
+		}
+		for (size_t k = 0; k < sc->scatter_copies; k++) {
+			char t[8];
+			int n = snprintf(t, sizeof t,
+					 sc->scatter_shift_px[k] ? " %+d" : " %d",
+					 sc->scatter_shift_px[k]);
+			if (x + n >= end)
+				break;
+			ui_on(UI_P_LABEL0 + (int)(k % 10), u);
+			mvprintw(y, x, "%s", t);
+			ui_off(UI_P_LABEL0 + (int)(k % 10), u);
+			x += n;
+		}
+	}
 }
 
 /* a row of neighbours: its name and score at x, the digits from dx on,

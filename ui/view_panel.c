@@ -157,6 +157,23 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 	char layers[64], stage[64];
 	as_param_format(&s->config, as_param_find("layers"), layers,
 			sizeof layers);
+	if (s->config.model == AS_MODEL_DRLIM) {
+		/* a mapping: no decoder, pairs instead of reconstructions */
+		ui_fields_add(&f, " DrLIM mapping %zu-%s, %s code, margin %g, "
+				  "%s pairs",
+			      s->n_visible, layers,
+			      s->config.encoder == AS_ACT_LINEAR ? "linear"
+								 : "sigmoid",
+			      s->config.drlim_margin,
+			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
+				      ? "neighbours' and shifted"
+				      : "Euclidean");
+		if (u->full >= 0)
+			ui_fields_add(&f, "  [%s: v next, Esc back]",
+				      ui_view_at(u->full)->name);
+		printw("%s", f.text);
+		goto message;
+	}
 	if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding: no encoder, the inference is the model;
 		 * PSD: and an encoder trained to predict it */

@@ -134,20 +134,28 @@ const struct ui_key ui_parts_keys[] = {
 
 /* A 2-D code's plane (Hinton & Salakhutdinov's codes lesson): the decoder
  * at AS_PLANE x AS_PLANE points over the range of the held-out codes,
- * code 1 across, code 2 up: the manifold the decoder learned. */
+ * code 1 across, code 2 up: the manifold the decoder learned. A DrLIM map
+ * has no decoder: the held-out digit nearest each point instead (Hadsell
+ * et al.'s figures), blank where none falls. */
 void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full)
 {
 	(void)full;
 	if (!s || !s->has_plane) {
-		ui_box(r, "the code plane", u);
+		int drlim = s && s->config.model == AS_MODEL_DRLIM;
+		ui_box(r, drlim ? "the map" : "the code plane", u);
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 "(runs whose trained code has two units)");
+			 drlim ? "(a map of a two-unit code; this one has more)"
+			       : "(runs whose trained code has two units)");
 		return;
 	}
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
-	ui_fields_add(&f, "the decoder over the code plane");
+	if (s->plane_map && u->n_runs > 1)
+		ui_fields_add(&f, "run %d: ", u->focus + 1);
+	ui_fields_add(&f, s->plane_map ? "held-out digits at their places on "
+					 "the map"
+				       : "the decoder over the code plane");
 	ui_fields_add(&f, ": code 1 from %.2g to %.2g across", s->plane_lo[0],
 		      s->plane_hi[0]);
 	ui_fields_add(&f, ", code 2 from %.2g up to %.2g", s->plane_lo[1],
@@ -158,7 +166,9 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 	if (ui_fit_size((r->w - 2) / AS_PLANE - 1, (r->h - 2) / AS_PLANE - 1,
 			s->rows, s->cols, how, &sz) != 0) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 "(v, or a larger terminal, shows the plane)");
+			 s->plane_map
+				 ? "(v, or a larger terminal, shows the map)"
+				 : "(v, or a larger terminal, shows the plane)");
 		return;
 	}
 	for (int i = 0; i < AS_PLANE; i++)

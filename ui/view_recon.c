@@ -97,5 +97,10 @@ static void triplets(const struct ui_state *u, const struct as_snapshot *s,
 void ui_paint_digits(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
+	/* a DrLIM mapping rebuilds nothing: its digits are on its map */
+	if (s && s->config.model == AS_MODEL_DRLIM) {
+		ui_paint_plane(u, s, r, full);
+		return;
+	}
 	triplets(u, s, r, full);
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autoscope/dataset.h"
 #include "autoscope/error.h"
 
 struct as_stack;
@@ -91,6 +92,12 @@ struct as_scores {
 	float code_xy[AS_SCATTER_N][2];	 /* top-2 PCA of the codes */
 	float pixel_xy[AS_SCATTER_N][2]; /* top-2 PCA of the raw input */
 	uint8_t scatter_label[AS_SCATTER_N];
+	/* data with shifted copies (dataset.h): each point's copy, whose
+	 * shift is scatter_shift_px[copy] (the scatter's colours then);
+	 * scatter_copies 1 without */
+	uint8_t scatter_copy[AS_SCATTER_N];
+	size_t scatter_copies;
+	int scatter_shift_px[AS_SHIFTS_MAX + 1];
 	size_t n_queries, hash_k; /* queries kept, neighbours of each */
 	uint32_t query[AS_HASH_QUERIES]; /* example rows (held-out part) */
 	uint32_t hash_nn[AS_HASH_QUERIES][AS_HASH_K];  /* training rows */

@@ -155,6 +155,10 @@ struct as_trainer_views {
 	 * refreshed each second, or NULL */
 	float *plane;
 	int has_plane;
+	/* DrLIM (no decoder): the plane is the held-out digits at their
+	 * places on the map instead (trainer_map_fill); the codes of the
+	 * first AS_MAP_N held-out examples and the fill's scratch, or NULL */
+	float *map_codes;
 	float plane_lo[2], plane_hi[2];
 	double last_plane_s;
 	float *parts_norms; /* n_hidden + 2 d: the parts view's scratch
@@ -174,6 +178,8 @@ struct as_trainer_views {
 	struct as_layer_stats stats[AS_LAYERS_MAX]; /* the last computed */
 	double last_stats_s;
 };
+
+#define AS_MAP_N 2000
 
 /* The run's files (trainer_out.c): its directory and log.csv. */
 struct as_trainer_files {
