@@ -150,4 +150,20 @@ for r in deep-2-d one-layer-2-d; do
 	[ "$(head -c 8 "$work/out/codes-2/$r/checkpoint.ascp")" = "ASCKPT01" ] ||
 		fail "no checkpoint for $r after q"
 done
+
+# DrLIM's shift lesson: the mapping named in the header, the scatter's
+# key of shifts, (no decoder) the digits view as the map, each run saved
+# by q
+rm -f "$work/exit"
+start --lesson drlim-shift --out "'$work/out2'"
+wait_re "DrLIM mapping 784-50-2, linear code, margin 1, Euclidean pairs"
+wait_re "colour = shift: 0 -6 -3 \+3 \+6" 60
+tm send-keys -t e2e i
+wait_re "held-out digits at their places on the map" 30
+tm send-keys -t e2e q
+wait_exit 30
+for r in euclidean-pairs shifts-declared; do
+	[ "$(head -c 8 "$work/out2/drlim-shift/$r/checkpoint.ascp")" = \
+		"ASCKPT01" ] || fail "no checkpoint for $r after q"
+done
 echo "ok: e2e lessons and side-by-side runs"
