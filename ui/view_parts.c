@@ -4,6 +4,7 @@
  * decoder. One-layer runs (autoencoders and sparse coding); < > another
  * digit when the view is alone on the screen. */
 #include <curses.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "view.h"
@@ -153,9 +154,12 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 	ui_fields_init(&f, r->w - 6);
 	if (s->plane_map && u->n_runs > 1)
 		ui_fields_add(&f, "run %d: ", u->focus + 1);
-	ui_fields_add(&f, s->plane_map ? "held-out digits at their places on "
-					 "the map"
-				       : "the decoder over the code plane");
+	const char *what = s->plane_map ? "held-out digits at their places on "
+					  "the map"
+					: "the decoder over the code plane";
+	if (f.len + (int)strlen(what) > f.w) /* a narrow pane: the short name */
+		what = s->plane_map ? "the map" : "the code plane";
+	ui_fields_add(&f, "%s", what);
 	ui_fields_add(&f, ": code 1 from %.2g to %.2g across", s->plane_lo[0],
 		      s->plane_hi[0]);
 	ui_fields_add(&f, ", code 2 from %.2g up to %.2g", s->plane_lo[1],
