@@ -7,7 +7,6 @@
 #include "autoscope/mem.h"
 #include "autoscope/stack.h"
 
-#include "kernels.h"
 #include "stack_internal.h"
 
 #define K AS_DRLIM_K
@@ -90,6 +89,20 @@ enum as_status as_pairs_build(const float *x, size_t n, size_t d,
 	}
 	free(norms);
 	free(g);
+	return AS_OK;
+}
+
+enum as_status as_pairs_copy(struct as_pairs *dst, const struct as_pairs *src,
+			     struct as_error *err)
+{
+	size_t len = src->n * K * sizeof *src->nn;
+	*dst = *src;
+	dst->nn = malloc(len);
+	if (!dst->nn) {
+		memset(dst, 0, sizeof *dst);
+		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
+	memcpy(dst->nn, src->nn, len);
 	return AS_OK;
 }
 
@@ -180,22 +193,15 @@ double as_drlim_loss(struct as_stack *s, const struct as_config *cfg,
 	if (!grad)
 		return total;
 	stack_encoder_backward(s, cfg, x, 2 * n, 0);
-	double sq = 0;
-	for (size_t k = 0; k < L; k++) {
+	for (size_t k = 0; k < L; k++) { /* no decoder in a mapping */
 		struct as_model *lm = s->layer[k];
-		size_t nv = lm->n_visible, nh = lm->n_hidden;
-		/* no decoder in a mapping */
-		memset(lm->gc, 0, nv * sizeof(float));
-		memset(lm->gw2, 0, nv * nh * sizeof(float));
-		float wd = cfg->weight_decay;
-		if (wd > 0)
-			for (size_t i = 0; i < nv * nh; i++) {
-				sq += (double)lm->w[i] * lm->w[i];
-				lm->gw[i] += wd * lm->w[i];
-			}
+		memset(lm->gc, 0, lm->n_visible * sizeof(float));
+		memset(lm->gw2, 0,
+		       lm->n_visible * lm->n_hidden * sizeof(float));
 	}
+	double wd = stack_weight_decay(s, cfg->weight_decay, 0);
 	if (penalty)
-		*penalty = 0.5 * cfg->weight_decay * sq;
+		*penalty = wd;
 	return total;
 }
 

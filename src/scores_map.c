@@ -49,12 +49,8 @@ static int map_stats(const float *p, size_t n, size_t w, const double *slant,
 		     double *copy_ratio)
 {
 	double *dist = malloc(n * sizeof *dist);
-	size_t *idx = malloc(n * sizeof *idx);
-	if (!dist || !idx) {
-		free(dist);
-		free(idx);
+	if (!dist)
 		return -1;
-	}
 	size_t k = n - 1 < MAP_K ? n - 1 : MAP_K;
 	double mean = 0, sst = 0, sse = 0, all = 0, same_copy = 0;
 	size_t same = 0, n_all = 0, n_copy = 0;
@@ -85,7 +81,6 @@ static int map_stats(const float *p, size_t n, size_t w, const double *slant,
 			for (size_t j = 1; j < n; j++)
 				if (dist[j] < dist[best])
 					best = j;
-			idx[q] = best;
 			dist[best] = INFINITY;
 			pred += slant[best] / (double)k;
 			same += copies > 1 && best % copies == i % copies;
@@ -100,7 +95,6 @@ static int map_stats(const float *p, size_t n, size_t w, const double *slant,
 					(all / (double)n_all)
 			      : NAN;
 	free(dist);
-	free(idx);
 	return 0;
 }
 

@@ -705,32 +705,34 @@ void as_stack_finetune_grad(struct as_stack *s, const struct as_config *cfg,
 		}
 	}
 	stack_encoder_backward(s, cfg, x, n, !classify);
-	double penalty = 0;
-	float wd = cfg->weight_decay;
-	if (wd > 0) {
-		double sq = 0;
-		for (size_t k = 0; k < s->n_layers; k++) {
-			struct as_model *m = s->layer[k];
-			size_t len = m->n_visible * m->n_hidden;
-			for (size_t i = 0; i < len; i++) {
-				sq += (double)m->w[i] * m->w[i];
-				m->gw[i] += wd * m->w[i];
-			}
-			if (!m->tied && !classify)
-				for (size_t i = 0; i < len; i++) {
-					sq += (double)m->w2[i] * m->w2[i];
-					m->gw2[i] += wd * m->w2[i];
-				}
-		}
-		size_t len = s->n_classes * s->sizes[s->n_layers];
-		for (size_t i = 0; i < len; i++) {
-			sq += (double)s->head_w[i] * s->head_w[i];
-			s->head_gw[i] += wd * s->head_w[i];
-		}
-		penalty = 0.5 * wd * sq;
-	}
 	out->recon = loss / (double)n;
-	out->penalty = penalty;
+	out->penalty = stack_weight_decay(s, cfg->weight_decay, !classify);
+}
+
+double stack_weight_decay(struct as_stack *s, float wd, int decoders)
+{
+	if (wd <= 0)
+		return 0;
+	double sq = 0;
+	for (size_t k = 0; k < s->n_layers; k++) {
+		struct as_model *m = s->layer[k];
+		size_t len = m->n_visible * m->n_hidden;
+		for (size_t i = 0; i < len; i++) {
+			sq += (double)m->w[i] * m->w[i];
+			m->gw[i] += wd * m->w[i];
+		}
+		if (!m->tied && decoders)
+			for (size_t i = 0; i < len; i++) {
+				sq += (double)m->w2[i] * m->w2[i];
+				m->gw2[i] += wd * m->w2[i];
+			}
+	}
+	size_t len = s->n_classes * s->sizes[s->n_layers];
+	for (size_t i = 0; i < len; i++) {
+		sq += (double)s->head_w[i] * s->head_w[i];
+		s->head_gw[i] += wd * s->head_w[i];
+	}
+	return 0.5 * wd * sq;
 }
 
 void as_stack_update(struct as_stack *s, const struct as_config *cfg, float lr)

@@ -64,6 +64,10 @@ void stack_forward(struct as_stack *s, const struct as_config *cfg,
 void stack_encoder_backward(struct as_stack *s, const struct as_config *cfg,
 			    const float *x, size_t n, int add_tied);
 
+/* (wd/2) sum ||W||^2 over every layer's W (and the untied decoders' W'
+ * with decoders) and the head's, returned, its gradient added to s->grad */
+double stack_weight_decay(struct as_stack *s, float wd, int decoders);
+
 /* mean-field CD-1 reconstruction: v1 of v0 through a tied view */
 void stack_rbm_mean_field(struct as_model *m, int gaussian_visible,
 			  int linear_hidden, const float *v0, size_t n,

@@ -1,7 +1,8 @@
 /* trainer, the run's life: making a run (new, resumed from a checkpoint,
  * forked), its output directory, freeing it. Training, stages and
- * commands are in trainer_step.c; measures, files, snapshots and the thread
- * in trainer_out.c and scores.c. */
+ * commands are in trainer_step.c; measures, checkpoints, snapshots and the
+ * thread in trainer_out.c and scores.c; exported files in
+ * trainer_export.c. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -62,9 +63,12 @@ enum as_status trainer_check_fit(const struct as_config *cfg,
 	return AS_OK;
 }
 
+/* like: a run on the same data whose DrLIM graphs are copied rather than
+ * searched again (a fork), or NULL */
 static enum as_status alloc_run(struct as_trainer *t,
 				const struct as_dataset *ds,
 				const struct as_trainer_opts *opts,
+				const struct as_trainer *like,
 				struct as_error *err)
 {
 	t->ds = ds;
@@ -112,7 +116,14 @@ static enum as_status alloc_run(struct as_trainer *t,
 						     : widest;
 	t->view.recon_stats = malloc((size_t)AS_SNAP_STATS * widest * sizeof(float));
 	t->history = calloc(1, sizeof *t->history);
-	if (t->cfg.model == AS_MODEL_DRLIM) {
+	if (t->cfg.model == AS_MODEL_DRLIM && like && like->pairs.n) {
+		st = as_pairs_copy(&t->pairs, &like->pairs, err);
+		if (st == AS_OK && like->pairs_held.n)
+			st = as_pairs_copy(&t->pairs_held, &like->pairs_held,
+					   err);
+		if (st != AS_OK)
+			return st;
+	} else if (t->cfg.model == AS_MODEL_DRLIM) {
 		size_t nte = ds->n - ds->n_train;
 		st = as_pairs_build(ds->x, ds->n_train, ds->d, ds->copies,
 				    &t->pairs, err);
@@ -225,7 +236,7 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	if (!t)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	t->cfg = *cfg;
-	st = alloc_run(t, ds, opts, err);
+	st = alloc_run(t, ds, opts, NULL, err);
 	if (st == AS_OK)
 		st = open_csv(t, opts ? opts->append_csv : 0, err);
 	if (st != AS_OK) {
@@ -249,10 +260,25 @@ enum as_status as_trainer_create(const struct as_config *cfg,
 	return AS_OK;
 }
 
+static enum as_status resume(const struct as_checkpoint *ck,
+			     const struct as_dataset *ds,
+			     const struct as_trainer_opts *opts,
+			     const struct as_trainer *like,
+			     struct as_trainer **out, struct as_error *err);
+
 enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 				 const struct as_dataset *ds,
 				 const struct as_trainer_opts *opts,
 				 struct as_trainer **out, struct as_error *err)
+{
+	return resume(ck, ds, opts, NULL, out, err);
+}
+
+static enum as_status resume(const struct as_checkpoint *ck,
+			     const struct as_dataset *ds,
+			     const struct as_trainer_opts *opts,
+			     const struct as_trainer *like,
+			     struct as_trainer **out, struct as_error *err)
 {
 	*out = NULL;
 	enum as_status st = trainer_check_fit(&ck->config, ds, err);
@@ -281,7 +307,7 @@ enum as_status as_trainer_resume(const struct as_checkpoint *ck,
 	if (!t)
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	t->cfg = ck->config;
-	st = alloc_run(t, ds, opts, err);
+	st = alloc_run(t, ds, opts, like, err);
 	if (st == AS_OK && ck->n_classes != t->stack->n_classes)
 		st = as_error_set(err, AS_ERR_INVALID,
 				  "the checkpoint classifies %zu classes, %s "
@@ -376,7 +402,7 @@ enum as_status as_trainer_fork(struct as_trainer *src,
 		opts = &inherited;
 	}
 	as_trainer_checkpoint(src, &ck);
-	enum as_status st = as_trainer_resume(&ck, src->ds, opts, out, err);
+	enum as_status st = resume(&ck, src->ds, opts, src, out, err);
 	if (st != AS_OK)
 		return st;
 	struct as_trainer *t = *out;

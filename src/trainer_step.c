@@ -128,6 +128,25 @@ float as_trainer_lr(const struct as_trainer *t)
 	return t->cfg.lr / (1.0f + t->cfg.lr_decay * (float)t->epoch);
 }
 
+/* DrLIM's pairs of n examples in t->batch: example i (row rows[i] of x,
+ * or first + i without rows) with a partner drawn from p, similar or as
+ * often dissimilar, the partners in rows n.. and each pair's Y in
+ * t->batch_labels */
+static void pair_up(struct as_trainer *t, const struct as_pairs *p,
+		    const float *x, const uint32_t *rows, size_t first,
+		    size_t n, struct as_rng *rng)
+{
+	size_t d = t->ds->d;
+	for (size_t i = 0; i < n; i++) {
+		int similar = as_rng_below(rng, 2) == 0;
+		size_t row = rows ? rows[i] : first + i;
+		size_t j = as_pairs_draw(p, row, similar,
+					 (int)t->cfg.drlim_pairs, rng);
+		memcpy(t->batch + (n + i) * d, x + j * d, d * sizeof(float));
+		t->batch_labels[i] = !similar;
+	}
+}
+
 /* DrLIM's loss on pairs of the first n held-out examples, each with a
  * partner drawn from the held-out graph by noise (the same pairs at every
  * evaluation), in minibatches through t->batch */
@@ -140,17 +159,8 @@ static double drlim_heldout(struct as_trainer *t, const float *x, size_t n,
 	double total = 0;
 	for (size_t at = 0; at < n; at += bs) {
 		size_t b = n - at < bs ? n - at : bs;
-		for (size_t i = 0; i < b; i++) {
-			int similar = as_rng_below(noise, 2) == 0;
-			size_t j = as_pairs_draw(&t->pairs_held, at + i,
-						 similar, (int)t->cfg.drlim_pairs,
-						 noise);
-			memcpy(t->batch + i * d, x + (at + i) * d,
-			       d * sizeof(float));
-			memcpy(t->batch + (b + i) * d, x + j * d,
-			       d * sizeof(float));
-			t->batch_labels[i] = !similar;
-		}
+		memcpy(t->batch, x + at * d, b * d * sizeof(float));
+		pair_up(t, &t->pairs_held, x, NULL, at, b, noise);
 		total += as_drlim_loss(t->stack, &t->cfg, t->batch,
 				       t->batch_labels, b, 0, NULL);
 	}
@@ -387,16 +397,8 @@ static void minibatch(struct as_trainer *t)
 	if (t->cfg.model == AS_MODEL_DRLIM) {
 		/* each example with a similar partner or, as often, a
 		 * dissimilar one, the partners after the examples */
-		for (size_t i = 0; i < n; i++) {
-			int similar = as_rng_below(&t->rng_noise, 2) == 0;
-			size_t j = as_pairs_draw(&t->pairs,
-						 t->order[t->cursor + i],
-						 similar, (int)t->cfg.drlim_pairs,
-						 &t->rng_noise);
-			memcpy(t->batch + (n + i) * d, ds->x + j * d,
-			       d * sizeof(float));
-			t->batch_labels[i] = !similar;
-		}
+		pair_up(t, &t->pairs, ds->x, t->order + t->cursor, 0, n,
+			&t->rng_noise);
 		as_drlim_step(t->stack, &t->cfg, t->batch, t->batch_labels, n,
 			      lr, &l);
 	} else if (t->cfg.stage < t->cfg.n_layers) {

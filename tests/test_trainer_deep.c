@@ -54,6 +54,38 @@ END_TEST
 
 /* A deep run saved in the middle of a stage (an RBM layer of an untied
  * stack, then fine-tuning with momentum) resumes bit for bit. */
+/* The same run twice: straight on for total steps (*a), and saved after
+ * cut steps, loaded and resumed from the file to total (*c). */
+static void straight_and_resumed(const struct as_dataset *ds,
+				 struct as_config *cfg, int cut, int total,
+				 const char *name, struct as_trainer **a,
+				 struct as_trainer **c)
+{
+	*a = make(ds, cfg, NULL);
+	for (int i = 0; i < total; i++)
+		as_trainer_step(*a);
+	struct as_trainer *b = make(ds, cfg, NULL);
+	for (int i = 0; i < cut; i++)
+		as_trainer_step(b);
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s.ascp", tmpdir, name);
+	struct as_error err;
+	ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
+	as_trainer_free(b);
+	struct as_checkpoint ck;
+	ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK, "%s",
+		      err.msg);
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.point_every = 40;
+	o.eval_every = 80;
+	ck_assert_msg(as_trainer_resume(&ck, ds, &o, c, &err) == AS_OK, "%s",
+		      err.msg);
+	as_checkpoint_release(&ck);
+	for (int i = cut; i < total; i++)
+		as_trainer_step(*c);
+}
+
 START_TEST(test_deep_resume_is_exact)
 {
 	struct as_dataset *ds = bars();
@@ -64,30 +96,8 @@ START_TEST(test_deep_resume_is_exact)
 	cfg.momentum = 0.5f;
 	int cut = 16 + 7; /* in layer 2's RBM epoch; 16 * 2 + 5: fine-tuning */
 	for (int round = 0; round < 2; round++, cut = 16 * 2 + 5) {
-		struct as_trainer *a = make(ds, &cfg, NULL);
-		for (int i = 0; i < 60; i++)
-			as_trainer_step(a);
-		struct as_trainer *b = make(ds, &cfg, NULL);
-		for (int i = 0; i < cut; i++)
-			as_trainer_step(b);
-		char path[256];
-		snprintf(path, sizeof path, "%s/deep.ascp", tmpdir);
-		struct as_error err;
-		ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
-		as_trainer_free(b);
-		struct as_checkpoint ck;
-		ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK,
-			      "%s", err.msg);
-		struct as_trainer_opts o;
-		as_trainer_opts_default(&o);
-		o.point_every = 40;
-		o.eval_every = 80;
-		struct as_trainer *c;
-		ck_assert_msg(as_trainer_resume(&ck, ds, &o, &c, &err) == AS_OK,
-			      "%s", err.msg);
-		as_checkpoint_release(&ck);
-		for (int i = cut; i < 60; i++)
-			as_trainer_step(c);
+		struct as_trainer *a, *c;
+		straight_and_resumed(ds, &cfg, cut, 60, "deep", &a, &c);
 		ck_assert_int_eq(c->cfg.stage, a->cfg.stage);
 		ck_assert_int_eq(a->cfg.stage, 2);
 		for (size_t k = 0; k < a->stack->n_layers; k++) {
@@ -172,29 +182,8 @@ START_TEST(test_sparse_resume_is_exact)
 					   &err),
 			 AS_OK);
 	cfg.model = _i ? AS_MODEL_PSD : AS_MODEL_SC;
-	struct as_trainer *a = make(ds, &cfg, NULL);
-	for (int i = 0; i < 50; i++)
-		as_trainer_step(a);
-	struct as_trainer *b = make(ds, &cfg, NULL);
-	for (int i = 0; i < 23; i++)
-		as_trainer_step(b);
-	char path[256];
-	snprintf(path, sizeof path, "%s/sparse.ascp", tmpdir);
-	ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
-	as_trainer_free(b);
-	struct as_checkpoint ck;
-	ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK, "%s",
-		      err.msg);
-	struct as_trainer_opts o;
-	as_trainer_opts_default(&o);
-	o.point_every = 40;
-	o.eval_every = 80;
-	struct as_trainer *c;
-	ck_assert_msg(as_trainer_resume(&ck, ds, &o, &c, &err) == AS_OK, "%s",
-		      err.msg);
-	as_checkpoint_release(&ck);
-	for (int i = 23; i < 50; i++)
-		as_trainer_step(c);
+	struct as_trainer *a, *c;
+	straight_and_resumed(ds, &cfg, 23, 50, "sparse", &a, &c);
 	ck_assert_int_eq(c->stack->psd, _i);
 	ck_assert_uint_eq(a->stack->n_params, c->stack->n_params);
 	as_model_sync_decoder(a->stack->layer[0]);
@@ -258,29 +247,10 @@ START_TEST(test_drlim_resume_is_exact)
 	ck_assert_uint_eq(as_trainer_code_width(a), 2);
 	double h0 = as_trainer_heldout_loss(a, 0);
 	ck_assert(isfinite(h0) && h0 == as_trainer_heldout_loss(a, 0));
-	for (int i = 0; i < 50; i++)
-		as_trainer_step(a);
-	ck_assert(as_trainer_heldout_loss(a, 0) < h0);
-	struct as_trainer *b = make(ds, &cfg, NULL);
-	for (int i = 0; i < 23; i++)
-		as_trainer_step(b);
-	char path[256];
-	snprintf(path, sizeof path, "%s/drlim.ascp", tmpdir);
-	ck_assert_int_eq(as_trainer_save(b, path, &err), AS_OK);
-	as_trainer_free(b);
-	struct as_checkpoint ck;
-	ck_assert_msg(as_checkpoint_load(path, &ck, &err) == AS_OK, "%s",
-		      err.msg);
-	struct as_trainer_opts o;
-	as_trainer_opts_default(&o);
-	o.point_every = 40;
-	o.eval_every = 80;
+	as_trainer_free(a);
 	struct as_trainer *c;
-	ck_assert_msg(as_trainer_resume(&ck, ds, &o, &c, &err) == AS_OK, "%s",
-		      err.msg);
-	as_checkpoint_release(&ck);
-	for (int i = 23; i < 50; i++)
-		as_trainer_step(c);
+	straight_and_resumed(ds, &cfg, 23, 50, "drlim", &a, &c);
+	ck_assert(as_trainer_heldout_loss(a, 0) < h0);
 	ck_assert_int_eq(c->cfg.model, AS_MODEL_DRLIM);
 	for (size_t k = 0; k < 2; k++) { /* a tied W' is not a parameter */
 		as_model_sync_decoder(a->stack->layer[k]);
@@ -302,6 +272,18 @@ START_TEST(test_drlim_resume_is_exact)
 	ck_assert_int_eq(as_trainer_set(c, as_param_find("drlim_margin"), 2,
 					&err),
 			 AS_OK);
+	/* a fork takes its parent's graphs, not a new search */
+	struct as_trainer *f;
+	ck_assert_int_eq(as_trainer_fork(c, NULL, &f, &err), AS_OK);
+	ck_assert_uint_eq(f->pairs.n, c->pairs.n);
+	ck_assert_uint_eq(f->pairs_held.n, c->pairs_held.n);
+	ck_assert(f->pairs.nn != c->pairs.nn);
+	ck_assert(memcmp(f->pairs.nn, c->pairs.nn,
+			 c->pairs.n * AS_DRLIM_K * sizeof *c->pairs.nn) == 0);
+	ck_assert(memcmp(f->pairs_held.nn, c->pairs_held.nn,
+			 c->pairs_held.n * AS_DRLIM_K *
+				 sizeof *c->pairs_held.nn) == 0);
+	as_trainer_free(f);
 	as_trainer_free(a);
 	as_trainer_free(c);
 	as_dataset_free(ds);

@@ -392,44 +392,34 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
 				      ? "shift"
 				      : "euclid");
-		if (extra)
-			ui_fields_add(&f, "%s", extra);
-		ui_on(UI_P_DIM, u);
-		mvprintw(y, x, "%s", f.text);
-		ui_off(UI_P_DIM, u);
-		return;
-	}
-	if (s->config.model != AS_MODEL_AE) {
+	} else if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding and PSD: their own settings, not noise */
 		ui_fields_add(&f, "%s L1 %g %zu atoms", s->psd ? "PSD" : "sc",
 			      s->config.sc_lambda, s->n_hidden);
 		if (!s->config.renorm)
 			ui_fields_add(&f, " free norms");
-		if (extra)
-			ui_fields_add(&f, "%s", extra);
-		ui_on(UI_P_DIM, u);
-		mvprintw(y, x, "%s", f.text);
-		ui_off(UI_P_DIM, u);
-		return;
-	}
-	ui_fields_add(
-		&f, "%s %g",
-		as_param_find("corruption")->choices[s->config.corruption],
-		s->config.corruption_level);
-	if (s->config.sparsity_weight > 0)
-		ui_fields_add(&f, " sparse %g", s->config.sparsity_weight);
-	if (s->config.contractive_weight > 0)
-		ui_fields_add(&f, " contr %g", s->config.contractive_weight);
-	if (s->n_layers > 1) {
-		char layers[64];
-		as_param_format(&s->config, as_param_find("layers"), layers,
-				sizeof layers);
-		ui_fields_add(&f, " %s", layers);
 	} else {
-		ui_fields_add(&f, " %zuh", s->n_hidden);
+		ui_fields_add(&f, "%s %g",
+			      as_param_find("corruption")
+				      ->choices[s->config.corruption],
+			      s->config.corruption_level);
+		if (s->config.sparsity_weight > 0)
+			ui_fields_add(&f, " sparse %g",
+				      s->config.sparsity_weight);
+		if (s->config.contractive_weight > 0)
+			ui_fields_add(&f, " contr %g",
+				      s->config.contractive_weight);
+		if (s->n_layers > 1) {
+			char layers[64];
+			as_param_format(&s->config, as_param_find("layers"),
+					layers, sizeof layers);
+			ui_fields_add(&f, " %s", layers);
+		} else {
+			ui_fields_add(&f, " %zuh", s->n_hidden);
+		}
+		if (!s->tied)
+			ui_fields_add(&f, " untied");
 	}
-	if (!s->tied)
-		ui_fields_add(&f, " untied");
 	if (extra)
 		ui_fields_add(&f, "%s", extra);
 	ui_on(UI_P_DIM, u);

@@ -168,13 +168,7 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
 				      ? "neighbours' and shifted"
 				      : "Euclidean");
-		if (u->full >= 0)
-			ui_fields_add(&f, "  [%s: v next, Esc back]",
-				      ui_view_at(u->full)->name);
-		printw("%s", f.text);
-		goto message;
-	}
-	if (s->config.model != AS_MODEL_AE) {
+	} else if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding: no encoder, the inference is the model;
 		 * PSD: and an encoder trained to predict it */
 		ui_fields_add(&f, " %s %zu-%s, L1 %g, %s %d",
@@ -187,29 +181,24 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 		ui_fields_add(&f, ", atoms %s",
 			      s->config.renorm ? "renormalised"
 					       : "not renormalised");
-		if (u->full >= 0)
-			ui_fields_add(&f, "  [%s: v next, Esc back]",
-				      ui_view_at(u->full)->name);
-		printw("%s", f.text);
-		goto message;
+	} else {
+		ui_fields_add(&f, " %zu-%s %s", s->n_visible, layers,
+			      s->tied ? "tied" : "untied");
+		as_config_stage_name(&s->config, stage, sizeof stage);
+		if (strcmp(stage, "training") != 0)
+			ui_fields_add(&f, ", %s", stage);
+		ui_fields_add(&f, ", %s",
+			      s->config.loss == AS_LOSS_CE ? "cross-entropy"
+							   : "squared error");
+		ui_fields_add(&f, ", %s %.2f",
+			      as_param_find("corruption")
+				      ->choices[s->config.corruption],
+			      s->config.corruption_level);
 	}
-	ui_fields_add(&f, " %zu-%s %s", s->n_visible, layers,
-		      s->tied ? "tied" : "untied");
-	as_config_stage_name(&s->config, stage, sizeof stage);
-	if (strcmp(stage, "training") != 0)
-		ui_fields_add(&f, ", %s", stage);
-	ui_fields_add(&f, ", %s",
-		      s->config.loss == AS_LOSS_CE ? "cross-entropy"
-						   : "squared error");
-	ui_fields_add(
-		&f, ", %s %.2f",
-		as_param_find("corruption")->choices[s->config.corruption],
-		s->config.corruption_level);
 	if (u->full >= 0)
 		ui_fields_add(&f, "  [%s: v next, Esc back]",
 			      ui_view_at(u->full)->name);
 	printw("%s", f.text);
-message:
 	if (msg) {
 		/* whole words: a long message loses its tail, never half a
 		 * number */

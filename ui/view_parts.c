@@ -150,15 +150,16 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 			       : "(runs whose trained code has two units)");
 		return;
 	}
+	int map = s->config.model == AS_MODEL_DRLIM;
 	struct ui_fields f;
 	ui_fields_init(&f, r->w - 6);
-	if (s->plane_map && u->n_runs > 1)
+	if (map && u->n_runs > 1)
 		ui_fields_add(&f, "run %d: ", u->focus + 1);
-	const char *what = s->plane_map ? "held-out digits at their places on "
+	const char *what = map ? "held-out digits at their places on "
 					  "the map"
 					: "the decoder over the code plane";
 	if (f.len + (int)strlen(what) > f.w) /* a narrow pane: the short name */
-		what = s->plane_map ? "the map" : "the code plane";
+		what = map ? "the map" : "the code plane";
 	ui_fields_add(&f, "%s", what);
 	ui_fields_add(&f, ": code 1 from %.2g to %.2g across", s->plane_lo[0],
 		      s->plane_hi[0]);
@@ -170,8 +171,7 @@ void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 	if (ui_fit_size((r->w - 2) / AS_PLANE - 1, (r->h - 2) / AS_PLANE - 1,
 			s->rows, s->cols, how, &sz) != 0) {
 		mvprintw(r->y + 1, r->x + 2, "%.*s", r->w - 4,
-			 s->plane_map
-				 ? "(v, or a larger terminal, shows the map)"
+			 map ? "(v, or a larger terminal, shows the map)"
 				 : "(v, or a larger terminal, shows the plane)");
 		return;
 	}

@@ -45,6 +45,9 @@ struct as_pairs {
 enum as_status as_pairs_build(const float *x, size_t n, size_t d,
 			      size_t copies, struct as_pairs *out,
 			      struct as_error *err);
+/* dst (empty) becomes a copy of src */
+enum as_status as_pairs_copy(struct as_pairs *dst, const struct as_pairs *src,
+			     struct as_error *err);
 void as_pairs_free(struct as_pairs *p);
 
 /* Whether j is similar to i (i != j) in mode (enum as_drlim_pairs). */

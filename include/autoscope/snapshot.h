@@ -76,11 +76,10 @@ struct as_snapshot {
 	/* a 2-D code's plane decoded (runs whose trained code has two
 	 * units): AS_PLANE x AS_PLANE images, row by row from the top (code
 	 * 2 high) and left (code 1 low), over the range of the held-out
-	 * codes plane_lo..plane_hi; has_plane 0 otherwise */
+	 * codes plane_lo..plane_hi; for a DrLIM mapping (config.model, no
+	 * decoder) each the held-out digit nearest that point of its map,
+	 * blank where none falls; has_plane 0 otherwise */
 	int has_plane;
-	int plane_map; /* a DrLIM map: each image the held-out digit nearest
-			* that point of the map (blank: none there), not a
-			* decoding */
 	float plane_lo[2], plane_hi[2];
 	float *plane; /* AS_PLANE^2 x n_visible */
 	size_t n_parts;

@@ -181,7 +181,8 @@ struct as_trainer_views {
 
 #define AS_MAP_N 2000
 
-/* The run's files (trainer_out.c): its directory and log.csv. */
+/* The run's files: its directory (trainer_export.c writes there) and
+ * log.csv (trainer.c opens it, trainer_step.c writes it). */
 struct as_trainer_files {
 	char out_dir[2048]; /* "": none */
 	struct as_csv_log csv;
