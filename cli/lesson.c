@@ -496,7 +496,8 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 	if (!o->quiet && !rc)
 		printf("wrote %s/lesson.csv, chart.svg, chart.png, "
 		       "filters-runs.png, session.txt and each run's "
-		       "checkpoint, filters.png, recon.png, chart.svg, "
+		       "checkpoint, filters.png, recon.png (DrLIM: map.png), "
+		       "chart.svg, "
 		       "chart.png, weights and log.csv%s\nreopen the lesson "
 		       "in the explorer: autoscope --resume %s --paused\n",
 		       out, o->views ? ", history.png, frames/" : "", out);

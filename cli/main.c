@@ -73,9 +73,10 @@ static int save_files(struct as_trainer *t, const char *out, int quiet,
 		return -1;
 	}
 	if (!quiet)
-		printf("wrote %s/{checkpoint.ascp, filters.png, %srecon.png, "
+		printf("wrote %s/{checkpoint.ascp, filters.png, %s%s, "
 		       "chart.svg, model.json, %s%s, log.csv%s}\n",
 		       out, t->stack->psd ? "predictor.png, " : "",
+		       t->cfg.model == AS_MODEL_DRLIM ? "map.png" : "recon.png",
 		       t->stack->n_layers > 1
 			       ? "encoder_W1.npy ... decoder_c*.npy"
 			       : "encoder_W.npy, encoder_b.npy, decoder_W.npy, "

@@ -2,31 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "autoscope/blas.h"
 #include "autoscope/drlim.h"
-#include "autoscope/mem.h"
+#include "autoscope/measure.h"
 #include "autoscope/stack.h"
 
 #include "stack_internal.h"
 
 #define K AS_DRLIM_K
-#define BLOCK 256 /* rows of distances computed at once */
-
-/* keeps the K smallest (d, j) of a row, sorted, ties to the lower j */
-static void keep(float *best_d, uint32_t *best_j, float d, uint32_t j)
-{
-	if (d > best_d[K - 1] || (d == best_d[K - 1] && j > best_j[K - 1]))
-		return;
-	size_t at = K - 1;
-	while (at > 0 && (d < best_d[at - 1] ||
-			  (d == best_d[at - 1] && j < best_j[at - 1]))) {
-		best_d[at] = best_d[at - 1];
-		best_j[at] = best_j[at - 1];
-		at--;
-	}
-	best_d[at] = d;
-	best_j[at] = j;
-}
 
 enum as_status as_pairs_build(const float *x, size_t n, size_t d,
 			      size_t copies, struct as_pairs *out,
@@ -35,60 +17,45 @@ enum as_status as_pairs_build(const float *x, size_t n, size_t d,
 	memset(out, 0, sizeof *out);
 	size_t len;
 	if (n < 2 || n > UINT32_MAX || copies == 0 || n % copies ||
-	    !as_mul_ok(n, K, &len))
+	    !as_mul_ok(n, K + 1, &len))
 		return as_error_set(err, AS_ERR_INVALID,
 				    "DrLIM's neighbours need at least two "
 				    "examples in whole groups of copies "
 				    "(%zu examples, %zu copies each)",
 				    n, copies);
-	out->nn = malloc(len * sizeof *out->nn);
-	float *norms = malloc(n * sizeof *norms);
-	float *g = as_alloc_large(BLOCK * n, sizeof(float));
-	if (!out->nn || !norms || !g) {
+	/* each row's K + 1 nearest among all (itself among them, the
+	 * search of measure.h), then itself left out */
+	size_t k1 = n < K + 1 ? n : K + 1;
+	uint32_t *all = malloc(n * k1 * sizeof *all);
+	out->nn = malloc(n * K * sizeof *out->nn);
+	double unused;
+	enum as_status st =
+		!all || !out->nn
+			? as_error_set(err, AS_ERR_NOMEM,
+				       "out of memory for the neighbours of "
+				       "%zu examples",
+				       n)
+			: as_knn_precision(x, NULL, n, x, NULL, n, d, k1, 0,
+					   &unused, all, err);
+	if (st != AS_OK) {
+		free(all);
 		free(out->nn);
 		out->nn = NULL;
-		free(norms);
-		free(g);
-		return as_error_set(err, AS_ERR_NOMEM,
-				    "out of memory for the neighbours of %zu "
-				    "examples",
-				    n);
+		return st;
 	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t *row = out->nn + i * K;
+		size_t got = 0;
+		for (size_t q = 0; q < k1 && got < K; q++)
+			if (all[i * k1 + q] != i)
+				row[got++] = all[i * k1 + q];
+		/* fewer than K others: the nearest repeated */
+		for (size_t q = got; q < K; q++)
+			row[q] = row[0];
+	}
+	free(all);
 	out->n = n;
 	out->copies = copies;
-	for (size_t i = 0; i < n; i++) {
-		double t = 0;
-		for (size_t c = 0; c < d; c++)
-			t += (double)x[i * d + c] * x[i * d + c];
-		norms[i] = (float)t;
-	}
-	/* ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b, a block of rows at once */
-	for (size_t at = 0; at < n; at += BLOCK) {
-		size_t b = n - at < BLOCK ? n - at : BLOCK;
-		as_sgemm(0, 1, b, n, d, 1.0f, x + at * d, d, x, d, 0.0f, g, n);
-		for (size_t r = 0; r < b; r++) {
-			size_t i = at + r;
-			float best_d[K];
-			uint32_t best_j[K];
-			for (size_t q = 0; q < K; q++) {
-				best_d[q] = INFINITY;
-				best_j[q] = UINT32_MAX;
-			}
-			const float *row = g + r * n;
-			for (size_t j = 0; j < n; j++)
-				if (j != i)
-					keep(best_d, best_j,
-					     norms[i] + norms[j] - 2 * row[j],
-					     (uint32_t)j);
-			/* fewer than K others: the nearest repeated */
-			for (size_t q = 1; q < K; q++)
-				if (best_j[q] == UINT32_MAX)
-					best_j[q] = best_j[0];
-			memcpy(out->nn + i * K, best_j, sizeof best_j);
-		}
-	}
-	free(norms);
-	free(g);
 	return AS_OK;
 }
 
@@ -192,13 +159,9 @@ double as_drlim_loss(struct as_stack *s, const struct as_config *cfg,
 		*penalty = 0;
 	if (!grad)
 		return total;
+	/* no decoder in a mapping: its gradient parts are never written and
+	 * stay the zeros the stack was made with */
 	stack_encoder_backward(s, cfg, x, 2 * n, 0);
-	for (size_t k = 0; k < L; k++) { /* no decoder in a mapping */
-		struct as_model *lm = s->layer[k];
-		memset(lm->gc, 0, lm->n_visible * sizeof(float));
-		memset(lm->gw2, 0,
-		       lm->n_visible * lm->n_hidden * sizeof(float));
-	}
 	double wd = stack_weight_decay(s, cfg->weight_decay, 0);
 	if (penalty)
 		*penalty = wd;

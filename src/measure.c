@@ -702,13 +702,14 @@ enum as_status as_knn_precision(const float *db, const uint8_t *ydb, size_t ndb,
 					     (uint32_t)j);
 			}
 			for (size_t j = 0; j < k; j++) {
-				hits += ydb[idx[j]] == yq[s + i];
+				if (ydb && yq)
+					hits += ydb[idx[j]] == yq[s + i];
 				if (nn)
 					nn[(s + i) * k + j] = idx[j];
 			}
 		}
 	}
-	*precision = hits / ((double)nq * (double)k);
+	*precision = ydb && yq ? hits / ((double)nq * (double)k) : NAN;
 	goto out;
 nomem:
 	st = as_error_set(err, AS_ERR_NOMEM,

@@ -158,10 +158,13 @@ enum as_status scores_psd(const struct run *r, struct as_scores *s,
 	}
 	s->us_infer = (scores_clock_s() - t0) / (double)ne * 1e6;
 	double e_star = sc_energy_rows(m, r->cfg, xe, z, ne);
-	/* the linear prediction: x A[:d] + A[d] */
+	/* the linear prediction: x A[:d] + A[d] (sparse coding's time per
+	 * code predicted: PSD's is its own encoder's, below) */
+	t0 = scores_clock_s();
 	for (size_t e = 0; e < ne; e++)
 		memcpy(zp + e * k, af + d * k, k * sizeof(float));
 	as_sgemm(0, 0, ne, k, d, 1.0f, xe, d, af, k, 1.0f, zp, k);
+	s->us_predict = (scores_clock_s() - t0) / (double)ne * 1e6;
 	s->lin_rel_err = rel_err(zp, z, ne * k);
 	s->lin_energy_ratio = sc_energy_rows(m, r->cfg, xe, zp, ne) / e_star;
 	/* its filters are A's columns: as rows, against the atoms */
@@ -187,12 +190,6 @@ enum as_status scores_psd(const struct run *r, struct as_scores *s,
 		s->psd_energy_ratio =
 			sc_energy_rows(m, r->cfg, xe, zp, ne) / e_star;
 		s->psd_cos = mean_cos(stack->pred.p, m->w, k, d);
-	} else {
-		t0 = scores_clock_s();
-		for (size_t e = 0; e < ne; e++)
-			memcpy(zp + e * k, af + d * k, k * sizeof(float));
-		as_sgemm(0, 0, ne, k, d, 1.0f, xe, d, af, k, 1.0f, zp, k);
-		s->us_predict = (scores_clock_s() - t0) / (double)ne * 1e6;
 	}
 	s->have |= AS_SCORE_PSD;
 out:
@@ -221,36 +218,18 @@ enum as_status scores_jacobian(const struct run *r,
 	const float *q = ds->x + ntr * d;
 	float *h = malloc(n * k * sizeof *h), *v = malloc(n * d * sizeof *v);
 	float *p = malloc(n * k * sizeof *p);
-	float *dots = malloc(n * 512 * sizeof *dots);
-	float *tn = malloc(ntr * sizeof *tn);
 	uint32_t *nn = malloc(n * sizeof *nn);
-	float *best = malloc(n * sizeof *best);
-	double *wn = NULL;
+	double *wn = NULL, unused;
 	enum as_status st = AS_OK;
-	if (!h || !v || !p || !dots || !tn || !nn || !best) {
+	if (!h || !v || !p || !nn) {
 		st = as_error_set(err, AS_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* each query's nearest training digit: ||t||^2 - 2 q.t, by blocks */
-	for (size_t i = 0; i < ntr; i++) {
-		double a = 0;
-		for (size_t j = 0; j < d; j++)
-			a += (double)ds->x[i * d + j] * ds->x[i * d + j];
-		tn[i] = (float)a;
-	}
-	for (size_t e = 0; e < n; e++)
-		best[e] = INFINITY, nn[e] = 0;
-	for (size_t at = 0; at < ntr; at += 512) {
-		size_t b = ntr - at < 512 ? ntr - at : 512;
-		as_sgemm(0, 1, n, b, d, 1.0f, q, d, ds->x + at * d, d, 0.0f,
-			 dots, b);
-		for (size_t e = 0; e < n; e++)
-			for (size_t i = 0; i < b; i++) {
-				float dist = tn[at + i] - 2 * dots[e * b + i];
-				if (dist < best[e])
-					best[e] = dist, nn[e] = (uint32_t)(at + i);
-			}
-	}
+	/* each query's nearest training digit (measure.h's search) */
+	st = as_knn_precision(ds->x, NULL, ntr, q, NULL, n, d, 1, 0, &unused,
+			      nn, err);
+	if (st != AS_OK)
+		goto out;
 	/* the unit directions to them, and the codes */
 	for (size_t e = 0; e < n; e++) {
 		const float *t = ds->x + (size_t)nn[e] * d;
@@ -305,10 +284,7 @@ out:
 	free(h);
 	free(v);
 	free(p);
-	free(dots);
-	free(tn);
 	free(nn);
-	free(best);
 	free(wn);
 	return st;
 }

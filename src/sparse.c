@@ -265,9 +265,9 @@ void as_psd_pred_grad(const struct as_psd *e, size_t k, size_t d,
 	as_sgemm(1, 0, k, d, n, 1.0f, du, k, x, d, 0.0f, e->gp, d);
 }
 
-void as_psd_step(struct as_model *m, const struct as_psd *e,
-		 const struct as_config *cfg, const float *x, size_t n,
-		 float lr, float *work, struct as_losses *out)
+double as_psd_energy(struct as_model *m, const struct as_psd *e,
+		     const struct as_config *cfg, const float *x, size_t n,
+		     float *work)
 {
 	size_t d = m->n_visible, k = m->n_hidden, nk = n * k;
 	float *zp = work + as_sc_work_len(d, k, m->max_batch);
@@ -279,8 +279,18 @@ void as_psd_step(struct as_model *m, const struct as_psd *e,
 	as_sc_energy(m, x, z, n, &recon, &l1); /* leaves x - zW in xr */
 	for (size_t i = 0; i < nk; i++)
 		pred += 0.5 * (double)(z[i] - zp[i]) * (z[i] - zp[i]);
-	out->recon = (recon + cfg->sc_lambda * l1 + cfg->psd_alpha * pred) /
-		     (double)n;
+	return recon + cfg->sc_lambda * l1 + cfg->psd_alpha * pred;
+}
+
+void as_psd_step(struct as_model *m, const struct as_psd *e,
+		 const struct as_config *cfg, const float *x, size_t n,
+		 float lr, float *work, struct as_losses *out)
+{
+	size_t d = m->n_visible, k = m->n_hidden;
+	float *zp = work + as_sc_work_len(d, k, m->max_batch);
+	float *t = zp + m->max_batch * k;
+	float *z = m->h;
+	out->recon = as_psd_energy(m, e, cfg, x, n, work) / (double)n;
 	out->penalty = 0;
 	/* the dictionary as sparse coding's, at the inferred codes */
 	dictionary_grad(m, cfg, z, n);

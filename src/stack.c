@@ -480,21 +480,12 @@ static double psd_energy(struct as_stack *s, const struct as_config *cfg,
 			 const float *x, size_t n)
 {
 	struct as_model *m = s->layer[0];
-	size_t d = m->n_visible, k = m->n_hidden;
-	float *zp = s->sc_work + as_sc_work_len(d, k, s->max_batch);
-	float *t = zp + s->max_batch * k;
+	size_t d = m->n_visible;
 	double total = 0;
 	for (size_t at = 0; at < n; at += s->max_batch) {
 		size_t b = n - at < s->max_batch ? n - at : s->max_batch;
-		const float *xb = x + at * d;
-		as_psd_predict(&s->pred, k, d, xb, b, t, zp);
-		as_psd_infer(m, cfg, xb, b, zp, m->h, s->sc_work);
-		double r, a, p = 0;
-		as_sc_energy(m, xb, m->h, b, &r, &a);
-		for (size_t i = 0; i < b * k; i++)
-			p += 0.5 * (double)(m->h[i] - zp[i]) *
-			     (m->h[i] - zp[i]);
-		total += r + cfg->sc_lambda * a + cfg->psd_alpha * p;
+		total += as_psd_energy(m, &s->pred, cfg, x + at * d, b,
+				       s->sc_work);
 	}
 	return total / (double)n;
 }

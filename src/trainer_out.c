@@ -241,7 +241,9 @@ static void plane_view(struct as_trainer *t, size_t depth)
 	const struct as_dataset *ds = t->ds;
 	size_t nv = ds->d, nte = ds->n - ds->n_train;
 	int cls = t->stack->n_classes && t->cfg.stage == t->cfg.n_layers;
-	if (!t->view.plane || t->stack->sizes[depth] != 2 || cls) {
+	/* (a map needs held-out digits to draw) */
+	if (!t->view.plane || t->stack->sizes[depth] != 2 || cls ||
+	    (t->view.map_codes && nte < 2)) {
 		t->view.has_plane = 0;
 		return;
 	}

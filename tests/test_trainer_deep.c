@@ -290,12 +290,63 @@ START_TEST(test_drlim_resume_is_exact)
 }
 END_TEST
 
+/* A published DrLIM run draws its map of the held-out digits, and
+ * without a held-out part has none to draw (it used to read before its
+ * scratch) */
+START_TEST(test_drlim_map_published)
+{
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_settings_apply(&cfg,
+					   "model=drlim layers=8-2 "
+					   "encoder=linear batch_size=10",
+					   &err),
+			 AS_OK);
+	for (int held = 1; held >= 0; held--) {
+		struct as_dataset *full = bars(), *ds;
+		size_t n = full->n, d = full->d;
+		float *x = malloc(n * d * sizeof *x);
+		memcpy(x, full->x, n * d * sizeof *x);
+		ck_assert_int_eq(as_dataset_wrap("bars", x, NULL, n, 6, 6,
+						 held ? 160 : n, &ds, &err),
+				 AS_OK);
+		as_dataset_free(full);
+		struct as_trainer_opts o;
+		as_trainer_opts_default(&o);
+		o.publish = 1;
+		struct as_trainer *t;
+		ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &t, &err),
+				 AS_OK);
+		for (int i = 0; i < 20; i++)
+			as_trainer_step(t);
+		as_trainer_publish(t);
+		const struct as_snapshot *s = as_snapshot_acquire(&t->pub);
+		ck_assert(s != NULL);
+		ck_assert_int_eq(s->has_plane, held);
+		if (held) { /* every image of the map is a held-out bar or blank */
+			size_t lit = 0;
+			for (size_t c = 0; c < AS_PLANE * AS_PLANE; c++) {
+				float v = s->plane[c * d];
+				lit += v != 0;
+				ck_assert(v == 0 || v == 0.05f || v == 0.95f);
+			}
+			ck_assert(lit > 0);
+		}
+		as_snapshot_release(&t->pub);
+		as_trainer_free(t);
+		as_dataset_free(ds);
+	}
+}
+END_TEST
+
 static void add_tests(TCase *tc)
 {
 	tcase_add_loop_test(tc, test_stages_follow_the_epochs_and_are_recorded,
 			    0, 2);
 	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_drlim_resume_is_exact);
+	tcase_add_test(tc, test_drlim_map_published);
 	tcase_add_loop_test(tc, test_sparse_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_classifier_learns_the_bars);
 }

@@ -32,25 +32,34 @@ static int param(const char *name)
 
 typedef void (*action_fn)(struct ui_state *u, const struct as_snapshot *s);
 
+/* one command to every run (a lesson's runs are compared as they go):
+ * how many refused it, their queue full */
+static int push_all(struct ui_state *u, enum as_cmd_kind kind, int value)
+{
+	int refused = 0;
+	for (int i = 0; i < u->n_runs; i++) {
+		struct as_command c = {kind, 0, value};
+		refused += as_trainer_push(u->runs[i].t, &c) != AS_OK;
+	}
+	return refused;
+}
+
+static void say_busy(struct ui_state *u)
+{
+	ui_say(u, 1,
+	       "busy: a trainer has %d commands queued; key ignored there",
+	       AS_QUEUE_MAX);
+}
+
 /* Toggles are applied against the trainer's own state (a screen a frame
  * old would make two quick presses both pause): pause toggles, tied
- * nudges its bool. */
-/* every run at once (a lesson's runs are compared as they go), each
- * toggled against its own state */
+ * nudges its bool. Space pauses every run at once, each toggled against
+ * its own state. */
 static void act_pause(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	struct as_command c = {AS_CMD_PAUSE, 0, -1};
-	int busy = 0;
-	for (int i = 0; i < u->n_runs; i++)
-		busy |= as_trainer_push(u->runs[i].t, &c) != AS_OK;
-	if (u->n_runs == 0)
-		push(u, AS_CMD_PAUSE, 0, -1);
-	if (busy)
-		ui_say(u, 1,
-		       "busy: a trainer has %d commands queued; key ignored "
-		       "there",
-		       AS_QUEUE_MAX);
+	if (push_all(u, AS_CMD_PAUSE, -1))
+		say_busy(u);
 }
 
 static void act_step(struct ui_state *u, const struct as_snapshot *s)
@@ -216,10 +225,8 @@ static void act_history_export(struct ui_state *u,
 static void act_chains(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	for (int i = 0; i < u->n_runs; i++) {
-		struct as_command c = {AS_CMD_CHAINS, 0, 0};
-		as_trainer_push(u->runs[i].t, &c);
-	}
+	if (push_all(u, AS_CMD_CHAINS, 0))
+		say_busy(u);
 }
 
 static void act_reset(struct ui_state *u, const struct as_snapshot *s)
@@ -233,11 +240,7 @@ static void act_reset(struct ui_state *u, const struct as_snapshot *s)
 static void act_save(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
-	int refused = 0;
-	for (int i = 0; i < u->n_runs; i++) {
-		struct as_command c = {AS_CMD_SAVE, 0, 0};
-		refused += as_trainer_push(u->runs[i].t, &c) != AS_OK;
-	}
+	int refused = push_all(u, AS_CMD_SAVE, 0);
 	char said[600];
 	if (ui_session_save(u, said, sizeof said) != 0)
 		ui_say(u, 1, "session not saved: %s", said);

@@ -61,8 +61,9 @@ size_t as_pairs_draw(const struct as_pairs *p, size_t i, int similar,
 /* The contrastive loss of n pairs, x (2n x d): the first rows of the
  * pairs, then their partners, dissimilar[e] the Y of pair e; summed
  * over the pairs. With grad, the gradient of the mean through the
- * encoder into s->grad (the decoders' parts zero, weight decay added to
- * each W, its penalty in *penalty). 2n <= s->max_batch. */
+ * encoder into s->grad (weight decay added to each W, its penalty in
+ * *penalty; the decoders' parts are left alone: zero from the stack's
+ * creation, as nothing in a mapping's run writes them). 2n <= s->max_batch. */
 double as_drlim_loss(struct as_stack *s, const struct as_config *cfg,
 		     const float *x, const uint8_t *dissimilar, size_t n,
 		     int grad, double *penalty);

@@ -69,7 +69,8 @@ double as_filter_localisation(const float *w, size_t n, size_t rows,
  * thresholded at 0.5 (a bit is x > 0.5: semantic hashing, Salakhutdinov &
  * Hinton 2009). Ties go to the lower index. *precision = the mean over
  * queries of the fraction of its k neighbours whose label equals the
- * query's; nn (nq x k, or NULL) receives the neighbours, nearest first. */
+ * query's (NaN without labels: ydb or yq NULL, a search alone); nn
+ * (nq x k, or NULL) receives the neighbours, nearest first. */
 enum as_status as_knn_precision(const float *db, const uint8_t *ydb, size_t ndb,
 				const float *q, const uint8_t *yq, size_t nq,
 				size_t d, size_t k, int hamming,

@@ -98,6 +98,13 @@ void as_psd_pred_grad(const struct as_psd *e, size_t k, size_t d,
 		      float alpha, const float *x, const float *t,
 		      const float *zp, const float *z, size_t n, float *du);
 
+/* The energy summed over n rows at z* inferred from the prediction; z*
+ * left in m->h, the residual x - z*W in m->xr, the prediction zp and the
+ * tanh t in work (as as_psd_step reads them) */
+double as_psd_energy(struct as_model *m, const struct as_psd *e,
+		     const struct as_config *cfg, const float *x, size_t n,
+		     float *work);
+
 /* One minibatch (above), with momentum and weight decay on both parts and
  * the atoms renormalised if cfg->renorm; losses->recon the mean energy a
  * row at z*, before the step. */
