@@ -201,6 +201,25 @@ static void hash_pane(const struct ui_state *u, const struct ui_rect *r)
 	ui_off(UI_P_DIM, u);
 }
 
+/* A row's label at (y, x) in w cells, for the panes of a picture and
+ * each run's rendering of it: first on row 0 (dim), else the run's
+ * caption in its colour. The colour stays on for a line the caller adds
+ * under it; returns it for ui_off. */
+static int row_label(const struct ui_state *u, int y, int x, int w, int row,
+		     int run, const char *first)
+{
+	char cap[48];
+	snprintf(cap, sizeof cap, "%s", first);
+	int pair = UI_P_DIM;
+	if (row) {
+		ui_run_caption(u, run, cap, sizeof cap);
+		pair = UI_P_RUN0 + run;
+	}
+	ui_on(pair, u);
+	mvprintw(y, x, "%.*s", w, cap);
+	return pair;
+}
+
 /* A lesson on copying: the same random dots and a run's reconstruction
  * of them, with its R2noise: the run that copies its input draws the
  * dots back, the others digit-like blur. On the dashboard the focused
@@ -252,15 +271,8 @@ static void dots_pane(const struct ui_state *u, const struct ui_rect *r,
 		int y = r->y + 1 + row * (sz.cell_h + 1);
 		if (y + sz.cell_h > r->y + r->h - 1 || !rs || !rs->n_dots)
 			continue;
-		char cap[48] = "the dots";
-		int pair = UI_P_DIM;
-		if (row) {
-			ui_run_caption(u, run, cap, sizeof cap);
-			pair = UI_P_RUN0 + run;
-		}
-		ui_on(pair, u);
-		mvprintw(y + (sz.cell_h - 1) / 2, r->x + 1, "%.*s", label_w - 2,
-			 cap);
+		int pair = row_label(u, y + (sz.cell_h - 1) / 2, r->x + 1,
+				     label_w - 2, row, run, "the dots");
 		if (row && (rs->scores.have & AS_SCORE_NOISE))
 			mvprintw(y + (sz.cell_h - 1) / 2 + 1, r->x + 1,
 				 "R2noise %.2f", rs->scores.noise_r2);
@@ -339,15 +351,8 @@ static void chains_pane(const struct ui_state *u, const struct ui_rect *r,
 		int y = r->y + 1 + row * (sz.cell_h + 1);
 		if (!rs || !rs->n_chains || y + sz.cell_h > r->y + r->h - 1)
 			continue;
-		char cap[48] = "they started from";
-		int pair = UI_P_DIM;
-		if (row) {
-			ui_run_caption(u, run, cap, sizeof cap);
-			pair = UI_P_RUN0 + run;
-		}
-		ui_on(pair, u);
-		mvprintw(y + (sz.cell_h - 1) / 2, r->x + 1, "%.*s", label_w - 2,
-			 cap);
+		int pair = row_label(u, y + (sz.cell_h - 1) / 2, r->x + 1,
+				     label_w - 2, row, run, "they started from");
 		if (row && (rs->scores.have & AS_SCORE_CHAIN))
 			mvprintw(y + (sz.cell_h - 1) / 2 + 1, r->x + 1,
 				 "after %d: %.3f", AS_CHAIN_STEPS,
