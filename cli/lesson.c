@@ -207,6 +207,15 @@ static void csv_row(FILE *f, const struct as_lesson *l, size_t i,
 	csv_num(f, s->pca_shift_p);
 	csv_num(f, s->map_copy_ratio);
 	csv_num(f, s->pca_copy_ratio);
+	csv_num(f, s->sesm_e_pred);
+	csv_num(f, s->sesm_e_star);
+	csv_num(f, s->sesm_rec_pred);
+	csv_num(f, s->sesm_rec_star);
+	csv_num(f, s->sesm_code_err);
+	csv_num(f, s->sesm_mean_a);
+	csv_num(f, s->sesm_active);
+	csv_num(f, s->sesm_cos);
+	csv_num(f, s->sesm_scale);
 	fprintf(f, "\n");
 }
 
@@ -261,6 +270,14 @@ static void print_scores(const struct as_lesson *l, size_t i,
 			       s->map_shift_p, s->pca_shift_p,
 			       s->map_copy_ratio, s->pca_copy_ratio);
 	}
+	if (s->have & AS_SCORE_SESM)
+		printf("  energy at the prediction %.3f, inferred %.3f; "
+		       "rebuilt from the prediction %.3f, inferred %.3f; code "
+		       "predicted within %.3f; mean code %.3f, %.1f%% above "
+		       "0.5; encoder/decoder cosine %.3f, scale %.3f",
+		       s->sesm_e_pred, s->sesm_e_star, s->sesm_rec_pred,
+		       s->sesm_rec_star, s->sesm_code_err, s->sesm_mean_a,
+		       100 * s->sesm_active, s->sesm_cos, s->sesm_scale);
 	if (s->have & AS_SCORE_JACOBIAN)
 		printf("  Jacobian ||J||_F %.3f, gain along the data %.4f, "
 		       "across it %.4f (x%.2f)",
@@ -363,7 +380,9 @@ int cli_train_lesson(struct cli_opts *o, volatile sig_atomic_t *stop)
 		     "lin_energy_ratio,lin_cos,us_infer,us_predict,jac_frob,"
 		     "jac_tangent,jac_random,jac_ratio,parts_median,"
 		     "parts_over,map_slant_r2,pca_slant_r2,map_shift_p,"
-		     "pca_shift_p,map_copy_ratio,pca_copy_ratio\n");
+		     "pca_shift_p,map_copy_ratio,pca_copy_ratio,sesm_e_pred,"
+		     "sesm_e_star,sesm_rec_pred,sesm_rec_star,sesm_code_err,"
+		     "sesm_mean_a,sesm_active,sesm_cos,sesm_scale\n");
 	if (!o->quiet) {
 		printf("lesson %s: %s\n%zu run%s on %s (%zu train, %zu "
 		       "held-out), %d epochs, into %s/\n",

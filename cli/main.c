@@ -75,7 +75,10 @@ static int save_files(struct as_trainer *t, const char *out, int quiet,
 	if (!quiet)
 		printf("wrote %s/{checkpoint.ascp, filters.png, %s%s, "
 		       "chart.svg, model.json, %s%s, log.csv%s}\n",
-		       out, t->stack->psd ? "predictor.png, " : "",
+		       out,
+		       t->stack->psd			     ? "predictor.png, "
+		       : t->stack->sesm && !t->model->tied ? "decoder.png, "
+							   : "",
 		       t->cfg.model == AS_MODEL_DRLIM ? "map.png" : "recon.png",
 		       t->stack->n_layers > 1
 			       ? "encoder_W1.npy ... decoder_c*.npy"
@@ -83,7 +86,8 @@ static int save_files(struct as_trainer *t, const char *out, int quiet,
 				 "decoder_c.npy",
 		       t->stack->psd ? ", predictor_W.npy, predictor_b.npy, "
 				       "predictor_gain.npy"
-				     : "",
+		       : t->stack->sesm ? ", sesm_log_zeta.npy"
+					: "",
 		       views ? ", history.png, frames/" : "");
 	return 0;
 }
@@ -131,6 +135,24 @@ static int train(struct cli_opts *o)
 			       ? "the 5 nearest and the shifted copies"
 			       : "the 5 nearest in pixels",
 		       t->cfg.batch_size, t->cfg.lr);
+	} else if (!o->quiet && t->cfg.model == AS_MODEL_SESM) {
+		char code[80];
+		if (t->cfg.sesm_code == AS_SESM_SPARSIFYING)
+			snprintf(code, sizeof code,
+				 "sparsifying logistic, gain %g, eta %g",
+				 t->cfg.sesm_beta, t->cfg.sesm_eta);
+		else
+			snprintf(code, sizeof code, "logistic, gain %g",
+				 t->cfg.sesm_beta);
+		printf("training an autoencoder with code inference %d-%s "
+		       "(%s; code %s) on %s (%zu train, %zu held-out), %d "
+		       "descent steps of %g, alpha %g, sparsity %g, batch %d, "
+		       "lr %g\n",
+		       (int)ds->d, layers,
+		       t->cfg.tied ? "tied: SESM's symmetry" : "untied", code,
+		       ds->name, ds->n_train, ds->n - ds->n_train,
+		       t->cfg.sesm_iters, t->cfg.sesm_step, t->cfg.sesm_alpha,
+		       t->cfg.sesm_sparsity, t->cfg.batch_size, t->cfg.lr);
 	} else if (!o->quiet && t->cfg.model != AS_MODEL_AE) {
 		/* sparse coding and PSD: their own settings */
 		printf("training %s %d-%s on %s (%zu train, %zu held-out), L1 "

@@ -41,6 +41,7 @@ static const struct {
 	{"jacobian", AS_SCORE_JACOBIAN},
 	{"parts", AS_SCORE_PARTS},
 	{"map", AS_SCORE_MAP},
+	{"sesm", AS_SCORE_SESM},
 };
 #define N_SCORES (sizeof score_names / sizeof score_names[0])
 

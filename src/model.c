@@ -512,3 +512,22 @@ int as_model_finite(const struct as_model *m)
 		ok &= isfinite(m->params[i]) != 0;
 	return ok;
 }
+
+double as_model_decoder_cos(const struct as_model *m)
+{
+	size_t d = m->n_visible, k = m->n_hidden;
+	if (m->tied || k == 0)
+		return 1.0;
+	double total = 0;
+	for (size_t j = 0; j < k; j++) {
+		double dot = 0, ee = 0, dd = 0;
+		for (size_t i = 0; i < d; i++) {
+			double p = m->w[j * d + i], q = m->w2[i * k + j];
+			dot += p * q;
+			ee += p * p;
+			dd += q * q;
+		}
+		total += ee > 0 && dd > 0 ? dot / sqrt(ee * dd) : 0;
+	}
+	return total / (double)k;
+}

@@ -18,7 +18,9 @@ static const char *const finetune_names[] = {"none", "recon", "classify",
 					     NULL};
 static const char *const init_names[] = {"glorot", "small", NULL};
 static const char *const model_names[] = {"ae", "sc", "psd", "drlim",
-					  NULL};
+					  "sesm", NULL};
+static const char *const sesm_code_names[] = {"logistic", "sparsifying",
+					      NULL};
 static const char *const pairs_names[] = {"euclid", "shift", NULL};
 
 #define F(field) offsetof(struct as_config, field)
@@ -110,7 +112,7 @@ static const struct as_param table[] = {
 	{"seed", "seed", AS_PT_U64, F(seed), 0, 9007199254740992.0, 1,
 	 AS_STEP_ADD, 1, 0, NULL, 0,
 	 "random seed of initialisation, order and noise", 0},
-	{"model", "model", AS_PT_ENUM, F(model), 0, 3, 0, AS_STEP_ADD, 1, 0,
+	{"model", "model", AS_PT_ENUM, F(model), 0, 4, 0, AS_STEP_ADD, 1, 0,
 	 model_names, 0,
 	 "ae: the autoencoders (one layer, stacks, RBMs); sc: sparse coding, "
 	 "each code inferred by ISTA/FISTA against a learned dictionary (the "
@@ -119,7 +121,10 @@ static const struct as_param table[] = {
 	 "tanh(P x + b) trained to predict the codes (the code is then one "
 	 "product); drlim: a mapping (the --layers encoder, e.g. 50-2 with "
 	 "--encoder linear) trained by DrLIM's contrastive loss on similar "
-	 "and dissimilar pairs, no decoder",
+	 "and dissimilar pairs, no decoder; sesm: each code inferred by "
+	 "descent on an energy, a linear encoder trained to predict it and "
+	 "a linear decoder of sigmoid(beta z) (the tutorial's predictive "
+	 "autoencoder, Ranzato et al. 2006, SESM), one layer",
 	 1},
 	{"sc_lambda", "L1 lambda", AS_PT_FLOAT, F(sc_lambda), 0, 100, 0.3,
 	 AS_STEP_MUL, 2, 0.05, NULL, 1,
@@ -154,6 +159,35 @@ static const struct as_param table[] = {
 	 "pixels) or shift (also its shifted copies and those of its "
 	 "neighbours: data with :shift=)",
 	 0},
+	{"sesm_code", "code non-lin", AS_PT_ENUM, F(sesm_code), 0, 1, 0,
+	 AS_STEP_ADD, 1, 0, sesm_code_names, 1,
+	 "sesm: the code's non-linearity a = sigmoid(beta z - theta): "
+	 "logistic (theta 0) or sparsifying (Ranzato et al. 2006's temporal "
+	 "softmax: theta follows each unit's history, eta its rate)",
+	 0},
+	{"sesm_beta", "gain beta", AS_PT_FLOAT, F(sesm_beta), 0.01, 100, 1,
+	 AS_STEP_MUL, 1.5, 0, NULL, 1, "sesm: the logistic's gain beta", 0},
+	{"sesm_eta", "eta", AS_PT_FLOAT, F(sesm_eta), 1e-4, 0.5, 0.01,
+	 AS_STEP_MUL, 2, 0, NULL, 1,
+	 "sesm: the sparsifying logistic's eta (smaller: each unit fires "
+	 "more rarely)",
+	 0},
+	{"sesm_sparsity", "code sparsity", AS_PT_FLOAT, F(sesm_sparsity), 0,
+	 100, 0, AS_STEP_MUL, 2, 0.05, NULL, 1,
+	 "sesm: weight s of SESM's sparsity penalty s sum log(1 + a^2) on "
+	 "the code",
+	 0},
+	{"sesm_alpha", "code alpha", AS_PT_FLOAT, F(sesm_alpha), 0, 100, 1,
+	 AS_STEP_MUL, 2, 0.25, NULL, 1,
+	 "sesm: weight alpha of the encoder's term alpha/2 ||z - (Cx + b)||^2 "
+	 "in the energy",
+	 0},
+	{"sesm_iters", "code steps", AS_PT_INT, F(sesm_iters), 1, 1000, 20,
+	 AS_STEP_MUL, 2, 0, NULL, 1,
+	 "sesm: descent steps that infer each minibatch's codes", 0},
+	{"sesm_step", "code step", AS_PT_FLOAT, F(sesm_step), 1e-4, 10, 0.1,
+	 AS_STEP_MUL, 1.5, 0, NULL, 1,
+	 "sesm: the step eta_z of each descent step on the code", 0},
 };
 
 #define N_PARAMS (sizeof table / sizeof table[0])
@@ -185,37 +219,57 @@ int as_param_applies(const struct as_param *p, const struct as_config *cfg)
 	return 1;
 }
 
+/* The settings that belong to some model kinds only (a bit per enum
+ * as_model_kind); a setting not listed belongs to every kind. */
+#define M_AE (1u << AS_MODEL_AE)
+#define M_SC (1u << AS_MODEL_SC)
+#define M_PSD (1u << AS_MODEL_PSD)
+#define M_DRLIM (1u << AS_MODEL_DRLIM)
+#define M_SESM (1u << AS_MODEL_SESM)
+static const struct {
+	const char *name;
+	unsigned models;
+} model_only[] = {
+	/* an encoder's noise and penalties, the stacks' settings, the loss
+	 * (the energies are squared error) */
+	{"corruption_level", M_AE},
+	{"corruption", M_AE},
+	{"sparsity_weight", M_AE},
+	{"sparsity_target", M_AE},
+	{"contractive_weight", M_AE},
+	{"tied", M_AE | M_SESM},
+	{"loss", M_AE},
+	{"encoder", M_AE | M_DRLIM},
+	{"init", M_AE | M_DRLIM},
+	{"layers", M_AE | M_DRLIM},
+	{"stage", M_AE},
+	{"pretrain", M_AE},
+	{"pretrain_epochs", M_AE},
+	{"labelled", M_AE},
+	{"code_noise", M_AE},
+	{"finetune", M_AE},
+	{"sc_lambda", M_SC | M_PSD},
+	{"sc_iters", M_SC | M_PSD},
+	{"sc_fista", M_SC | M_PSD},
+	{"renorm", M_SC | M_PSD},
+	{"psd_alpha", M_PSD},
+	{"drlim_margin", M_DRLIM},
+	{"drlim_pairs", M_DRLIM},
+	{"sesm_code", M_SESM},
+	{"sesm_beta", M_SESM},
+	{"sesm_eta", M_SESM},
+	{"sesm_sparsity", M_SESM},
+	{"sesm_alpha", M_SESM},
+	{"sesm_iters", M_SESM},
+	{"sesm_step", M_SESM},
+};
+
 int as_param_fits_model(const struct as_param *p, const struct as_config *cfg)
 {
-	static const char *const sparse_only[] = {"sc_lambda", "sc_iters",
-						  "sc_fista", "renorm", NULL};
-	/* what sparse coding has no use for: an encoder's noise and
-	 * penalties, the stacks' settings, the loss (its energy is squared
-	 * error) */
-	static const char *const ae_only[] = {
-		"corruption_level", "corruption",  "sparsity_weight",
-		"sparsity_target",  "tied",	   "contractive_weight",
-		"loss",		    "encoder",	   "stage",
-		"pretrain",	    "pretrain_epochs", "labelled",
-		"code_noise",	    "init",	   "layers",
-		"finetune",	    NULL};
-	/* and what a mapping without a decoder has no use for */
-	static const char *const not_drlim[] = {
-		"corruption_level", "corruption",      "sparsity_weight",
-		"sparsity_target",  "tied",	       "contractive_weight",
-		"loss",		    "stage",	       "pretrain",
-		"pretrain_epochs",  "labelled",	       "code_noise",
-		"finetune",	    "sc_lambda",       "sc_iters",
-		"sc_fista",	    "renorm",	       NULL};
-	const char *const *list = cfg->model == AS_MODEL_AE	  ? sparse_only
-				  : cfg->model == AS_MODEL_DRLIM ? not_drlim
-								  : ae_only;
-	for (; *list; list++)
-		if (!strcmp(p->name, *list))
-			return 0;
-	if (!strncmp(p->name, "drlim_", 6))
-		return cfg->model == AS_MODEL_DRLIM;
-	return strcmp(p->name, "psd_alpha") || cfg->model == AS_MODEL_PSD;
+	for (size_t i = 0; i < sizeof model_only / sizeof model_only[0]; i++)
+		if (!strcmp(p->name, model_only[i].name))
+			return (model_only[i].models >> cfg->model) & 1u;
+	return 1;
 }
 
 static int same_name(const char *a, const char *b)
@@ -354,6 +408,17 @@ enum as_status as_config_validate(const struct as_config *cfg,
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's energy is squared error: "
 				    "--model sc or psd needs --loss mse");
+	if (cfg->model == AS_MODEL_SESM &&
+	    (cfg->n_layers != 1 || cfg->finetune != AS_FINETUNE_NONE ||
+	     cfg->pretrain == AS_PRETRAIN_RBM))
+		return as_error_set(err, AS_ERR_INVALID,
+				    "--model sesm is one layer whose codes are "
+				    "inferred: no --layers, --finetune or "
+				    "--pretrain rbm");
+	if (cfg->model == AS_MODEL_SESM && cfg->loss != AS_LOSS_MSE)
+		return as_error_set(err, AS_ERR_INVALID,
+				    "--model sesm's energy is squared error: "
+				    "it needs --loss mse");
 	if (cfg->encoder == AS_ACT_LINEAR && cfg->sparsity_weight > 0)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "the KL sparsity penalty needs the sigmoid "

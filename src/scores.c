@@ -43,6 +43,9 @@ void as_scores_clear(struct as_scores *s)
 	s->map_n = 0;
 	s->map_slant_r2 = s->map_shift_p = s->map_copy_ratio = NAN;
 	s->pca_slant_r2 = s->pca_shift_p = s->pca_copy_ratio = NAN;
+	s->sesm_e_pred = s->sesm_e_star = s->sesm_rec_pred = NAN;
+	s->sesm_rec_star = s->sesm_code_err = s->sesm_mean_a = NAN;
+	s->sesm_active = s->sesm_cos = s->sesm_scale = NAN;
 }
 
 double scores_clock_s(void)
@@ -612,6 +615,8 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 		st = score_scatter(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_MAP) && nte > 1)
 		st = scores_map(&r, s, err);
+	if (st == AS_OK && (which & AS_SCORE_SESM) && stack->sesm && nte)
+		st = scores_sesm(&r, s, err);
 	if (st == AS_OK && (which & AS_SCORE_NOISE) && nte > 0) {
 		s->noise_r2 = score_noise(&r);
 		s->digit_r2 = r2(&r, held, nte < NOISE_N ? nte : NOISE_N);

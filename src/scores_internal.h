@@ -2,7 +2,8 @@
  * header): scores.c (the compute entry, the codes' neighbours, probes,
  * PCA, hashing, chains), scores_decoder.c (the scores of sparse
  * coding's predictors, the encoder's Jacobian and the decoder's parts)
- * and scores_map.c (a low-dimensional map's order, DrLIM's).
+ * scores_map.c (a low-dimensional map's order, DrLIM's) and
+ * scores_sesm.c (code inference's energies and filters).
  * Same threading as scores.h. */
 #ifndef AUTOSCOPE_SCORES_INTERNAL_H
 #define AUTOSCOPE_SCORES_INTERNAL_H
@@ -36,5 +37,9 @@ enum as_status scores_parts(const struct run *r, struct as_scores *s,
 /* AS_SCORE_MAP (scores_map.c) */
 enum as_status scores_map(const struct run *r, struct as_scores *s,
 			  struct as_error *err);
+
+/* AS_SCORE_SESM (scores_sesm.c) */
+enum as_status scores_sesm(const struct run *r, struct as_scores *s,
+			   struct as_error *err);
 
 #endif

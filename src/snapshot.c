@@ -21,6 +21,10 @@ static void slot_free(struct as_snapshot *s)
 	free(s->chain_now);
 	free(s->plane);
 	free(s->deep_w);
+	free(s->infer_energy);
+	free(s->code_pred);
+	free(s->code_star);
+	free(s->infer_recon);
 	memset(s, 0, sizeof *s);
 }
 
@@ -62,6 +66,12 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		s->plane = calloc((size_t)AS_PLANE * AS_PLANE * n_visible,
 				  sizeof(float));
 		s->deep_w = deep ? calloc(deep, sizeof(float)) : NULL;
+		size_t nr = n_recon ? n_recon : 1;
+		s->infer_energy = calloc(nr * (AS_SESM_TRACE_MAX + 1),
+					 sizeof(float));
+		s->code_pred = calloc(nr * n_hidden, sizeof(float));
+		s->code_star = calloc(nr * n_hidden, sizeof(float));
+		s->infer_recon = calloc(rlen, sizeof(float));
 		s->n_layers = n_layers;
 		memcpy(s->sizes, sizes, (n_layers + 1) * sizeof *sizes);
 		s->error = NAN;
@@ -74,7 +84,8 @@ enum as_status as_publisher_init(struct as_publisher *p, size_t n_layers,
 		    !s->recon || !s->dots || !s->dots_recon ||
 		    !s->parts_cols || !s->parts_img || !s->trav ||
 		    !s->chain_start ||
-		    !s->chain_now || !s->plane ||
+		    !s->chain_now || !s->plane || !s->infer_energy ||
+		    !s->code_pred || !s->code_star || !s->infer_recon ||
 		    (deep && !s->deep_w)) {
 			for (int j = 0; j <= i; j++)
 				slot_free(&p->slot[j]);

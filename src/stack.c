@@ -5,6 +5,7 @@
 
 #include "autoscope/blas.h"
 #include "autoscope/mem.h"
+#include "autoscope/sesm.h"
 #include "autoscope/sparse.h"
 #include "autoscope/stack.h"
 
@@ -40,6 +41,12 @@ size_t as_stack_arena_len(size_t n_visible, const struct as_config *cfg,
 		    pk > SIZE_MAX / sizeof(float) - total)
 			return 0;
 		total += pk;
+	}
+	if (cfg->model == AS_MODEL_SESM) { /* log zeta of layer 1 */
+		size_t k = (size_t)as_config_layer(cfg, 0);
+		if (k > SIZE_MAX / sizeof(float) - total)
+			return 0;
+		total += k;
 	}
 	size_t c = n_head(cfg, n_classes), ch;
 	if (!as_mul_ok(c, below + 1, &ch) ||
@@ -113,12 +120,28 @@ enum as_status as_stack_create(size_t n_visible, const struct as_config *cfg,
 				s->grad + at + k * n_visible,
 				s->grad + at + k * n_visible + k,
 				s->velocity + at};
+			s->tail = s->params + at;
+			s->tail_len = k * (n_visible + 2);
 			at += k * (n_visible + 2);
 		}
 		s->sc_work = malloc((s->psd ? as_psd_work_len(n_visible, k,
 							      max_batch)
 					    : as_sc_work_len(n_visible, k,
 							     max_batch)) *
+				    sizeof(float));
+		if (!s->sc_work) {
+			as_stack_free(s);
+			return as_error_set(err, AS_ERR_NOMEM,
+					    "out of memory");
+		}
+	}
+	if (cfg->model == AS_MODEL_SESM) {
+		size_t k = s->sizes[1];
+		s->sesm = 1;
+		s->log_zeta = s->tail = s->params + at;
+		s->tail_len = k;
+		at += k;
+		s->sc_work = malloc(as_sesm_work_len(n_visible, k, max_batch) *
 				    sizeof(float));
 		if (!s->sc_work) {
 			as_stack_free(s);
@@ -167,7 +190,7 @@ void as_stack_free(struct as_stack *s)
 /* the one statement of the arena's layout: per layer k a block
  * [W | b | c | W'] (as_model_arena_len), then the head [W | b] */
 static size_t layout(const size_t *sizes, size_t n_layers, size_t classes,
-		     int psd, int numbered, struct as_slot *out)
+		     enum as_model_kind kind, int numbered, struct as_slot *out)
 {
 	size_t n = 0, at = 0;
 	for (size_t k = 0; k < n_layers; k++) {
@@ -191,7 +214,11 @@ static size_t layout(const size_t *sizes, size_t n_layers, size_t classes,
 			at += part[i].rows * (part[i].cols ? part[i].cols : 1);
 		}
 	}
-	if (psd) {
+	if (kind == AS_MODEL_SESM) {
+		out[n++] = (struct as_slot){"sesm_log_zeta", sizes[1], 0, at};
+		at += sizes[1];
+	}
+	if (kind == AS_MODEL_PSD) {
 		size_t k = sizes[1], d = sizes[0];
 		out[n++] = (struct as_slot){"predictor_W", k, d, at};
 		at += k * d;
@@ -213,7 +240,10 @@ size_t as_stack_tensors(const struct as_stack *s, int numbered,
 			struct as_tensor *out)
 {
 	struct as_slot slot[AS_TENSORS_MAX];
-	size_t n = layout(s->sizes, s->n_layers, s->n_classes, s->psd,
+	size_t n = layout(s->sizes, s->n_layers, s->n_classes,
+			  s->psd	 ? AS_MODEL_PSD
+			  : s->sesm ? AS_MODEL_SESM
+				    : AS_MODEL_AE,
 			  numbered, slot);
 	for (size_t i = 0; i < n; i++) {
 		memcpy(out[i].name, slot[i].name, sizeof out[i].name);
@@ -233,7 +263,7 @@ size_t as_stack_layout(size_t n_visible, const struct as_config *cfg,
 	for (int k = 0; k < cfg->n_layers; k++)
 		sizes[k + 1] = (size_t)as_config_layer(cfg, k);
 	return layout(sizes, (size_t)cfg->n_layers, n_head(cfg, n_classes),
-		      cfg->model == AS_MODEL_PSD, numbered, out);
+		      cfg->model, numbered, out);
 }
 
 void as_stack_layer_config(const struct as_stack *s,
@@ -258,8 +288,10 @@ void as_stack_init(struct as_stack *s, const struct as_config *cfg,
 		struct as_model *m = s->layer[k];
 		struct as_config lc;
 		as_stack_layer_config(s, cfg, k, &lc);
+		if (s->sesm) /* its encoder is linear */
+			lc.encoder = AS_ACT_LINEAR;
 		as_model_init(m, &lc, rng);
-		if (cfg->init == AS_INIT_SMALL) {
+		if (cfg->init == AS_INIT_SMALL && !s->sesm) {
 			size_t len = m->n_hidden * m->n_visible;
 			for (size_t i = 0; i < len; i++)
 				m->w[i] = 0.01f * as_rng_normal(rng);
@@ -294,6 +326,16 @@ void as_stack_init(struct as_stack *s, const struct as_config *cfg,
 			s->pred.gain[j] = 1;
 		}
 		memset(s->pred.v, 0, k * (d + 2) * sizeof(float));
+	}
+	if (s->sesm) {
+		/* the decoder drawn on its own, not W^T: whether encoder and
+		 * decoder come out alike (Ranzato et al. 2006) is then found,
+		 * not given; zeta 1: the history of codes at 0 */
+		struct as_model *m = s->layer[0];
+		float r = sqrtf(6.0f / (float)(m->n_visible + m->n_hidden));
+		for (size_t i = 0; i < m->n_visible * m->n_hidden; i++)
+			m->w2[i] = r * (2.0f * as_rng_uniform(rng) - 1.0f);
+		memset(s->log_zeta, 0, s->sizes[1] * sizeof(float));
 	}
 	if (s->n_classes) {
 		size_t len = s->n_classes * (s->sizes[s->n_layers] + 1);
@@ -331,9 +373,8 @@ enum as_status as_stack_copy_weights(struct as_stack *dst,
 		size_t len = src->n_classes * (src->sizes[src->n_layers] + 1);
 		memcpy(dst->head_w, src->head_w, len * sizeof(float));
 	}
-	if (src->psd && dst->psd) /* PSD's encoder block [P | b | gain] */
-		memcpy(dst->pred.p, src->pred.p,
-		       src->sizes[1] * (src->sizes[0] + 2) * sizeof(float));
+	if (src->tail && dst->tail && src->tail_len == dst->tail_len)
+		memcpy(dst->tail, src->tail, src->tail_len * sizeof(float));
 	dst->rbm_layer = src->rbm_layer;
 	return AS_OK;
 }
@@ -348,11 +389,8 @@ int as_stack_finite(const struct as_stack *s)
 		for (size_t i = 0; i < len; i++)
 			ok &= isfinite(s->head_w[i]) != 0;
 	}
-	if (s->psd) {
-		size_t len = s->sizes[1] * (s->sizes[0] + 2);
-		for (size_t i = 0; i < len; i++)
-			ok &= isfinite(s->pred.p[i]) != 0;
-	}
+	for (size_t i = 0; i < s->tail_len; i++)
+		ok &= isfinite(s->tail[i]) != 0;
 	return ok;
 }
 
@@ -376,6 +414,11 @@ static const float *encode_chunk(struct as_stack *s,
 		as_psd_predict(&s->pred, m->n_hidden, m->n_visible, x, n, t,
 			       m->h);
 		return m->h;
+	}
+	if (s->sesm && depth > 0) { /* the prediction's code a(z^) */
+		as_sesm_encode(s->layer[0], s->log_zeta, cfg, x, n,
+			       s->layer[0]->h, s->sc_work);
+		return s->layer[0]->h;
 	}
 	if (s->sc && depth > 0) { /* the codes that minimise the energy */
 		as_sc_infer(s->layer[0], cfg, x, n, s->layer[0]->h,
@@ -438,7 +481,7 @@ void as_stack_reconstruct(struct as_stack *s, const struct as_config *cfg,
 		}
 		return;
 	}
-	if (s->n_layers == 1 && s->n_classes == 0) {
+	if (s->n_layers == 1 && s->n_classes == 0 && !s->sesm) {
 		/* the one-layer model's own path */
 		struct as_config lc;
 		as_stack_layer_config(s, cfg, 0, &lc);
@@ -499,7 +542,7 @@ double as_stack_recon_loss(struct as_stack *s, const struct as_config *cfg,
 		(void)squared; /* its loss is the squared error */
 		return n ? r : NAN;
 	}
-	if (s->n_layers == 1 && s->n_classes == 0 && !squared) {
+	if (s->n_layers == 1 && s->n_classes == 0 && !squared && !s->sesm) {
 		struct as_config lc;
 		as_stack_layer_config(s, cfg, 0, &lc);
 		return as_model_eval(s->layer[0], &lc, x, n, NULL);
@@ -536,6 +579,11 @@ void as_stack_pretrain_step(struct as_stack *s, const struct as_config *cfg,
 	}
 	if (s->sc) {
 		as_sc_step(s->layer[0], cfg, x, n, lr, s->sc_work, out);
+		return;
+	}
+	if (s->sesm) {
+		as_sesm_step(s->layer[0], s->log_zeta, cfg, x, n, lr,
+			     s->sc_work, out);
 		return;
 	}
 	/* the layers below are fixed: their codes, without noise */
@@ -772,6 +820,18 @@ double as_stack_eval(struct as_stack *s, const struct as_config *cfg,
 		(void)labels;
 		(void)noise;
 		return n ? r + cfg->sc_lambda * a : NAN;
+	}
+	if (s->sesm) { /* the energy at z*, inferred from the prediction */
+		struct as_model *m = s->layer[0];
+		for (size_t at = 0; at < n; at += s->max_batch) {
+			size_t b = n - at < s->max_batch ? n - at
+							 : s->max_batch;
+			total += as_sesm_energy(m, s->log_zeta, cfg,
+						x + at * nv, b, s->sc_work);
+		}
+		(void)labels;
+		(void)noise;
+		return n ? total / (double)n : NAN;
 	}
 	if (stage < (int)s->n_layers && s->n_layers == 1 &&
 	    cfg->pretrain != AS_PRETRAIN_RBM) {

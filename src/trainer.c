@@ -198,6 +198,17 @@ static enum as_status alloc_run(struct as_trainer *t,
 		    !t->view.trav_codes)
 			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
+	if (t->opts.publish && t->stack->sesm) {
+		size_t nh = t->model->n_hidden, r = AS_SNAP_RECON;
+		t->view.infer_energy =
+			malloc(r * (AS_SESM_TRACE_MAX + 1) * sizeof(float));
+		t->view.code_pred = malloc(r * nh * sizeof(float));
+		t->view.code_star = malloc(r * nh * sizeof(float));
+		t->view.infer_recon = malloc(r * ds->d * sizeof(float));
+		if (!t->view.infer_energy || !t->view.code_pred ||
+		    !t->view.code_star || !t->view.infer_recon)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+	}
 	st = as_frames_init(&t->frames, t->model->n_hidden, ds->d,
 			    t->opts.history_mb, err);
 	if (st != AS_OK)
@@ -482,6 +493,10 @@ void as_trainer_free(struct as_trainer *t)
 	free(t->view.trav);
 	free(t->view.trav_h);
 	free(t->view.trav_codes);
+	free(t->view.infer_energy);
+	free(t->view.code_pred);
+	free(t->view.code_star);
+	free(t->view.infer_recon);
 	free(t->view.plane);
 	free(t->view.map_codes);
 	free(t->view.chain_x);

@@ -142,7 +142,7 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 	char layers[64];
 	as_param_format(&t->cfg, as_param_find("layers"), layers,
 			sizeof layers);
-	static const char *const kind[] = {"ae", "sc", "psd", "drlim"};
+	static const char *const kind[] = {"ae", "sc", "psd", "drlim", "sesm"};
 	fprintf(f,
 		"{\n  \"format\": \"autoscope model\",\n"
 		"  \"version\": 1,\n  \"model\": \"%s\",\n"
@@ -175,6 +175,24 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 			t->cfg.drlim_margin,
 			t->cfg.drlim_pairs == AS_DRLIM_PAIRS_SHIFT ? "shift"
 								  : "euclid");
+	if (s->sesm)
+		/* the encoder predicts z; the code is a non-linearity of it */
+		fprintf(f,
+			"  \"code\": {\"code\": \"a = sigmoid(beta * z - theta), "
+			"z = x @ encoder_W.T + encoder_b (the prediction: "
+			"training refines it by descent on the energy 1/2 ||x - "
+			"(a @ decoder_W.T + decoder_c)||^2 + alpha/2 ||z - "
+			"prediction||^2 + s sum log(1 + a^2))\", \"beta\": %.9g, "
+			"\"theta\": \"%s\", \"eta\": %.9g, \"alpha\": %.9g, "
+			"\"sparsity\": %.9g, \"steps\": %d, \"step\": %.9g},\n",
+			t->cfg.sesm_beta,
+			t->cfg.sesm_code == AS_SESM_SPARSIFYING
+				? "log((1 - eta) / eta) + sesm_log_zeta.npy "
+				  "(the sparsifying logistic's history)"
+				: "0 (the logistic)",
+			t->cfg.sesm_eta, t->cfg.sesm_alpha,
+			t->cfg.sesm_sparsity, t->cfg.sesm_iters,
+			t->cfg.sesm_step);
 	fprintf(f, "  \"encoder\": [\n");
 	if (s->psd)
 		fprintf(f,
@@ -187,7 +205,8 @@ static enum as_status write_model_json(struct as_trainer *t, const char *dir,
 	for (size_t k = 0; k < L && !s->sc; k++) {
 		if (numbered)
 			snprintf(num, sizeof num, "%zu", k + 1);
-		int sig = k + 1 < L || t->cfg.encoder == AS_ACT_SIGMOID;
+		int sig = !s->sesm &&
+			  (k + 1 < L || t->cfg.encoder == AS_ACT_SIGMOID);
 		fprintf(f,
 			"    {\"weights\": \"encoder_W%s.npy\", \"bias\": "
 			"\"encoder_b%s.npy\", \"shape\": [%zu, %zu], "
@@ -256,6 +275,20 @@ enum as_status as_trainer_export(struct as_trainer *t, const char *dir,
 		snprintf(path, sizeof path, "%s/predictor.png", dir);
 		st = as_export_filters_png(path, stk->pred.p, nh, ds->rows,
 					   ds->cols, scale, err);
+	}
+	if (st == AS_OK && stk->sesm && !m->tied) {
+		/* the untied decoder's columns, to set beside the encoder's
+		 * rows (do they come out alike?) */
+		float *cols = malloc(nh * nv * sizeof *cols);
+		if (!cols)
+			return as_error_set(err, AS_ERR_NOMEM, "out of memory");
+		for (size_t j = 0; j < nh; j++)
+			for (size_t i = 0; i < nv; i++)
+				cols[j * nv + i] = m->w2[i * nh + j];
+		snprintf(path, sizeof path, "%s/decoder.png", dir);
+		st = as_export_filters_png(path, cols, nh, ds->rows, ds->cols,
+					   scale, err);
+		free(cols);
 	}
 	if (st != AS_OK)
 		return st;

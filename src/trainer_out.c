@@ -208,7 +208,9 @@ static void traverse(struct as_trainer *t, size_t n)
 	struct as_model *m = t->model;
 	size_t nh = m->n_hidden, nv = m->n_visible;
 	memcpy(t->view.trav_h, m->h, n * nh * sizeof(float));
-	int sig = !t->stack->sc && t->cfg.encoder == AS_ACT_SIGMOID;
+	/* a sigmoid code is dialled 0 to 1 (SESM's a is one) */
+	int sig = t->stack->sesm ||
+		  (!t->stack->sc && t->cfg.encoder == AS_ACT_SIGMOID);
 	for (size_t e = 0; e < n; e++) {
 		const struct as_parts *p = &t->view.parts[e];
 		for (int u = 0; u < AS_TRAV_UNITS; u++) {
@@ -340,6 +342,7 @@ void as_trainer_publish(struct as_trainer *t)
 			}
 		s->decoder_gap = w2 > 0 ? sqrt(d2 / w2) : 0;
 	}
+	s->decoder_cos = as_model_decoder_cos(m);
 	const float *clean;
 	size_t n = trainer_recon_samples(t, &clean);
 	s->n_recon = n;
@@ -381,6 +384,21 @@ void as_trainer_publish(struct as_trainer *t)
 			t->view.n_parts = n;
 			t->view.last_parts_s = clock_s();
 			traverse(t, n);
+			if (t->view.infer_energy) {
+				/* the inference from each sample's
+				 * prediction (sesm.h) */
+				int it = t->cfg.sesm_iters;
+				t->view.infer_t = it < AS_SESM_TRACE_MAX
+							  ? it
+							  : AS_SESM_TRACE_MAX;
+				as_sesm_trace(m, t->stack->log_zeta, &t->cfg,
+					      clean, n, t->view.infer_energy,
+					      t->view.code_pred,
+					      t->view.code_star,
+					      t->view.infer_recon,
+					      t->stack->sc_work);
+				t->view.n_infer = n;
+			}
 		}
 		memcpy(s->parts, t->view.parts, sizeof s->parts);
 		memcpy(s->trav, t->view.trav,
@@ -389,6 +407,17 @@ void as_trainer_publish(struct as_trainer *t)
 		memcpy(s->parts_img, t->view.parts_img, len * sizeof(float));
 		memcpy(s->parts_cols, t->view.parts_cols, len * sizeof(float));
 		s->n_parts = t->view.n_parts;
+	}
+	s->n_infer = t->view.n_infer;
+	if (s->n_infer) {
+		size_t ni = s->n_infer;
+		s->infer_t = t->view.infer_t;
+		memcpy(s->infer_energy, t->view.infer_energy,
+		       ni * (size_t)(t->view.infer_t + 1) * sizeof(float));
+		memcpy(s->code_pred, t->view.code_pred, ni * nh * sizeof(float));
+		memcpy(s->code_star, t->view.code_star, ni * nh * sizeof(float));
+		memcpy(s->infer_recon, t->view.infer_recon,
+		       ni * nv * sizeof(float));
 	}
 	size_t depth = as_trainer_depth(t);
 	plane_view(t, depth);

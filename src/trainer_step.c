@@ -230,6 +230,8 @@ enum as_status as_trainer_set(struct as_trainer *t, const struct as_param *p,
 					    ? "n autoencoder"
 				    : t->cfg.model == AS_MODEL_DRLIM
 					    ? " DrLIM"
+				    : t->cfg.model == AS_MODEL_SESM
+					    ? " code inference (sesm)"
 					    : " sparse coding");
 	struct as_config next = t->cfg;
 	enum as_status st = as_param_set(&next, p, value, err);

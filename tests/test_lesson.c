@@ -221,7 +221,7 @@ START_TEST(test_malformed_names_the_line)
 		 "f:2: epochs '0' is not a whole number from 1 to 100000"},
 		{"lesson a\nscores probe wow\n",
 		 "f:2: no score 'wow' (probe pca local hash scatter noise knn "
-		 "deep few sparse chain psd jacobian parts map)"},
+		 "deep few sparse chain psd jacobian parts map sesm)"},
 		{"lesson a\nwhiten-eps 0\n",
 		 "f:2: whiten-eps '0' is not a number in (0, 100]"},
 		{"lesson a\npatches 5\n",

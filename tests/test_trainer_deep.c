@@ -293,6 +293,88 @@ END_TEST
 /* A published DrLIM run draws its map of the held-out digits, and
  * without a held-out part has none to draw (it used to read before its
  * scratch) */
+/* Code inference through the trainer (model sesm, untied, the
+ * sparsifying logistic): resumed mid-epoch it goes on bit for bit (the
+ * history log zeta comes back by name with the weights); it learns the
+ * bars (the energy after inference falls, the decoder, drawn apart from
+ * the encoder, comes to agree with it); the snapshot carries the
+ * inference view: an energy trace that starts at the prediction and
+ * falls, and the codes before and after. */
+START_TEST(test_sesm_resume_is_exact)
+{
+	struct as_dataset *ds = bars();
+	struct as_config cfg;
+	as_config_default(&cfg);
+	struct as_error err;
+	ck_assert_int_eq(as_settings_apply(&cfg,
+					   "model=sesm loss=mse hidden=12 "
+					   "tied=off batch_size=10 lr=0.05 "
+					   "momentum=0.5 sesm_code=sparsifying "
+					   "sesm_eta=0.2 sesm_iters=10",
+					   &err),
+			 AS_OK);
+	struct as_trainer *a, *c;
+	straight_and_resumed(ds, &cfg, 23, 50, "sesm", &a, &c);
+	ck_assert(c->stack->sesm && c->stack->log_zeta);
+	ck_assert(memcmp(a->stack->params, c->stack->params,
+			 a->stack->n_params * sizeof(float)) == 0);
+	ck_assert(memcmp(a->stack->velocity, c->stack->velocity,
+			 a->stack->n_params * sizeof(float)) == 0);
+	/* the history moved off its start (a unit's zeta is not 1) */
+	int moved = 0;
+	for (size_t j = 0; j < 12; j++)
+		moved |= c->stack->log_zeta[j] != 0.0f;
+	ck_assert(moved);
+	struct as_scores s0, s1;
+	as_scores_clear(&s0);
+	as_scores_clear(&s1);
+	struct as_trainer *f = make(ds, &cfg, NULL);
+	ck_assert_int_eq(as_scores_compute(f->stack, 1, &f->cfg, ds, &f->base,
+					   AS_SCORE_SESM, &s0, &err),
+			 AS_OK);
+	for (int i = 0; i < 1500; i++)
+		as_trainer_step(f);
+	ck_assert_int_eq(as_scores_compute(f->stack, 1, &f->cfg, ds, &f->base,
+					   AS_SCORE_SESM, &s1, &err),
+			 AS_OK);
+	ck_assert_msg(s1.sesm_e_star < 0.5 * s0.sesm_e_star,
+		      "energy %.3f -> %.3f", s0.sesm_e_star, s1.sesm_e_star);
+	ck_assert(s1.sesm_e_star <= s1.sesm_e_pred);
+	ck_assert_msg(fabs(s0.sesm_cos) < 0.3 && s1.sesm_cos > 0.5,
+		      "encoder/decoder cosine %.3f -> %.3f", s0.sesm_cos,
+		      s1.sesm_cos);
+	as_trainer_free(f);
+	/* the inference view */
+	struct as_trainer_opts o;
+	as_trainer_opts_default(&o);
+	o.publish = 1;
+	struct as_trainer *t;
+	ck_assert_int_eq(as_trainer_create(&cfg, ds, &o, &t, &err), AS_OK);
+	for (int i = 0; i < 30; i++)
+		as_trainer_step(t);
+	as_trainer_publish(t);
+	const struct as_snapshot *sn = as_snapshot_acquire(&t->pub);
+	ck_assert(sn != NULL);
+	ck_assert_uint_eq(sn->n_infer, AS_SNAP_RECON);
+	ck_assert_int_eq(sn->infer_t, 10);
+	ck_assert(!sn->tied && isfinite(sn->decoder_cos));
+	for (size_t e = 0; e < sn->n_infer; e++) {
+		const float *en = sn->infer_energy + e * 11;
+		ck_assert(en[10] < en[0]);
+		for (size_t j = 0; j < 12; j++) {
+			float p = sn->code_pred[e * 12 + j];
+			float q = sn->code_star[e * 12 + j];
+			ck_assert(p >= 0 && p <= 1 && q >= 0 && q <= 1);
+		}
+	}
+	as_snapshot_release(&t->pub);
+	as_trainer_free(t);
+	as_trainer_free(a);
+	as_trainer_free(c);
+	as_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(test_drlim_map_published)
 {
 	struct as_config cfg;
@@ -346,6 +428,7 @@ static void add_tests(TCase *tc)
 			    0, 2);
 	tcase_add_loop_test(tc, test_deep_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_drlim_resume_is_exact);
+	tcase_add_test(tc, test_sesm_resume_is_exact);
 	tcase_add_test(tc, test_drlim_map_published);
 	tcase_add_loop_test(tc, test_sparse_resume_is_exact, 0, 2);
 	tcase_add_test(tc, test_classifier_learns_the_bars);

@@ -404,8 +404,8 @@ static void act_pane(struct ui_state *u, const struct as_snapshot *s)
 {
 	(void)s;
 	static const int panes[] = {UI_V_DIGITS, UI_V_PARTS,  UI_V_TRAVERSE,
-				    UI_V_PLANE,	 UI_V_LAYERS, UI_V_RUNS,
-				    UI_V_LESSON};
+				    UI_V_INFER,	 UI_V_PLANE,  UI_V_LAYERS,
+				    UI_V_RUNS,	 UI_V_LESSON};
 	const int np = (int)(sizeof panes / sizeof panes[0]);
 	int k = 0;
 	while (k < np && panes[k] != u->pane)

@@ -503,7 +503,7 @@ int ui_session_open(struct ui_state *u, struct cli_opts *o, const char *dir,
 	if (u->pane != UI_V_DIGITS && u->pane != UI_V_RUNS &&
 	    u->pane != UI_V_LESSON && u->pane != UI_V_LAYERS &&
 	    u->pane != UI_V_PARTS && u->pane != UI_V_PLANE &&
-	    u->pane != UI_V_TRAVERSE)
+	    u->pane != UI_V_TRAVERSE && u->pane != UI_V_INFER)
 		ui_default_pane(u);
 	if (nskip)
 		ui_say(u, 1, "%d run%s of the session left out: %s", nskip,

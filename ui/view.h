@@ -32,6 +32,7 @@ enum ui_view_id {
 	UI_V_PARTS,
 	UI_V_PLANE,
 	UI_V_TRAVERSE,
+	UI_V_INFER,
 	UI_VIEWS
 };
 #define UI_PANE_RECON UI_V_DIGITS
@@ -210,6 +211,9 @@ void ui_paint_traverse(const struct ui_state *u, const struct as_snapshot *s,
 		       const struct ui_rect *r, int full);
 void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
+void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
+		    const struct ui_rect *r, int full);
+extern const struct ui_key ui_infer_keys[];
 void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_status(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_help(const struct ui_state *u);

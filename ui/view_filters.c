@@ -351,7 +351,8 @@ static void zoom(const struct ui_state *u, const struct as_snapshot *s,
 	if (untied && s->psd)
 		mvprintw(ty++, tx, "||P - W|| / ||W|| %.3f", s->decoder_gap);
 	else if (untied)
-		mvprintw(ty++, tx, "||W'-W^T|| / ||W|| %.3f", s->decoder_gap);
+		mvprintw(ty++, tx, "||W'-W^T|| / ||W|| %.3f, mean cos %.3f",
+			 s->decoder_gap, s->decoder_cos);
 	else if (layer == 0)
 		mvprintw(ty++, tx, "tied: the decoder is W^T");
 	ui_on(UI_P_DIM, u);
@@ -392,6 +393,21 @@ static void settings_line(const struct ui_state *u, const struct as_snapshot *s,
 			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
 				      ? "shift"
 				      : "euclid");
+	} else if (s->config.model == AS_MODEL_SESM) {
+		/* code inference: its non-linearity, and how alike the two
+		 * sets of filters are (Ranzato et al. 2006: nearly
+		 * identical up to a scale factor) */
+		ui_fields_add(&f, "%s b%g",
+			      s->config.sesm_code == AS_SESM_SPARSIFYING
+				      ? "sparsifying"
+				      : "logistic",
+			      s->config.sesm_beta);
+		if (s->config.sesm_code == AS_SESM_SPARSIFYING)
+			ui_fields_add(&f, " eta %g", s->config.sesm_eta);
+		if (s->config.sesm_sparsity > 0)
+			ui_fields_add(&f, " s %g", s->config.sesm_sparsity);
+		if (!s->tied)
+			ui_fields_add(&f, " cos %.2f", s->decoder_cos);
 	} else if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding and PSD: their own settings, not noise */
 		ui_fields_add(&f, "%s L1 %g %zu atoms", s->psd ? "PSD" : "sc",

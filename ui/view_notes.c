@@ -151,6 +151,14 @@ static int score_cols(const struct ui_state *u, int row,
 		num(sc->recon_clean, "%.3g", a, sizeof a);
 		COL(9, "%s", a);
 	}
+	if (want & AS_SCORE_SESM) {
+		/* code inference: the energy at the prediction and after
+		 * descent, the encoder and decoder alike, the mean code */
+		NUM(7, "E^", "%.3f", sc->sesm_e_pred);
+		NUM(7, "E*", "%.3f", sc->sesm_e_star);
+		NUM(5, "cos", "%.2f", sc->sesm_cos);
+		NUM(6, "mean a", "%.3f", sc->sesm_mean_a);
+	}
 	if (want & AS_SCORE_MAP) {
 		/* a map's order: the slant from its 10 nearest, against
 		 * PCA-2; with shifted copies, the same-shift share and the
@@ -410,6 +418,11 @@ void ui_paint_runs(const struct ui_state *u, const struct as_snapshot *s,
 				 "pixels); shift: the share of them of its own "
 				 "shift; copies: the distance between a "
 				 "digit's shifted copies over any two's"},
+				{AS_SCORE_SESM,
+				 "E^, E*: the energy at the encoder's "
+				 "prediction and after the descent; cos: "
+				 "encoder rows against decoder columns (1 "
+				 "tied); mean a: the mean code value"},
 				{AS_SCORE_PARTS,
 				 "u90: the median units carrying 90% of a "
 				 "digit's decoder input; >64: the share needing "

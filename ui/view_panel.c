@@ -168,6 +168,20 @@ void ui_view_title(const struct ui_state *u, const struct as_snapshot *s)
 			      s->config.drlim_pairs == AS_DRLIM_PAIRS_SHIFT
 				      ? "neighbours' and shifted"
 				      : "Euclidean");
+	} else if (s->config.model == AS_MODEL_SESM) {
+		/* codes inferred from an encoder's prediction */
+		ui_fields_add(&f, " %s %zu-%s %s, %s code, %d steps of %g, "
+				  "alpha %g",
+			      s->tied ? "SESM" : "predictive AE", s->n_visible,
+			      layers, s->tied ? "tied" : "untied",
+			      s->config.sesm_code == AS_SESM_SPARSIFYING
+				      ? "sparsifying"
+				      : "logistic",
+			      s->config.sesm_iters, s->config.sesm_step,
+			      s->config.sesm_alpha);
+		if (s->config.sesm_sparsity > 0)
+			ui_fields_add(&f, ", sparsity %g",
+				      s->config.sesm_sparsity);
 	} else if (s->config.model != AS_MODEL_AE) {
 		/* sparse coding: no encoder, the inference is the model;
 		 * PSD: and an encoder trained to predict it */

@@ -53,6 +53,17 @@ static int traverse_alone(const struct ui_state *u)
 	return u->full == UI_V_TRAVERSE;
 }
 
+static int have_infer(const struct ui_state *u)
+{
+	const struct as_snapshot *s = u->runs[u->focus].s;
+	return s && s->n_infer > 0;
+}
+
+static int infer_alone(const struct ui_state *u)
+{
+	return u->full == UI_V_INFER;
+}
+
 static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_FILTERS] = {"filters", ui_paint_filters, ui_plan_filters, NULL,
 			  ui_filters_keys},
@@ -69,6 +80,8 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_PLANE] = {"code plane", ui_paint_plane, NULL, have_plane, NULL},
 	[UI_V_TRAVERSE] = {"a unit dialled", ui_paint_traverse, NULL,
 			   have_parts, ui_parts_keys, traverse_alone},
+	[UI_V_INFER] = {"code inference", ui_paint_infer, NULL, have_infer,
+			ui_infer_keys, infer_alone},
 };
 
 /* a view's key table ends in a row without a function */

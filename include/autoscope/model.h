@@ -120,6 +120,10 @@ void as_model_reconstruct(struct as_model *m, const struct as_config *cfg,
  * saved or exported). Untied: nothing to do. */
 void as_model_sync_decoder(struct as_model *m);
 
+/* The mean over units of the cosine between encoder row j of W and
+ * decoder column j of W' (1 when tied): how alike untied filters are. */
+double as_model_decoder_cos(const struct as_model *m);
+
 /* 1 if every parameter is finite. */
 int as_model_finite(const struct as_model *m);
 

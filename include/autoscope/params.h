@@ -49,7 +49,8 @@ enum as_init {
 	AS_INIT_SMALL,	    /* N(0, 0.01^2): the stall of deep nets */
 };
 
-/* The model family (sparse.h for sc and psd, drlim.h for drlim). */
+/* The model family (sparse.h for sc and psd, drlim.h for drlim, sesm.h
+ * for sesm). */
 enum as_model_kind {
 	AS_MODEL_AE = 0, /* the autoencoders: one layer, stacks, RBMs */
 	AS_MODEL_SC,	 /* sparse coding: codes inferred, a dictionary */
@@ -57,6 +58,15 @@ enum as_model_kind {
 			  * an encoder trained to predict the codes */
 	AS_MODEL_DRLIM,	 /* a mapping trained on pairs by the contrastive
 			  * loss (drlim.h): the stack's encoder, no decoder */
+	AS_MODEL_SESM,	 /* an autoencoder whose code is inferred by descent
+			  * on an energy, the encoder trained to predict it
+			  * (sesm.h): the tutorial's, Ranzato 2006, SESM */
+};
+
+/* the code's non-linearity of model sesm (sesm.h) */
+enum as_sesm_code {
+	AS_SESM_LOGISTIC = 0, /* sigmoid(beta z) */
+	AS_SESM_SPARSIFYING,  /* Ranzato et al. 2006's temporal softmax */
 };
 
 /* DrLIM's similar pairs (drlim.h) */
@@ -111,6 +121,14 @@ struct as_config {
 	/* DrLIM (model drlim) */
 	float drlim_margin; /* m: dissimilar pairs pushed this far apart */
 	enum as_drlim_pairs drlim_pairs;
+	/* code inference (model sesm) */
+	enum as_sesm_code sesm_code;
+	float sesm_beta;     /* the logistic's gain */
+	float sesm_eta;	     /* the sparsifying logistic's eta */
+	float sesm_sparsity; /* s: weight of sum log(1 + a^2) */
+	float sesm_alpha;    /* weight of 1/2 ||z - z^||^2 */
+	int sesm_iters;	     /* descent steps inferring each code */
+	float sesm_step;     /* their step eta_z */
 };
 
 enum as_param_type {

@@ -38,6 +38,7 @@ enum as_score_kind {
 	AS_SCORE_JACOBIAN = 1 << 13, /* the encoder's sensitivity */
 	AS_SCORE_PARTS = 1 << 14,    /* units that carry a digit */
 	AS_SCORE_MAP = 1 << 15,	     /* a map's order: slant, shifts */
+	AS_SCORE_SESM = 1 << 16,     /* code inference: energies, filters */
 };
 
 /* AS_SCORE_CHAIN: AS_CHAIN_N chains from the first held-out examples,
@@ -168,7 +169,18 @@ struct as_scores {
 	size_t map_n;
 	double map_slant_r2, map_shift_p, map_copy_ratio;
 	double pca_slant_r2, pca_shift_p, pca_copy_ratio;
+	/* AS_SCORE_SESM (model sesm, sesm.h), over the first AS_SESM_N
+	 * held-out examples: the mean energy at the prediction z^ and at
+	 * the inferred z*; half the squared error of the reconstruction
+	 * from a(z^) and from a(z*); the prediction's relative error
+	 * ||a(z^) - a(z*)|| / ||a(z*)||; the mean code value a(z^) and the
+	 * share of its units above 0.5; the mean cosine of encoder row and
+	 * decoder column (as_model_decoder_cos) and the mean ratio of their
+	 * norms, decoder over encoder (the scale factor) */
+	double sesm_e_pred, sesm_e_star, sesm_rec_pred, sesm_rec_star;
+	double sesm_code_err, sesm_mean_a, sesm_active, sesm_cos, sesm_scale;
 };
+#define AS_SESM_N 1000
 
 /* The slant of the ink of an image (rows x cols): the shear x - slant y
  * (y upwards) that makes its second moments upright; > 0 leans right. */

@@ -20,6 +20,7 @@
 #include "autoscope/parts.h"
 #include "autoscope/params.h"
 #include "autoscope/scores.h"
+#include "autoscope/sesm.h"
 
 #define AS_SNAP_RECON 10
 #define AS_SNAP_CHAINS 6 /* live chains a run shows (<= AS_SNAP_RECON) */
@@ -55,6 +56,8 @@ struct as_snapshot {
 	float *w2;     /* n_visible x n_hidden, the decoder W' (untied;
 			* when tied it is W^T and not copied) */
 	double decoder_gap; /* ||W' - W^T||_F / ||W||_F (0 when tied) */
+	double decoder_cos; /* the mean cosine of encoder row j and decoder
+			     * column j (as_model_decoder_cos; 1 tied) */
 	float *mean_h; /* n_hidden: mean activation on the recon samples */
 	size_t n_recon;
 	float *clean, *corrupted, *recon; /* n_recon x n_visible each */
@@ -92,6 +95,15 @@ struct as_snapshot {
 	 * sample in trav, row by row (one-layer runs, with the parts) */
 	float *trav;
 	float trav_hi[AS_SNAP_RECON][AS_TRAV_UNITS];
+	/* code inference (model sesm, sesm.h) on each clean sample: its
+	 * energy from the prediction (step 0) through infer_t steps, a row
+	 * of infer_t + 1 values a sample; its code a(z^) predicted and a(z*)
+	 * inferred (n_recon x n_hidden each) and the reconstruction from
+	 * a(z*) (n_recon x n_visible); n_infer 0 for other models.
+	 * Refreshed with the parts. */
+	size_t n_infer;
+	int infer_t;
+	float *infer_energy, *code_pred, *code_star, *infer_recon;
 	int unit_range; /* data in [0, 1] (draw clipped) or not */
 	/* the stack (one layer for --hidden): w above is layer 1's W */
 	size_t n_layers, sizes[AS_LAYERS_MAX + 1];

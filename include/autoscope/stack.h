@@ -18,8 +18,9 @@
  * layer as an autoencoder is the gradient-checked one-layer model, and a
  * stack of one layer without a head is that model bit for bit. The head
  * [V (C x n_L) | v (C)] exists only when fine-tuning classifies; PSD's
- * encoder [P (n_1 x n_0) | b (n_1) | gain (n_1)] sits between the layer
- * and the head (no head with it). Gradient
+ * encoder [P (n_1 x n_0) | b (n_1) | gain (n_1)] or SESM's state
+ * [log zeta (n_1)] sits between the layer and the head (no head with
+ * them). Gradient
  * and momentum arenas of the same layout; workspaces for max_batch
  * examples, so no step allocates.
  * Threading: a stack belongs to one thread (the trainer's), like a model;
@@ -59,6 +60,14 @@ struct as_stack {
 			 * the layer's, and layer 0's codes are its
 			 * predictions */
 	struct as_psd pred; /* that block's arrays (sparse.h) */
+	int sesm;	   /* code inference (model sesm): layer 0's codes are
+			    * inferred at training (sesm.h), its state after
+			    * the layer's block */
+	float *log_zeta;   /* that state: the sparsifying logistic's log
+			    * zeta_j (n_1) */
+	float *tail;	   /* the block after the layers (PSD's encoder or
+			    * SESM's state), or NULL */
+	size_t tail_len;   /* its floats */
 	/* workspace */
 	float *buf[2]; /* max_batch x the widest layer */
 	float *logits; /* max_batch x C */
@@ -67,7 +76,8 @@ struct as_stack {
 /* The stack's weights by name, for files: per layer k (from 1, the input
  * up) encoder_Wk (n_k x n_{k-1}), encoder_bk, decoder_ck and decoder_Wk
  * (n_{k-1} x n_k: W_k^T when tied, after as_model_sync_decoder), then
- * PSD's predictor_W, predictor_b and predictor_gain, then softmax_W and
+ * PSD's predictor_W, predictor_b and predictor_gain (SESM's
+ * sesm_log_zeta), then softmax_W and
  * softmax_b with a head. numbered 0 drops the k (one layer
  * keeps the names it always had). */
 struct as_tensor {

@@ -172,6 +172,11 @@ struct as_trainer_views {
 	 * they start from and the dialled codes' scratch */
 	float *trav, *trav_h, *trav_codes;
 	float trav_hi[AS_SNAP_RECON][AS_TRAV_UNITS];
+	/* code inference on the samples (model sesm), refreshed with the
+	 * parts: the fields of snapshot.h, or NULL */
+	size_t n_infer;
+	int infer_t;
+	float *infer_energy, *code_pred, *code_star, *infer_recon;
 	float *dots; /* AS_SNAP_RECON x d random dots (as_noise_images) for
 		      * a lesson with AS_SCORE_NOISE, or NULL */
 	float *recon_stats; /* AS_SNAP_STATS x the widest layer */
