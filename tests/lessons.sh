@@ -319,7 +319,7 @@ check "$kd > $ke + 0.08" "and part the 4s from the 9s better"
 # epoch; the sparsifying code carries a digit in a median 18-19 units,
 # the others need more than 64; mean code 0.10-0.11, SESM 0.18-0.19,
 # tutorial 0.38; probe 0.931-0.933 and SESM 0.924-0.928 against 0.904 on
-# raw pixels; inference lowers every run's energy, 1.5-3.4% below the
+# raw pixels; inference lowers every run's energy, 2.1-3.4% below the
 # prediction's)
 run sesm 5
 for r in tutorial sparsifying SESM; do
