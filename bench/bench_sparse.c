@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	while (t->epoch < 3)
 		as_trainer_step(t);
 	struct as_model *m = t->stack->layer[0];
-	float *work = t->stack->sc_work;
+	float *work = t->stack->infer_work;
 	size_t n = ds->n_train, d = ds->d, k = m->n_hidden;
 	printf("sparse coding inference, %zu x %zu dictionary, batches of "
 	       "%d, 1 thread, %.1f s each\n",

@@ -392,33 +392,29 @@ enum as_status as_config_validate(const struct as_config *cfg,
 		return as_error_set(err, AS_ERR_INVALID,
 				    "a DrLIM mapping trains its whole "
 				    "encoder on pairs: no --finetune");
-	if (sparse &&
+	/* the inferring models (sparse coding, PSD, code inference): one
+	 * layer, squared error */
+	const char *what = sparse ? "sparse coding (--model sc, psd)"
+				  : "code inference (--model sesm)";
+	if ((sparse || cfg->model == AS_MODEL_SESM) &&
 	    (cfg->n_layers != 1 || cfg->finetune != AS_FINETUNE_NONE ||
 	     cfg->pretrain == AS_PRETRAIN_RBM))
 		return as_error_set(err, AS_ERR_INVALID,
-				    "sparse coding (--model sc, psd) is one "
-				    "layer of atoms: no --layers, --finetune "
-				    "or --pretrain rbm");
+				    "%s is one layer of %s: no --layers, "
+				    "--finetune or --pretrain rbm",
+				    what, sparse ? "atoms" : "inferred codes");
 	if (sparse && !cfg->tied)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "sparse coding's dictionary is its own "
 				    "decoder: --model sc or psd needs --tied "
 				    "on");
-	if (sparse && cfg->loss != AS_LOSS_MSE)
+	if ((sparse || cfg->model == AS_MODEL_SESM) &&
+	    cfg->loss != AS_LOSS_MSE)
 		return as_error_set(err, AS_ERR_INVALID,
-				    "sparse coding's energy is squared error: "
-				    "--model sc or psd needs --loss mse");
-	if (cfg->model == AS_MODEL_SESM &&
-	    (cfg->n_layers != 1 || cfg->finetune != AS_FINETUNE_NONE ||
-	     cfg->pretrain == AS_PRETRAIN_RBM))
-		return as_error_set(err, AS_ERR_INVALID,
-				    "--model sesm is one layer whose codes are "
-				    "inferred: no --layers, --finetune or "
-				    "--pretrain rbm");
-	if (cfg->model == AS_MODEL_SESM && cfg->loss != AS_LOSS_MSE)
-		return as_error_set(err, AS_ERR_INVALID,
-				    "--model sesm's energy is squared error: "
-				    "it needs --loss mse");
+				    "%s's energy is squared error: --model %s "
+				    "needs --loss mse",
+				    sparse ? "sparse coding" : "code inference",
+				    sparse ? "sc or psd" : "sesm");
 	if (cfg->encoder == AS_ACT_LINEAR && cfg->sparsity_weight > 0)
 		return as_error_set(err, AS_ERR_INVALID,
 				    "the KL sparsity penalty needs the sigmoid "

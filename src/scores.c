@@ -594,7 +594,7 @@ enum as_status as_scores_compute(struct as_stack *stack, size_t depth,
 	if (st == AS_OK && (which & AS_SCORE_SPARSE) && stack->sc && nte) {
 		struct as_sc_stats sc;
 		as_sc_measure(stack->layer[0], cfg, held,
-			      nte < 2000 ? nte : 2000, stack->sc_work, &sc);
+			      nte < 2000 ? nte : 2000, stack->infer_work, &sc);
 		s->sc_active = sc.active;
 		s->sc_residual = sc.residual_share;
 		s->sc_l1 = sc.l1;

@@ -122,7 +122,7 @@ enum as_status scores_psd(const struct run *r, struct as_scores *s,
 	for (size_t at = 0; at < ntr; at += m->max_batch) {
 		size_t b = ntr - at < m->max_batch ? ntr - at : m->max_batch;
 		as_sc_infer(m, r->cfg, xf + at * d, b, z + at * k,
-			    stack->sc_work);
+			    stack->infer_work);
 	}
 	for (size_t e = 0; e < ntr; e++) {
 		const float *xr = xf + e * d, *zr = z + e * k;
@@ -154,7 +154,7 @@ enum as_status scores_psd(const struct run *r, struct as_scores *s,
 	for (size_t at = 0; at < ne; at += m->max_batch) {
 		size_t b = ne - at < m->max_batch ? ne - at : m->max_batch;
 		as_sc_infer(m, r->cfg, xe + at * d, b, z + at * k,
-			    stack->sc_work);
+			    stack->infer_work);
 	}
 	s->us_infer = (scores_clock_s() - t0) / (double)ne * 1e6;
 	double e_star = sc_energy_rows(m, r->cfg, xe, z, ne);

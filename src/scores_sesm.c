@@ -5,6 +5,7 @@
 
 #include "autoscope/sesm.h"
 #include "scores_internal.h"
+#include "stack_internal.h"
 
 enum as_status scores_sesm(const struct run *r, struct as_scores *s,
 			   struct as_error *err)
@@ -26,35 +27,22 @@ enum as_status scores_sesm(const struct run *r, struct as_scores *s,
 		free(tr);
 		return as_error_set(err, AS_ERR_NOMEM, "out of memory");
 	}
-	int t = r->cfg->sesm_iters < AS_SESM_TRACE_MAX ? r->cfg->sesm_iters
-						       : AS_SESM_TRACE_MAX;
+	int t = as_sesm_trace_len(r->cfg);
 	double e_pred = 0, e_star = 0, rec_pred = 0, rec_star = 0;
 	double diff = 0, norm = 0, mean = 0, active = 0;
 	for (size_t at = 0; at < ne; at += B) {
 		size_t b = ne - at < B ? ne - at : B;
 		const float *x = xe + at * d;
 		as_sesm_trace(m, stack->log_zeta, r->cfg, x, b, tr, ap, as, rec,
-			      stack->sc_work);
+			      stack->infer_work);
 		/* where inference started and where it ended, per row */
 		for (size_t e = 0; e < b; e++) {
-			const float *row = tr + e * (size_t)(t + 1);
-			e_pred += row[0];
-			/* the last step recorded is the last taken unless
-			 * there are more than AS_SESM_TRACE_MAX */
-			if (r->cfg->sesm_iters <= AS_SESM_TRACE_MAX)
-				e_star += row[t];
+			e_pred += tr[e * (size_t)(t + 1)];
+			e_star += tr[e * (size_t)(t + 1) + (size_t)t];
 		}
-		for (size_t e = 0; e < b; e++)
-			for (size_t i = 0; i < d; i++) {
-				double v = (double)rec[e * d + i] - x[e * d + i];
-				rec_star += 0.5 * v * v;
-			}
+		rec_star += half_sq(rec, x, b * d);
 		as_sesm_decode(m, ap, b, rec);
-		for (size_t e = 0; e < b; e++)
-			for (size_t i = 0; i < d; i++) {
-				double v = (double)rec[e * d + i] - x[e * d + i];
-				rec_pred += 0.5 * v * v;
-			}
+		rec_pred += half_sq(rec, x, b * d);
 		for (size_t i = 0; i < b * k; i++) {
 			double v = (double)ap[i] - as[i];
 			diff += v * v;
@@ -62,9 +50,6 @@ enum as_status scores_sesm(const struct run *r, struct as_scores *s,
 			mean += ap[i];
 			active += ap[i] > 0.5f;
 		}
-		if (r->cfg->sesm_iters > AS_SESM_TRACE_MAX)
-			e_star += as_sesm_energy(m, stack->log_zeta, r->cfg, x,
-						 b, stack->sc_work);
 	}
 	double n = (double)ne;
 	s->sesm_e_pred = e_pred / n;

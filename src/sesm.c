@@ -118,19 +118,20 @@ void as_sesm_infer(struct as_model *m, const struct as_config *cfg,
 {
 	size_t d = m->n_visible, k = m->n_hidden, nk = n * k;
 	struct scratch w = scratch_of(m, work);
-	int iters = cfg->sesm_iters;
-	int t = iters < AS_SESM_TRACE_MAX ? iters : AS_SESM_TRACE_MAX;
+	int iters = cfg->sesm_iters, t = as_sesm_trace_len(cfg);
 	float alpha = cfg->sesm_alpha, beta = cfg->sesm_beta;
 	float s2 = 2.0f * cfg->sesm_sparsity, step = cfg->sesm_step;
 	float *a = w.a, *g = w.g;
 	memcpy(z, zp, nk * sizeof(float));
 	for (int it = 0; it <= iters; it++) {
 		forward(m, cfg, theta, x, z, n, a);
-		if (trace && it <= t) {
-			/* the energies into g's rows for a moment */
+		if (trace && (it < t || it == iters)) {
+			/* the energies into g's rows for a moment; the last
+			 * step's always last */
+			size_t at = (size_t)(it < t ? it : t);
 			energies(m, cfg, zp, z, a, n, g);
 			for (size_t r = 0; r < n; r++)
-				trace[r * (size_t)(t + 1) + (size_t)it] = g[r];
+				trace[r * (size_t)(t + 1) + at] = g[r];
 		}
 		if (it == iters)
 			break;
@@ -151,14 +152,32 @@ void as_sesm_infer(struct as_model *m, const struct as_config *cfg,
 	}
 }
 
-double as_sesm_energy(struct as_model *m, const float *log_zeta,
-		      const struct as_config *cfg, const float *x, size_t n,
-		      float *work)
+int as_sesm_trace_len(const struct as_config *cfg)
+{
+	return cfg->sesm_iters < AS_SESM_TRACE_MAX ? cfg->sesm_iters
+						   : AS_SESM_TRACE_MAX;
+}
+
+/* the thresholds, the predictions and z* inferred from them, into the
+ * scratch (and the trace) */
+static struct scratch from_prediction(struct as_model *m,
+				      const float *log_zeta,
+				      const struct as_config *cfg,
+				      const float *x, size_t n, float *trace,
+				      float *work)
 {
 	struct scratch w = scratch_of(m, work);
 	as_sesm_thresholds(cfg, log_zeta, m->n_hidden, w.theta);
 	as_sesm_predict(m, x, n, w.zp);
-	as_sesm_infer(m, cfg, w.theta, x, w.zp, n, w.z, NULL, work);
+	as_sesm_infer(m, cfg, w.theta, x, w.zp, n, w.z, trace, work);
+	return w;
+}
+
+double as_sesm_energy(struct as_model *m, const float *log_zeta,
+		      const struct as_config *cfg, const float *x, size_t n,
+		      float *work)
+{
+	struct scratch w = from_prediction(m, log_zeta, cfg, x, n, NULL, work);
 	return as_sesm_energy_at(m, cfg, w.theta, x, w.zp, w.z, n, w.a, NULL);
 }
 
@@ -177,12 +196,9 @@ void as_sesm_trace(struct as_model *m, const float *log_zeta,
 		   float *trace, float *a_pred, float *a_star,
 		   float *recon_star, float *work)
 {
-	struct scratch w = scratch_of(m, work);
 	size_t k = m->n_hidden;
-	as_sesm_thresholds(cfg, log_zeta, k, w.theta);
-	as_sesm_predict(m, x, n, w.zp);
+	struct scratch w = from_prediction(m, log_zeta, cfg, x, n, trace, work);
 	as_sesm_nonlin(cfg, w.theta, w.zp, n, k, a_pred);
-	as_sesm_infer(m, cfg, w.theta, x, w.zp, n, w.z, trace, work);
 	as_sesm_nonlin(cfg, w.theta, w.z, n, k, a_star);
 	as_sesm_decode(m, a_star, n, recon_star);
 }
@@ -209,20 +225,16 @@ void as_sesm_step(struct as_model *m, float *log_zeta,
 		as_sgemm(1, 0, k, d, n, inv, w.a, k, r, d, 0.0f, m->gw, d);
 	else
 		as_sgemm(1, 0, d, k, n, inv, r, d, w.a, k, 0.0f, m->gw2, k);
-	memset(m->gc, 0, d * sizeof(float));
-	for (size_t e = 0; e < n; e++)
-		for (size_t i = 0; i < d; i++)
-			m->gc[i] += r[e * d + i] * inv;
-	/* the encoder towards z*: dE/dz^ = alpha (z^ - z*) */
+	column_sums(r, n, d, m->gc);
+	for (size_t i = 0; i < d; i++)
+		m->gc[i] *= inv;
+	/* the encoder towards z*: dE/dz^ = alpha (z^ - z*), a row's mean */
 	float *u = w.g;
 	for (size_t i = 0; i < nk; i++)
-		u[i] = cfg->sesm_alpha * (w.zp[i] - w.z[i]);
-	as_sgemm(1, 0, k, d, n, inv, u, k, x, d, m->tied ? 1.0f : 0.0f, m->gw,
+		u[i] = cfg->sesm_alpha * inv * (w.zp[i] - w.z[i]);
+	as_sgemm(1, 0, k, d, n, 1.0f, u, k, x, d, m->tied ? 1.0f : 0.0f, m->gw,
 		 d);
-	memset(m->gb, 0, k * sizeof(float));
-	for (size_t e = 0; e < n; e++)
-		for (size_t j = 0; j < k; j++)
-			m->gb[j] += u[e * k + j] * inv;
+	column_sums(u, n, k, m->gb);
 	if (cfg->weight_decay > 0) {
 		for (size_t i = 0; i < k * d; i++)
 			m->gw[i] += cfg->weight_decay * m->w[i];

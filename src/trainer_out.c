@@ -387,16 +387,13 @@ void as_trainer_publish(struct as_trainer *t)
 			if (t->view.infer_energy) {
 				/* the inference from each sample's
 				 * prediction (sesm.h) */
-				int it = t->cfg.sesm_iters;
-				t->view.infer_t = it < AS_SESM_TRACE_MAX
-							  ? it
-							  : AS_SESM_TRACE_MAX;
+				t->view.infer_t = as_sesm_trace_len(&t->cfg);
 				as_sesm_trace(m, t->stack->log_zeta, &t->cfg,
 					      clean, n, t->view.infer_energy,
 					      t->view.code_pred,
 					      t->view.code_star,
 					      t->view.infer_recon,
-					      t->stack->sc_work);
+					      t->stack->infer_work);
 				t->view.n_infer = n;
 			}
 		}

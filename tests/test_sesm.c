@@ -58,6 +58,23 @@ static double energy(struct as_model *m, const struct as_config *cfg,
 	return as_sesm_energy_at(m, cfg, theta, x, zp, z, n, a, NULL);
 }
 
+/* dE/dz_i at z (n rows of k <= 16 codes, predictions zp) by central
+ * differences of the energy */
+static double numeric_dz(struct as_model *m, const struct as_config *cfg,
+			 const float *theta, const float *x, const float *zp,
+			 const float *z, size_t n, size_t i)
+{
+	float zz[16 * 4], a[16 * 4];
+	size_t nk = n * m->n_hidden;
+	ck_assert_uint_le(nk, 16 * 4);
+	memcpy(zz, z, nk * sizeof *zz);
+	zz[i] = z[i] + 1e-3f;
+	double ep = as_sesm_energy_at(m, cfg, theta, x, zp, zz, n, a, NULL);
+	zz[i] = z[i] - 1e-3f;
+	double em = as_sesm_energy_at(m, cfg, theta, x, zp, zz, n, a, NULL);
+	return (ep - em) / 2e-3;
+}
+
 /* One descent step with step h is z - h dE/dz: dE/dz against central
  * differences of the energy, for both non-linearities, with the sparsity
  * penalty, tied and untied. */
@@ -73,7 +90,7 @@ START_TEST(test_code_gradient)
 		cfg.sesm_step = 1e-3f;
 		float logz[5] = {0.1f, -0.4f, 0.8f, 0.0f, 0.3f}, theta[5];
 		as_sesm_thresholds(&cfg, logz, k, theta);
-		float x[21], z1[15], a[15], zstart[15];
+		float x[21], z1[15], zstart[15];
 		fill(x, n * d, 11, 1.0f);
 		float *work = malloc(as_sesm_work_len(d, k, n) * sizeof *work);
 		/* codes in [-1, 1] as the prediction the descent starts from
@@ -85,16 +102,8 @@ START_TEST(test_code_gradient)
 		as_sesm_infer(m, &cfg, theta, x, zstart, n, z1, NULL, work);
 		for (size_t i = 0; i < n * k; i++) {
 			double g = (zstart[i] - z1[i]) / cfg.sesm_step;
-			float zz[15];
-			memcpy(zz, zstart, sizeof zz);
-			double h = 1e-3;
-			zz[i] = zstart[i] + (float)h;
-			double ep = as_sesm_energy_at(m, &cfg, theta, x, zstart,
-						      zz, n, a, NULL);
-			zz[i] = zstart[i] - (float)h;
-			double em = as_sesm_energy_at(m, &cfg, theta, x, zstart,
-						      zz, n, a, NULL);
-			double num = (ep - em) / (2 * h);
+			double num = numeric_dz(m, &cfg, theta, x, zstart,
+						zstart, n, i);
 			ck_assert_msg(fabs(g - num) < 2e-2 * (1 + fabs(num)),
 				      "variant %d z[%zu]: step %g numeric %g",
 				      variant, i, g, num);
@@ -128,15 +137,7 @@ START_TEST(test_code_gradient_alpha)
 	as_sesm_infer(m, &cfg, theta, x, zp, n, z2, NULL, work);
 	for (size_t i = 0; i < n * k; i++) {
 		double g = (z1[i] - z2[i]) / cfg.sesm_step;
-		float zz[8];
-		memcpy(zz, z1, sizeof zz);
-		zz[i] = z1[i] + 1e-3f;
-		double ep = as_sesm_energy_at(m, &cfg, theta, x, zp, zz, n, a,
-					      NULL);
-		zz[i] = z1[i] - 1e-3f;
-		double em = as_sesm_energy_at(m, &cfg, theta, x, zp, zz, n, a,
-					      NULL);
-		double num = (ep - em) / 2e-3;
+		double num = numeric_dz(m, &cfg, theta, x, zp, z1, n, i);
 		ck_assert_msg(fabs(g - num) < 2e-2 * (1 + fabs(num)),
 			      "z[%zu]: step %g numeric %g", i, g, num);
 	}

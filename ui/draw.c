@@ -9,6 +9,26 @@
 
 #include "view.h"
 
+void ui_bar(const struct ui_state *u, int y, int x, int rows, double v)
+{
+	static const char *const eighths[9] = {" ", "▁", "▂", "▃", "▄",
+					       "▅", "▆", "▇", "█"};
+	static const char ascii[9] = " .:-=+*#@";
+	int n = (int)lround(v * rows * 8);
+	n = n < 0 ? 0 : n > rows * 8 ? rows * 8 : n;
+	if (n == 0 && v > 0)
+		n = 1; /* present, however little */
+	for (int r = 0; r < rows; r++) {
+		int k = n - r * 8;
+		k = k < 0 ? 0 : k > 8 ? 8 : k;
+		move(y + rows - 1 - r, x);
+		if (u->glyphs == UI_GLYPH_ASCII)
+			addch((chtype)ascii[k]);
+		else
+			addstr(eighths[k]);
+	}
+}
+
 double ui_wall_s(void)
 {
 	struct timespec ts;

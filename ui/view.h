@@ -203,7 +203,8 @@ void ui_plan_lesson(struct ui_state *u, const struct as_snapshot *s,
 extern const struct ui_key ui_lesson_keys[];
 void ui_paint_parts(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
-extern const struct ui_key ui_parts_keys[];
+extern const struct ui_key ui_parts_keys[]; /* < >: the sample, for the
+					       * parts, a unit and inference */
 extern const struct ui_key ui_notes_keys[];
 void ui_paint_plane(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
@@ -213,7 +214,6 @@ void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full);
 void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 		    const struct ui_rect *r, int full);
-extern const struct ui_key ui_infer_keys[];
 void ui_view_title(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_status(const struct ui_state *u, const struct as_snapshot *s);
 void ui_view_help(const struct ui_state *u);
@@ -233,6 +233,10 @@ void ui_box(const struct ui_rect *r, const char *title,
 void ui_image(const struct ui_state *u, int y, int x, const float *img,
 	      size_t rows, size_t cols, const struct ui_size *sz,
 	      int own_range);
+/* a column of rows cells from row y down to its foot, filled from the
+ * foot to v in [0, 1] in eighths of a block (ASCII: a ramp a cell); any
+ * v > 0 shows */
+void ui_bar(const struct ui_state *u, int y, int x, int rows, double v);
 double ui_wall_s(void);
 void ui_say(struct ui_state *u, int warn, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -2,36 +2,14 @@
  * held-out digit, the energy at each descent step from the encoder's
  * prediction, the code predicted a(z^) and inferred a(z*) unit by unit,
  * and the digit rebuilt from each. The numbers are the trainer's, twice
- * a second (snapshot.h); < > another digit when the view is alone. */
+ * a second (snapshot.h); < > another digit when the view is alone (the
+ * parts' keys: the same held-out samples). */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <stdlib.h> /* qsort */
 
 #include "view.h"
-
-/* a column of height v in [0, 1] over rows cells from row y (bottom up):
- * whole blocks, then eighths, or ASCII */
-static void column(const struct ui_state *u, int y, int x, int rows,
-		   double v)
-{
-	static const char *const eighths[9] = {" ", "▁", "▂", "▃", "▄",
-					       "▅", "▆", "▇", "█"};
-	static const char ascii[9] = " .:-=+*#@";
-	int n = (int)lround(v * rows * 8);
-	n = n < 0 ? 0 : n > rows * 8 ? rows * 8 : n;
-	if (n == 0 && v > 0)
-		n = 1; /* present, however little */
-	for (int r = 0; r < rows; r++) {
-		int k = n - r * 8;
-		k = k < 0 ? 0 : k > 8 ? 8 : k;
-		move(y + rows - 1 - r, x);
-		if (u->glyphs == UI_GLYPH_ASCII)
-			addch((chtype)ascii[k]);
-		else
-			addstr(eighths[k]);
-	}
-}
 
 /* the order of the units by their inferred value, largest first */
 static const float *sort_key;
@@ -84,7 +62,7 @@ void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 	ui_fields_init(&nf, w);
 	ui_fields_add(&nf, "energy %.3g at the prediction, %.3g after %d "
 			   "steps (%+.1f%%)",
-		      en[0], en[t], t,
+		      en[0], en[t], s->config.sesm_iters,
 		      en[0] > 0 ? 100.0 * (en[t] - en[0]) / en[0] : 0.0);
 	if (norm > 0)
 		ui_fields_add(&nf, "; the code moved %.3f of its length",
@@ -123,7 +101,8 @@ void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 	}
 	/* the energy against the step: a column a step, or steps sampled */
 	int ch = rest_h / 2 - 2;
-	ch = ch < 2 ? 2 : ch > 8 ? 8 : ch;
+	int ch_max = full ? 16 : 8; /* alone, the screen's height for them */
+	ch = ch < 2 ? 2 : ch > ch_max ? ch_max : ch;
 	double lo = en[0], hi = en[0];
 	for (int i = 0; i <= t; i++) {
 		lo = en[i] < lo ? en[i] : lo;
@@ -142,13 +121,13 @@ void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 	for (int c = 0; c < cols; c++) {
 		int i = cols > 1 ? (int)lround((double)c * t / (cols - 1)) : 0;
 		double v = hi > base ? (en[i] - base) / (hi - base) : 1;
-		column(u, y + 1, cx + label_w + c, ch, v);
+		ui_bar(u, y + 1, cx + label_w + c, ch, v);
 	}
 	ui_off(UI_P_HELDOUT, u);
 	ui_on(UI_P_DIM, u);
 	mvprintw(y + ch + 1, cx + label_w, "step 0");
-	char last[16];
-	int n = snprintf(last, sizeof last, "%d", t);
+	char last[16]; /* the last column is the last step's */
+	int n = snprintf(last, sizeof last, "%d", s->config.sesm_iters);
 	if (cols > 8 + n)
 		mvprintw(y + ch + 1, cx + label_w + cols - n, "%s", last);
 	ui_off(UI_P_DIM, u);
@@ -157,11 +136,11 @@ void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 	int bh = (rows_left - 2) / 2;
 	if (bh < 1)
 		return;
-	bh = bh > 4 ? 4 : bh;
-	int units = pw < (int)k ? pw : (int)k;
-	int *order = malloc(k * sizeof *order);
-	if (!order)
+	bh = bh > ch_max / 2 ? ch_max / 2 : bh;
+	if (k > AS_UNITS_MAX)
 		return;
+	int units = pw < (int)k ? pw : (int)k;
+	int order[AS_UNITS_MAX]; /* k <= AS_UNITS_MAX: no allocation a frame */
 	for (size_t j = 0; j < k; j++)
 		order[j] = (int)j;
 	sort_key = as;
@@ -180,27 +159,8 @@ void ui_paint_infer(const struct ui_state *u, const struct as_snapshot *s,
 		ui_off(UI_P_DIM, u);
 		ui_on(row ? UI_P_HELDOUT : UI_P_TRAIN, u);
 		for (int c = 0; c < units; c++)
-			column(u, by, cx + label_w + c, bh,
+			ui_bar(u, by, cx + label_w + c, bh,
 			       code[row][order[c]]);
 		ui_off(row ? UI_P_HELDOUT : UI_P_TRAIN, u);
 	}
-	free(order);
 }
-
-static void infer_prev(struct ui_state *u, const struct as_snapshot *s)
-{
-	(void)s;
-	u->query = u->query > 0 ? u->query - 1 : 0;
-}
-
-static void infer_next(struct ui_state *u, const struct as_snapshot *s)
-{
-	int n = s && s->n_infer ? (int)s->n_infer : 1;
-	u->query = u->query + 1 < n ? u->query + 1 : n - 1;
-}
-
-const struct ui_key ui_infer_keys[] = {
-	{'<', ',', "< >", "another held-out digit", infer_prev},
-	{'>', '.', NULL, NULL, infer_next},
-	{0, 0, NULL, NULL, NULL},
-};

@@ -11,22 +11,6 @@
 
 #include "view.h"
 
-/* a bar of height v in [0, 1] in one cell: eighths of a block, or ASCII */
-static void bar(const struct ui_state *u, double v)
-{
-	static const char *const eighths[9] = {" ", "▁", "▂", "▃", "▄",
-					       "▅", "▆", "▇", "█"};
-	static const char ascii[9] = " .:-=+*#@";
-	int k = (int)lround(v * 8);
-	k = k < 0 ? 0 : k > 8 ? 8 : k;
-	if (k == 0 && v > 0)
-		k = 1; /* present, however few */
-	if (u->glyphs == UI_GLYPH_ASCII)
-		addch((chtype)ascii[k]);
-	else
-		addstr(eighths[k]);
-}
-
 void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 		     const struct ui_rect *r, int full)
 {
@@ -72,14 +56,15 @@ void ui_paint_layers(const struct ui_state *u, const struct as_snapshot *s,
 		else if (!trained)
 			ui_off(UI_P_DIM, u);
 		if (per_bin) {
-			move(y, x + numbers);
 			float top = 0;
 			for (int b = 0; b < AS_SNAP_BINS; b++)
 				top = ls->hist[b] > top ? ls->hist[b] : top;
 			ui_on(UI_P_HELDOUT, u);
 			for (int b = 0; b < AS_SNAP_BINS; b++)
-				bar(u, top > 0 ? ls->hist[b] / top : 0);
+				ui_bar(u, y, x + numbers + b, 1,
+				       top > 0 ? ls->hist[b] / top : 0);
 			ui_off(UI_P_HELDOUT, u);
+			move(y, x + numbers + AS_SNAP_BINS);
 			if (!sig && hist_w >= AS_SNAP_BINS + 16)
 				printw(" %.2g..%.2g", ls->lo, ls->hi);
 		}

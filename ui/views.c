@@ -81,7 +81,7 @@ static const struct ui_view registry[UI_VIEWS] = {
 	[UI_V_TRAVERSE] = {"a unit dialled", ui_paint_traverse, NULL,
 			   have_parts, ui_parts_keys, traverse_alone},
 	[UI_V_INFER] = {"code inference", ui_paint_infer, NULL, have_infer,
-			ui_infer_keys, infer_alone},
+			ui_parts_keys, infer_alone},
 };
 
 /* a view's key table ends in a row without a function */

@@ -59,10 +59,13 @@ double as_sesm_energy_at(struct as_model *m, const struct as_config *cfg,
 			 const float *theta, const float *x, const float *zp,
 			 const float *z, size_t n, float *a, float *e);
 
+/* the steps a trace records: t = min(sesm_iters, AS_SESM_TRACE_MAX) */
+int as_sesm_trace_len(const struct as_config *cfg);
+
 /* Infer: z* of n rows (n <= max_batch) from z = zp, cfg's sesm_iters
- * steps. trace (NULL, or n x (t + 1) for t = min(iters,
- * AS_SESM_TRACE_MAX)) gets each row's energy before the first step and
- * after each of the first t; z (n x k) must not be in work. */
+ * steps. trace (NULL, or n x (t + 1), t as_sesm_trace_len) gets each
+ * row's energy before the first step, after each of the first t - 1 and,
+ * last, after the last; z (n x k) must not be in work. */
 void as_sesm_infer(struct as_model *m, const struct as_config *cfg,
 		   const float *theta, const float *x, const float *zp,
 		   size_t n, float *z, float *trace, float *work);

@@ -51,23 +51,23 @@ struct as_stack {
 	int rbm_layer; /* index of a layer kept tied for CD-1, or -1 */
 	int real_input; /* the input is not in [0, 1]: the first RBM has
 			 * Gaussian visible units */
-	int sc;	       /* sparse coding (cfg model sc): layer 0's codes are
-			* inferred (sparse.h), not computed */
-	float *sc_work; /* its scratch (as_sc_work_len, as_psd_work_len),
-			 * or NULL */
-	int psd;	/* predictive sparse decomposition (model psd, with
-			 * sc): the encoder's block [P | b | gain] follows
-			 * the layer's, and layer 0's codes are its
-			 * predictions */
+	/* the one-layer models whose codes are inferred (stack_infer.c) */
+	int sc;	 /* sparse coding (model sc, and psd): layer 0's codes are
+		  * inferred (sparse.h), not computed */
+	int psd; /* predictive sparse decomposition (model psd, with sc):
+		  * the encoder's block [P | b | gain] follows the layer's,
+		  * and layer 0's codes are its predictions */
 	struct as_psd pred; /* that block's arrays (sparse.h) */
-	int sesm;	   /* code inference (model sesm): layer 0's codes are
-			    * inferred at training (sesm.h), its state after
-			    * the layer's block */
-	float *log_zeta;   /* that state: the sparsifying logistic's log
-			    * zeta_j (n_1) */
-	float *tail;	   /* the block after the layers (PSD's encoder or
-			    * SESM's state), or NULL */
-	size_t tail_len;   /* its floats */
+	int sesm;	    /* code inference (model sesm): layer 0's codes are
+			     * inferred at training (sesm.h), its state after
+			     * the layer's block */
+	float *log_zeta;    /* that state: the sparsifying logistic's log
+			     * zeta_j (n_1) */
+	float *tail;	 /* the block after the layers (PSD's encoder or
+			  * SESM's state), or NULL */
+	size_t tail_len; /* its floats */
+	float *infer_work; /* the inference's scratch (as_sc_work_len,
+			    * as_psd_work_len, as_sesm_work_len), or NULL */
 	/* workspace */
 	float *buf[2]; /* max_batch x the widest layer */
 	float *logits; /* max_batch x C */
