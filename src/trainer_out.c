@@ -132,7 +132,9 @@ enum as_status as_trainer_save(struct as_trainer *t, const char *path,
 
 /* The first AS_SNAP_RECON held-out examples (training ones if there is
  * no held-out part), and their corruption under a fixed noise stream so
- * that only learning, not fresh noise, changes the picture. */
+ * that only learning, not fresh noise, changes the picture; the clean
+ * examples themselves for a model that trains on no noise (sparse
+ * coding, PSD, code inference, DrLIM: the setting is not theirs). */
 size_t trainer_recon_samples(struct as_trainer *t, const float **clean)
 {
 	const struct as_dataset *ds = t->ds;
@@ -143,8 +145,11 @@ size_t trainer_recon_samples(struct as_trainer *t, const float **clean)
 	*clean = nh ? ds->x + ds->n_train * ds->d : ds->x;
 	struct as_rng rng;
 	as_rng_seed(&rng, t->cfg.seed, 99);
-	as_corrupt(&t->cfg, *clean, t->view.recon_noisy, n, ds->d, t->model->perm,
-		   &rng);
+	if (as_param_fits_model(as_param_find("corruption_level"), &t->cfg))
+		as_corrupt(&t->cfg, *clean, t->view.recon_noisy, n, ds->d,
+			   t->model->perm, &rng);
+	else
+		memcpy(t->view.recon_noisy, *clean, n * ds->d * sizeof(float));
 	return n;
 }
 

@@ -358,6 +358,11 @@ START_TEST(test_sesm_resume_is_exact)
 	ck_assert_uint_eq(sn->n_infer, AS_SNAP_RECON);
 	ck_assert_int_eq(sn->infer_t, 10);
 	ck_assert(!sn->tied && isfinite(sn->decoder_cos));
+	/* no noise in its training, none in its pictures (the default
+	 * corruption_level of 0.25 is not its setting) */
+	ck_assert(cfg.corruption_level > 0);
+	ck_assert(memcmp(sn->corrupted, sn->clean,
+			 sn->n_recon * sn->n_visible * sizeof(float)) == 0);
 	for (size_t e = 0; e < sn->n_infer; e++) {
 		const float *en = sn->infer_energy + e * 11;
 		ck_assert(en[10] < en[0]);

@@ -42,10 +42,11 @@ static void triplets(const struct ui_state *u, const struct as_snapshot *s,
 		ui_run_caption(u, u->focus, cap, sizeof cap);
 		snprintf(whose, sizeof whose, " of %s", cap);
 	}
-	if (!ui_fields_add(&f,
-			   "held-out %s%s: clean / corrupted / "
-			   "reconstructed",
-			   what, whose)) {
+	/* a model that trains on no noise sees the clean input */
+	int noisy = as_param_fits_model(as_param_find("corruption_level"),
+					&s->config);
+	if (!ui_fields_add(&f, "held-out %s%s: clean / %s / reconstructed",
+			   what, whose, noisy ? "corrupted" : "input")) {
 		ui_fields_init(&f, r->w - 6);
 		ui_fields_add(&f, "held-out %s%s", what, whose);
 	}
@@ -56,7 +57,7 @@ static void triplets(const struct ui_state *u, const struct as_snapshot *s,
 	ui_box(r, f.text, u);
 	if (!d.n)
 		return;
-	const char *labels[3] = {"clean", "noisy", "recon"};
+	const char *labels[3] = {"clean", noisy ? "noisy" : "input", "recon"};
 	const float *img[3] = {s->clean, s->corrupted, s->recon};
 	int cw = d.sz.cell_w, ch = d.sz.cell_h;
 	int own = !s->unit_range;
