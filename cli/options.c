@@ -128,7 +128,7 @@ void cli_usage(FILE *f)
 		   "  autoscope train --model drlim --layers 50-2 --encoder linear "
 		   "--data mnist:digits=4,9\n"
 		   "  autoscope --model sesm --hidden 196 --tied off --sesm-code "
-		   "sparsifying --lr 0.05\n"
+		   "sparsifying --sesm-beta 0.5 --lr 0.05 --momentum 0.5\n"
 		   "  autoscope train --data patches:grass.png --sparsity-"
 		   "weight 0.1\n"
 		   "  autoscope --resume autoscope-out/checkpoint.ascp\n"

@@ -464,6 +464,11 @@ static void grid_title(const struct ui_state *u, const struct as_snapshot *s,
 		ui_fields_add(f, "live (the history keeps layer 1's "
 				 "encoder): ");
 	ui_fields_add(f, "%s%s", what(u, s), whose);
+	if (!s->tied && !s->psd && layer_of(u, s) == 0 && u->n_runs == 1)
+		/* how alike the untied decoder is (side by side, the
+		 * settings line says it) */
+		ui_fields_add(f, " (cos %.2f to the %s)", s->decoder_cos,
+			      u->decoder ? "encoder" : "decoder");
 	ui_fields_add(f, ", %d-%d of %d", first + 1, last, n);
 	ui_fields_add(f, " (page %d/%d, [ ])", g->page + 1, g->pages);
 	ui_fields_add(f, ", %dx%d px", g->t.sz.px_w, g->t.sz.px_h);
@@ -496,6 +501,7 @@ void ui_paint_filters(const struct ui_state *u, const struct as_snapshot *s,
 		grid_title(u, s, g, r, "", &f);
 		if (u->decoder && s->tied)
 			ui_fields_add(&f, ", tied: W' = W^T");
+
 		ui_box(r, f.text, u);
 		tiles(u, s, g, r->x, 0, 1);
 		return;
